@@ -1,0 +1,56 @@
+// Lint rules that enforce the architecture (DESIGN section 2): the dependency
+// direction between layers, and that only src/cli/ touches `process` or the console.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layers that a directory must not import, lowest layers first. */
+const forbiddenImports = {
+  'src/errors.ts': ['wire', 'metrics', 'synth', 'protocol', 'profile', 'scheduler', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/wire': ['synth', 'protocol', 'profile', 'scheduler', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/metrics': ['synth', 'protocol', 'scheduler', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/synth': ['metrics', 'protocol', 'scheduler', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/protocol': ['metrics', 'scheduler', 'operations', 'outputs', 'simulator', 'coordinator', 'cli', 'profile'],
+  'src/profile': ['synth', 'protocol', 'scheduler', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/scheduler': ['protocol', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/operations': ['scheduler', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/outputs': ['protocol', 'scheduler', 'operations', 'simulator', 'coordinator', 'cli', 'synth'],
+  'src/simulator': ['scheduler', 'operations', 'outputs', 'coordinator', 'cli', 'metrics'],
+  'src/coordinator': ['cli'],
+  'workers': ['cli', 'coordinator', 'outputs', 'simulator'],
+};
+
+const boundaryConfigs = Object.entries(forbiddenImports).map(([area, layers]) => ({
+  files: area.endsWith('.ts') ? [area] : [`${area}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: layers.map((layer) => ({
+        regex: `(^|/)(src/)?${layer}(/|\\.js$)`,
+        message: `${area} must not import ${layer} (DESIGN section 2: dependency direction).`,
+        // wire/ describes messages that carry profiles and snapshots: types only.
+        allowTypeImports: area === 'src/wire',
+      })),
+    }],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/cli/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-globals': ['error', { name: 'process', message: 'Only src/cli/ touches process (DESIGN section 2); pass values in.' }],
+      'no-restricted-properties': ['error', { object: 'process', message: 'Only src/cli/ touches process.' }],
+    },
+  },
+  ...boundaryConfigs,
+);

@@ -1,0 +1,91 @@
+/**
+ * Names shared by every layer: operations, outcome classes and histogram names.
+ * This file is at the lowest layer (DESIGN section 2) so that the profile schema,
+ * the operations and the outputs agree on spelling without importing each other.
+ */
+
+/** Every operation a profile may name (DESIGN section 4). Implemented ones are in src/operations/. */
+export const OPERATION_NAMES = ['dimse.echo', 'mwl.find', 'qido.studies'] as const;
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+/** Operations that speak DIMSE (need `target.dimse`) or DICOMweb (need `target.dicomweb`). */
+export const DIMSE_OPERATIONS: readonly OperationName[] = ['dimse.echo', 'mwl.find'];
+export const DICOMWEB_OPERATIONS: readonly OperationName[] = ['qido.studies'];
+
+/**
+ * How one operation ended (DESIGN section 3, point 5). Target failures are data,
+ * never exceptions: they are counted, tagged and thresholdable.
+ */
+export type Outcome =
+  | { kind: 'ok' }
+  /** A DIMSE warning status (PS3.7 Annex C: 0001 or Bxxx): the object was stored, so it is a success. */
+  | { kind: 'dimse-warning'; status: number }
+  /** A DIMSE failure status (PS3.7 Annex C: Axxx, Cxxx, 01xx, 02xx). */
+  | { kind: 'dimse-failure'; status: number }
+  /** A-ASSOCIATE-RJ (PS3.8 section 9.3.4): result, source and reason/diagnostic. */
+  | { kind: 'association-rejected'; result: number; source: number; reason: number }
+  /** A-ABORT from the peer, or the connection closed before the answer. */
+  | { kind: 'aborted' }
+  | { kind: 'timeout' }
+  | { kind: 'connection-refused' }
+  | { kind: 'connection-reset' }
+  /** Any other socket or TLS error, by its Node.js error code. */
+  | { kind: 'network-error'; code: string }
+  /** An HTTP answer outside 2xx. */
+  | { kind: 'http-status'; status: number }
+  /** The answer arrived but did not say what it should (wrong item count, bad body). */
+  | { kind: 'check-failed'; reason: string };
+
+/**
+ * The stable, tag-safe key of an outcome: `ok`, `dimse_warning_b000`,
+ * `dimse_failure_a700`, `association_rejected_1_1_3`, `aborted`, `timeout`,
+ * `connection_refused`, `connection_reset`, `network_error_eproto`, `http_4xx`,
+ * `http_5xx`, `check_failed`.
+ */
+export function outcomeKey(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'ok':
+      return 'ok';
+    case 'dimse-warning':
+      return `dimse_warning_${hex4(outcome.status)}`;
+    case 'dimse-failure':
+      return `dimse_failure_${hex4(outcome.status)}`;
+    case 'association-rejected':
+      return `association_rejected_${outcome.result}_${outcome.source}_${outcome.reason}`;
+    case 'aborted':
+      return 'aborted';
+    case 'timeout':
+      return 'timeout';
+    case 'connection-refused':
+      return 'connection_refused';
+    case 'connection-reset':
+      return 'connection_reset';
+    case 'network-error':
+      return `network_error_${outcome.code.toLowerCase()}`;
+    case 'http-status':
+      return `http_${Math.floor(outcome.status / 100)}xx`;
+    case 'check-failed':
+      return 'check_failed';
+  }
+}
+
+/** True for outcomes that count as a successful operation (ok and DIMSE warnings). */
+export function isSuccessKey(key: string): boolean {
+  return key === 'ok' || key.startsWith('dimse_warning_');
+}
+
+function hex4(status: number): string {
+  return status.toString(16).padStart(4, '0');
+}
+
+/**
+ * The histograms recorded per scenario and operation, all in integer microseconds
+ * (DESIGN section 3, points 2 and 3):
+ * - response: completion - intended start (the headline, includes queueing)
+ * - service: completion - actual start
+ * - lag: actual start - intended start
+ * - setup: DIMSE association setup (connect + A-ASSOCIATE-AC)
+ * - ttfb: DICOMweb time to first byte of the response
+ */
+export const HISTOGRAM_NAMES = ['response', 'service', 'lag', 'setup', 'ttfb'] as const;
+export type HistogramName = (typeof HISTOGRAM_NAMES)[number];

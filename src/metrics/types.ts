@@ -1,0 +1,122 @@
+/**
+ * The data that flows from workers to the coordinator to the outputs
+ * (DESIGN section 3, point 4): per-interval snapshots with encoded HDR
+ * histograms and counters, never per-sample messages; and the run summary,
+ * the exact merge of all intervals.
+ */
+import type { HistogramName } from './names.js';
+
+/** Encoded HDR histograms (hdr-histogram-js `encodeIntoCompressedBase64`), integer microseconds. */
+export type EncodedHistograms = Partial<Record<HistogramName, string>>;
+
+/** What one worker measured for one scenario's operation during one interval. */
+export interface SeriesSnapshot {
+  scenario: string;
+  operation: string;
+  /** Completed operations by outcome key (`outcomeKey()`), success and failure alike. */
+  outcomes: Record<string, number>;
+  /** Planned operations that could not start before the scenario ended. */
+  dropped: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Operations in flight at the end of the interval (a gauge, summed across workers). */
+  inFlight: number;
+  histograms: EncodedHistograms;
+}
+
+/** One worker's interval. Times are microseconds since the run's epoch (`runEpochMs`). */
+export interface IntervalSnapshot {
+  workerIndex: number;
+  /** 0, 1, 2 ... per worker; interval boundaries are the same for every worker. */
+  sequence: number;
+  startUs: number;
+  endUs: number;
+  series: SeriesSnapshot[];
+}
+
+/** Latency statistics of one histogram, integer microseconds. */
+export interface LatencyStats {
+  count: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p95Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+}
+
+/** The whole run for one scenario's operation. */
+export interface OperationSummary {
+  scenario: string;
+  operation: string;
+  /** Completed operations (success + failure). */
+  completed: number;
+  succeeded: number;
+  failed: number;
+  dropped: number;
+  /** Completed operations per second over the scenario's active time. */
+  ratePerSec: number;
+  /** Failed / (completed + dropped); dropped operations are failures a user would feel. */
+  errorRate: number;
+  droppedRate: number;
+  outcomes: Record<string, number>;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Seconds between this series' first and last interval (for rates and bandwidth). */
+  activeSeconds: number;
+  latency: Partial<Record<HistogramName, LatencyStats>>;
+  /** The merged histograms themselves, so summaries merge exactly (issue: merge). */
+  histograms: EncodedHistograms;
+}
+
+/** One point of the run's time series, per interval and series, for reports and live lines. */
+export interface IntervalPoint {
+  scenario: string;
+  operation: string;
+  startUs: number;
+  endUs: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  inFlight: number;
+  bytesSent: number;
+  bytesReceived: number;
+  response: LatencyStats | undefined;
+}
+
+export interface ThresholdResult {
+  subject: string;
+  expression: string;
+  /** The measured value in the expression's unit (microseconds, fraction, per second). */
+  measured: number | undefined;
+  limit: number;
+  passed: boolean;
+  /** Human text: `p95 = 612 ms, limit < 500 ms`. */
+  detail: string;
+}
+
+export const SUMMARY_SCHEMA_ID = 'pacs-load/summary';
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+/** The versioned summary JSON (`--out FILE`). */
+export interface RunSummary {
+  schema: typeof SUMMARY_SCHEMA_ID;
+  version: typeof SUMMARY_SCHEMA_VERSION;
+  run: {
+    id: string;
+    profile: string;
+    startedAt: string;
+    endedAt: string;
+    durationSeconds: number;
+    workers: number;
+    /** Why the run ended: it completed, an abortOnFail threshold stopped it, or it was interrupted. */
+    endReason: 'completed' | 'threshold-abort' | 'interrupted';
+    tool: { name: 'pacs-load'; version: string; node: string };
+    target: string;
+  };
+  operations: OperationSummary[];
+  thresholds: ThresholdResult[];
+  intervals: IntervalPoint[];
+}

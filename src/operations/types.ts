@@ -1,0 +1,49 @@
+/**
+ * The contract between the worker's run loop and an operation (DESIGN section 4).
+ * An operation builds its request, calls a protocol client and checks the answer.
+ * It never throws for a target failure: it returns an `Outcome`. It never reads
+ * the clock for response/service time; the run loop does that around `run()`.
+ */
+import type { Outcome, OperationName } from '../metrics/names.js';
+import type { OperationParams, ResolvedTarget } from '../profile/types.js';
+
+export interface OperationResult {
+  outcome: Outcome;
+  bytesSent: number;
+  bytesReceived: number;
+  /** DIMSE: TCP connect + A-ASSOCIATE-RQ/AC, integer microseconds. */
+  setupUs?: number;
+  /** DICOMweb: request sent to first response byte, integer microseconds. */
+  ttfbUs?: number;
+}
+
+/** What an operation is built from, once per worker and scenario. */
+export interface OperationSetup {
+  target: ResolvedTarget;
+  params: OperationParams;
+  /** Worker position, so synthetic choices can differ between workers. */
+  workerIndex: number;
+  workerCount: number;
+  /** Seed for synthetic data (the profile's, or derived from the run id). */
+  seed: number;
+  /** Environment variables the CLI passed in (for credentials named in the profile). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What one run of an operation gets. */
+export interface IterationContext {
+  /** Global index of this operation in its scenario (unique across workers). */
+  iteration: number;
+  /** Aborted when the scenario's graceful stop runs out. */
+  signal: AbortSignal;
+}
+
+export interface Operation {
+  readonly name: OperationName;
+  /** Runs one operation. Resolves with its outcome; rejects only for bugs. */
+  run(context: IterationContext): Promise<OperationResult>;
+  /** Releases pooled connections. Called once, after the last `run()` settled. */
+  close(): Promise<void>;
+}
+
+export type OperationFactory = (setup: OperationSetup) => Operation;

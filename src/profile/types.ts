@@ -1,0 +1,193 @@
+/**
+ * The resolved profile: what the schema (src/profile/schema.ts) turns a YAML or
+ * JSON file into after validation. Every duration is in integer microseconds and
+ * every rate in operations per second, so nothing downstream parses strings.
+ * The schema is the single source of truth for what a file may say; these types
+ * are the contract the scheduler, the coordinator and the workers rely on.
+ */
+import type { OperationName } from '../metrics/names.js';
+
+export interface ResolvedProfile {
+  name: string;
+  description: string | undefined;
+  /** Undefined when the profile has no `target`: the run starts an embedded simulator. */
+  target: ResolvedTarget | undefined;
+  /** Knobs of the embedded simulator (used only when `target` is undefined). */
+  simulator: SimulatorSettings;
+  scenarios: ResolvedScenario[];
+  thresholds: ThresholdSpec[];
+  options: RunOptions;
+}
+
+export interface RunOptions {
+  /** Snapshot interval of the workers (default 1 s). */
+  intervalUs: number;
+  /** Preflight check of the target before load starts (default true). */
+  preflight: boolean;
+}
+
+export interface ResolvedTarget {
+  dimse: DimseTarget | undefined;
+  dicomweb: DicomwebTarget | undefined;
+}
+
+export interface DimseTarget {
+  host: string;
+  port: number;
+  calledAe: string;
+  callingAe: string;
+  /** TCP connect plus association negotiation must finish within this. */
+  connectTimeoutUs: number;
+  /** A whole operation (association to release) must finish within this. */
+  operationTimeoutUs: number;
+}
+
+export interface DicomwebTarget {
+  /** Base URL of the DICOMweb service, without a trailing slash. */
+  baseUrl: string;
+  /** Keep-alive connections per worker. */
+  connections: number;
+  operationTimeoutUs: number;
+  auth: DicomwebAuth | undefined;
+}
+
+/** Credentials are named by environment variable, never written in the profile. */
+export type DicomwebAuth =
+  | { kind: 'bearer'; tokenEnv: string }
+  | { kind: 'basic'; username: string; passwordEnv: string };
+
+export interface SimulatorSettings {
+  /** Distinct scheduled station AE titles in the synthetic worklist (STATION001...). */
+  stations: number;
+  /** Scheduled procedure steps per station, all for today. */
+  stepsPerStation: number;
+  /** Studies answered by QIDO /studies. */
+  studies: number;
+  faults: SimulatorFaults;
+}
+
+export interface SimulatorFaults {
+  /** Added to every answer. */
+  latencyUs: number;
+  /** Uniform random extra in [0, jitterUs). */
+  jitterUs: number;
+  /** Share of requests answered with a failure (0..1): DIMSE status A700-class, HTTP 503. */
+  errorRate: number;
+  /** Pause all answers for stallUs once, stallAtUs after the simulator starts. */
+  stall: { atUs: number; durationUs: number } | undefined;
+  /** Associations beyond this are rejected (transient, local limit exceeded); 0 = no limit. */
+  maxAssociations: number;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  operation: OperationName;
+  executor: ExecutorSpec;
+  /** Offset of this scenario's start from the start of the run. */
+  startAfterUs: number;
+  /** How long in-flight work may finish after the scenario's end before it is cut off. */
+  gracefulStopUs: number;
+  params: OperationParams;
+}
+
+/** Operation-specific settings; the schema rejects keys that do not apply to the operation. */
+export interface OperationParams {
+  /** mwl.find: query one of this many station AE titles (STATION001..), round robin. */
+  stations: number;
+  /** mwl.find, qido.studies: modality to match. */
+  modality: string;
+  /** mwl.find: expected number of items per answer; a different count is `check_failed`. */
+  expectItems: number | undefined;
+  /** qido.studies: the `limit` query parameter. */
+  limit: number | undefined;
+}
+
+/**
+ * Executors (DESIGN section 3, point 1). Arrival-rate executors are the open model:
+ * operations start at planned times whether or not earlier ones finished.
+ * The `type` string is the profile value and the scheduler file name (k6 convention).
+ */
+export type ExecutorSpec =
+  | ConstantArrivalRate
+  | RampingArrivalRate
+  | ConstantConcurrency
+  | RampingConcurrency
+  | Iterations;
+
+export interface ConstantArrivalRate {
+  type: 'constant-arrival-rate';
+  ratePerSec: number;
+  durationUs: number;
+  maxInFlight: number;
+}
+
+export interface RampingArrivalRate {
+  type: 'ramping-arrival-rate';
+  startRatePerSec: number;
+  /** The rate changes linearly from the previous target to `targetPerSec` over `durationUs`. */
+  stages: Array<{ durationUs: number; targetPerSec: number }>;
+  maxInFlight: number;
+}
+
+export interface ConstantConcurrency {
+  type: 'constant-concurrency';
+  users: number;
+  durationUs: number;
+}
+
+export interface RampingConcurrency {
+  type: 'ramping-concurrency';
+  startUsers: number;
+  /** The number of users changes linearly to `targetUsers` over `durationUs`. */
+  stages: Array<{ durationUs: number; targetUsers: number }>;
+}
+
+export interface Iterations {
+  type: 'iterations';
+  /** Total operations, shared by all users. */
+  iterations: number;
+  users: number;
+  /** The scenario ends after this even if iterations remain (they count as dropped). */
+  maxDurationUs: number;
+}
+
+export type ExecutorType = ExecutorSpec['type'];
+export const EXECUTOR_TYPES: readonly ExecutorType[] = [
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'constant-concurrency',
+  'ramping-concurrency',
+  'iterations',
+];
+
+/** A threshold group: all expressions for one operation or scenario name. */
+export interface ThresholdSpec {
+  /** An operation name (`mwl.find`) or a scenario name; matches every series it names. */
+  subject: string;
+  expression: ThresholdExpression;
+  /** Stop the run as soon as this threshold fails (after `delayAbortEvalUs`). */
+  abortOnFail: boolean;
+  delayAbortEvalUs: number;
+}
+
+/** A parsed threshold expression such as `p95 < 500ms` or `errors < 0.1%`. */
+export interface ThresholdExpression {
+  /** The text as written, for reports. */
+  source: string;
+  metric: ThresholdMetric;
+  comparator: '<' | '<=' | '>' | '>=';
+  /** Microseconds for latency metrics, a fraction (0..1) for errors/dropped, per second for rate. */
+  value: number;
+}
+
+export type ThresholdMetric =
+  | 'p50'
+  | 'p90'
+  | 'p95'
+  | 'p99'
+  | 'p99.9'
+  | 'max'
+  | 'mean'
+  | 'errors'
+  | 'dropped'
+  | 'rate';

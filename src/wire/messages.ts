@@ -1,0 +1,39 @@
+/**
+ * Messages between the coordinator and its worker threads, as a discriminated
+ * union (the vitest pool convention). Everything here is plain data that survives
+ * structured clone; the worker side imports this file for types only.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { ErrorData } from '../errors.js';
+import type { IntervalSnapshot } from '../metrics/types.js';
+import type { ResolvedProfile } from '../profile/types.js';
+
+/** The single long task each piscina worker runs for the whole run. */
+export interface WorkerTask {
+  workerIndex: number;
+  workerCount: number;
+  profile: ResolvedProfile;
+  /** Wall-clock milliseconds (performance.timeOrigin + performance.now()) of time zero. */
+  runEpochMs: number;
+  seed: number;
+  env: Record<string, string | undefined>;
+  /** The worker posts `WorkerMessage`s here and listens for `CoordinatorMessage`s. */
+  port: MessagePort;
+}
+
+export type WorkerMessage =
+  | { type: 'snapshot'; snapshot: IntervalSnapshot }
+  /** Sent once, after the final snapshot, when every scenario has ended. */
+  | { type: 'done'; workerIndex: number }
+  /** A worker-level failure (not a target failure): the run cannot be trusted. */
+  | { type: 'error'; workerIndex: number; error: ErrorData };
+
+export type CoordinatorMessage =
+  /** Stop planning new operations now; let in-flight ones finish within their graceful stop. */
+  | { type: 'stop'; reason: 'interrupted' | 'threshold-abort' };
+
+/** What the worker task resolves with (after `done`). */
+export interface WorkerTaskResult {
+  workerIndex: number;
+  snapshotsSent: number;
+}

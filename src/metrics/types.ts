@@ -120,3 +120,19 @@ export interface RunSummary {
   thresholds: ThresholdResult[];
   intervals: IntervalPoint[];
 }
+
+/** The figures of the live console line, for the latest complete interval (all workers reported). */
+export interface LiveStatus {
+  elapsedUs: number;
+  /** Completed operations per second in the interval, all series together. */
+  opsPerSec: number;
+  /** Response-time p95 of the interval across all series, undefined when nothing completed. */
+  p95Us: number | undefined;
+  /** Failed operations in the interval. */
+  errors: number;
+  /** Failed operations since the start. */
+  errorsTotal: number;
+  inFlight: number;
+  /** Dropped operations since the start. */
+  droppedTotal: number;
+}

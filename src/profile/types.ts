@@ -24,6 +24,8 @@ export interface RunOptions {
   intervalUs: number;
   /** Preflight check of the target before load starts (default true). */
   preflight: boolean;
+  /** The profile's `seed` for synthetic data; absent when the profile sets none (then derive one from the run id). */
+  seed?: number;
 }
 
 export interface ResolvedTarget {

@@ -12,9 +12,8 @@ import type { ResolvedProfile } from '../profile/types.js';
 export interface WorkerTask {
   workerIndex: number;
   workerCount: number;
+  /** The profile with its target resolved (an embedded simulator's addresses filled in). */
   profile: ResolvedProfile;
-  /** Wall-clock milliseconds (performance.timeOrigin + performance.now()) of time zero. */
-  runEpochMs: number;
   seed: number;
   env: Record<string, string | undefined>;
   /** The worker posts `WorkerMessage`s here and listens for `CoordinatorMessage`s. */
@@ -22,6 +21,8 @@ export interface WorkerTask {
 }
 
 export type WorkerMessage =
+  /** The worker has built its operations and waits for `start`, so start-up is never counted as lag. */
+  | { type: 'ready'; workerIndex: number }
   | { type: 'snapshot'; snapshot: IntervalSnapshot }
   /** Sent once, after the final snapshot, when every scenario has ended. */
   | { type: 'done'; workerIndex: number }
@@ -29,6 +30,12 @@ export type WorkerMessage =
   | { type: 'error'; workerIndex: number; error: ErrorData };
 
 export type CoordinatorMessage =
+  /**
+   * Time zero of the run, as wall-clock milliseconds with sub-millisecond precision
+   * (performance.timeOrigin + performance.now(), comparable across threads).
+   * Sent once every worker is ready, slightly in the future so all start together.
+   */
+  | { type: 'start'; runEpochMs: number }
   /** Stop planning new operations now; let in-flight ones finish within their graceful stop. */
   | { type: 'stop'; reason: 'interrupted' | 'threshold-abort' };
 

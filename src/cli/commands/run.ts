@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { ExitCode, PacsLoadError } from '../../errors.js';
+import { runLoad } from '../../coordinator/run-load.js';
+import { createConsoleOutput } from '../../outputs/console-output.js';
+import { createSummaryJsonOutput } from '../../outputs/summary-json-output.js';
+import type { Output } from '../../outputs/types.js';
+import { loadProfileFile } from '../../profile/load.js';
+import type { CliContext } from '../context.js';
+
+interface RunFlags {
+  workers?: string;
+  out?: string;
+  quiet?: boolean;
+  color?: boolean;
+  seed?: string;
+  runId?: string;
+}
+
+/** `pacs-load run PROFILE`: the main job. Exit 0, 99 (thresholds failed) or 130 (interrupted). */
+export function registerRun(program: Command, context: CliContext): void {
+  program
+    .command('run')
+    .description('run a load profile against its target (or an embedded simulator when it has none)')
+    .argument('<profile>', 'profile file (YAML or JSON)')
+    .option('-w, --workers <n>', 'worker threads (default: number of cores)')
+    .option('-o, --out <file>', 'write the summary JSON (versioned, mergeable) to this file')
+    .option('-q, --quiet', 'no live line each second; the end-of-run table is still printed')
+    .option('--no-color', 'no ANSI colours')
+    .option('--seed <n>', 'seed of the synthetic data (default 1)')
+    .option('--run-id <id>', 'run id for outputs (default: a random UUID)')
+    .action(async (file: string, flags: RunFlags) => {
+      const profile = await loadProfileFile(file);
+      const outputs: Output[] = [
+        createConsoleOutput({ write: context.out, quiet: flags.quiet === true, color: context.color && flags.color !== false }),
+      ];
+      if (flags.out !== undefined) outputs.push(createSummaryJsonOutput({ path: flags.out }));
+      const result = await runLoad({
+        profile,
+        workers: flags.workers === undefined ? undefined : positiveInteger('--workers', flags.workers),
+        seed: flags.seed === undefined ? undefined : positiveInteger('--seed', flags.seed),
+        runId: flags.runId,
+        outputs,
+        env: context.env,
+        interrupt: context.interrupt,
+        nodeVersion: process.version,
+      });
+      if (result.summary.run.endReason === 'interrupted') context.setExitCode(ExitCode.interrupted);
+      else if (!result.thresholdsPassed) context.setExitCode(ExitCode.thresholdsFailed);
+    });
+}
+
+function positiveInteger(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new PacsLoadError('ERR_USAGE', `${option} must be a whole number of at least 1, not "${text}"`, {
+      hint: `For example ${option} 2`,
+    });
+  }
+  return value;
+}

@@ -1,0 +1,16 @@
+/**
+ * What commands get from the process, so that only src/cli/main.ts reads
+ * process.* directly and commands stay testable.
+ */
+export interface CliContext {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** True when stdout is a terminal and NO_COLOR is not set. */
+  color: boolean;
+  /** Aborted on the first SIGINT/SIGTERM. */
+  interrupt: AbortSignal;
+  /** Set by a command to the exit code the process should end with. */
+  setExitCode: (code: number) => void;
+  cwd: string;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * The pacs-load command line. This directory is the only code that touches
+ * `process` (DESIGN section 2): it reads arguments and the environment, turns
+ * signals into an AbortSignal, prints, and chooses the exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isPacsLoadError } from '../errors.js';
+import { formatError } from './print-error.js';
+import type { CliContext } from './context.js';
+import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
+import { registerSchema } from './commands/schema.js';
+import { registerSimulate } from './commands/simulate.js';
+import { TOOL_VERSION } from '../version.js';
+
+async function main(argv: string[]): Promise<number> {
+  const interrupt = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(`\npacs-load: ${signal}: stopping; in-flight operations may finish within gracefulStop (press Ctrl-C again to quit now)\n`);
+      interrupt.abort();
+    } else {
+      process.exit(ExitCode.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let exitCode: number = ExitCode.ok;
+  const context: CliContext = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    interrupt: interrupt.signal,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    cwd: process.cwd(),
+  };
+
+  const program = new Command()
+    .name('pacs-load')
+    .description('Load-test PACS integration (DIMSE and DICOMweb) with honest latency numbers')
+    .version(TOOL_VERSION)
+    .option('--verbose', 'show stack traces of internal errors')
+    .exitOverride()
+    .configureOutput({ writeOut: context.out, writeErr: context.err });
+  registerRun(program, context);
+  registerValidate(program, context);
+  registerSchema(program, context);
+  registerSimulate(program, context);
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its message (unknown option, --help, --version).
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
+    context.err(formatError(error, verbose));
+    return isPacsLoadError(error) ? error.exitCode : ExitCode.internal;
+  }
+}
+
+// process.exit rather than exitCode: a target that keeps a socket half-open must
+// not keep the CLI alive after the summary is written. On Linux, stdout and stderr
+// writes to files, pipes and terminals are synchronous, so nothing printed is lost.
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(formatError(error, true));
+    process.exit(ExitCode.internal);
+  },
+);

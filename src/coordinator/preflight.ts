@@ -1,0 +1,60 @@
+/**
+ * Preflight: before any load, prove the target answers (a C-ECHO for DIMSE, a
+ * QIDO with limit=1 for DICOMweb). A target that is down fails here with exit 4
+ * and a hint naming host, port and what to check, instead of a run full of errors.
+ */
+import { PacsLoadError } from '../errors.js';
+import { DICOMWEB_OPERATIONS, DIMSE_OPERATIONS, outcomeKey } from '../metrics/names.js';
+import type { ResolvedProfile, ResolvedTarget } from '../profile/types.js';
+import { createOperation } from '../operations/index.js';
+
+/** Runs one C-ECHO and/or one QIDO; throws ERR_TARGET_UNREACHABLE when either fails. */
+export async function preflight(profile: ResolvedProfile, target: ResolvedTarget, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const operations = new Set(profile.scenarios.map((scenario) => scenario.operation));
+  const checks: Array<Promise<void>> = [];
+  if (target.dimse !== undefined && DIMSE_OPERATIONS.some((name) => operations.has(name))) {
+    const dimse = target.dimse;
+    checks.push(
+      check(target, 'dimse.echo', env, (detail) =>
+        new PacsLoadError('ERR_TARGET_UNREACHABLE', `Preflight C-ECHO to ${dimse.calledAe}@${dimse.host}:${dimse.port} failed: ${detail}`, {
+          hint: `Check that the DIMSE service listens on ${dimse.host}:${dimse.port}, that it knows called AE "${dimse.calledAe}" and accepts calling AE "${dimse.callingAe}" and Verification (1.2.840.10008.1.1). Set preflight: false to skip this check.`,
+        }),
+      ),
+    );
+  }
+  if (target.dicomweb !== undefined && DICOMWEB_OPERATIONS.some((name) => operations.has(name))) {
+    const dicomweb = target.dicomweb;
+    checks.push(
+      check(target, 'qido.studies', env, (detail) =>
+        new PacsLoadError('ERR_TARGET_UNREACHABLE', `Preflight QIDO-RS to ${dicomweb.baseUrl}/studies failed: ${detail}`, {
+          hint: `Check that ${dicomweb.baseUrl} is the DICOMweb root (it should answer GET ${dicomweb.baseUrl}/studies?limit=1), and the credentials named in target.dicomweb.auth. Set preflight: false to skip this check.`,
+        }),
+      ),
+    );
+  }
+  await Promise.all(checks);
+}
+
+async function check(
+  target: ResolvedTarget,
+  name: 'dimse.echo' | 'qido.studies',
+  env: Readonly<Record<string, string | undefined>>,
+  fail: (detail: string) => PacsLoadError,
+): Promise<void> {
+  const operation = createOperation(name, {
+    target,
+    params: { stations: 1, modality: 'CT', expectItems: undefined, limit: 1 },
+    workerIndex: 0,
+    workerCount: 1,
+    seed: 1,
+    env,
+  });
+  try {
+    const result = await operation.run({ iteration: 0, signal: AbortSignal.timeout(30_000) });
+    const key = outcomeKey(result.outcome);
+    // A warning or a check failure still proves the service answers.
+    if (key !== 'ok' && !key.startsWith('dimse_warning') && key !== 'check_failed') throw fail(key.replaceAll('_', ' '));
+  } finally {
+    await operation.close();
+  }
+}

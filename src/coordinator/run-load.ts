@@ -1,0 +1,197 @@
+/**
+ * The run lifecycle (DESIGN section 2): resolve the target (starting an embedded
+ * simulator when the profile has none), preflight it, start the workers, give
+ * them a common time zero, merge their interval snapshots as they arrive (no
+ * lockstep), feed the outputs, stop early on an abortOnFail threshold or an
+ * interrupt, and build the summary from the exact merge of every interval.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { PacsLoadError } from '../errors.js';
+import { RunAggregator } from '../metrics/aggregate.js';
+import { buildSummary } from '../metrics/summary.js';
+import { evaluateThresholds, shouldAbort } from '../metrics/thresholds.js';
+import type { RunSummary } from '../metrics/types.js';
+import type { Output } from '../outputs/types.js';
+import { describeScenario } from '../profile/describe.js';
+import type { ResolvedProfile, ResolvedTarget } from '../profile/types.js';
+import { startSimulator, type RunningSimulator } from '../simulator/index.js';
+import { TOOL_VERSION } from '../version.js';
+import type { WorkerMessage } from '../wire/messages.js';
+import { preflight } from './preflight.js';
+import { startWorkerPool, type WorkerPool } from './worker-pool.js';
+
+export interface RunLoadOptions {
+  profile: ResolvedProfile;
+  /** Worker threads; default: the number of cores. */
+  workers?: number;
+  outputs: Output[];
+  /** Environment for credentials named in the profile (the CLI passes process.env). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborting it stops the run the way Ctrl-C does: the summary is still written. */
+  interrupt?: AbortSignal;
+  runId?: string;
+  seed?: number;
+  /** Compiled worker entry; default: dist/workers/load-worker.js beside this build. */
+  workerFilename?: string;
+  /** Told once the embedded simulator listens (only when the profile has no target). */
+  onSimulatorStarted?: (simulator: RunningSimulator) => void;
+  /** Recorded in the summary (the CLI passes process.version). */
+  nodeVersion?: string;
+}
+
+export interface RunLoadResult {
+  summary: RunSummary;
+  thresholdsPassed: boolean;
+}
+
+/** How far in the future time zero is set once all workers are ready, so every worker starts together. */
+const START_DELAY_MS = 25;
+
+export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
+  const { profile } = options;
+  const workerCount = options.workers ?? availableParallelism();
+  const runId = options.runId ?? randomUUID();
+  const seed = options.seed ?? 1;
+
+  let simulator: RunningSimulator | undefined;
+  let pool: WorkerPool | undefined;
+  try {
+    let target: ResolvedTarget;
+    if (profile.target === undefined) {
+      simulator = await startSimulator({ settings: profile.simulator, seed });
+      options.onSimulatorStarted?.(simulator);
+      target = simulator.target;
+    } else {
+      target = profile.target;
+    }
+    if (profile.options.preflight) await preflight(profile, target, options.env);
+
+    const startedAt = new Date();
+    for (const output of options.outputs) {
+      await output.start({
+        runId,
+        profile: profile.name,
+        scenarioLines: profile.scenarios.map(describeScenario),
+        target: describeTarget(target, simulator !== undefined),
+        workers: workerCount,
+      });
+    }
+
+    const aggregator = new RunAggregator(workerCount);
+    let endReason: RunSummary['run']['endReason'] = 'completed';
+    let readyCount = 0;
+    let doneCount = 0;
+    let runEpochMs = 0;
+    let lastIntervalShown = -1;
+    let workerError: PacsLoadError | undefined;
+    let resolveAllDone: () => void = () => {};
+    const allDone = new Promise<void>((resolve) => (resolveAllDone = resolve));
+
+    const stopWorkers = (reason: 'interrupted' | 'threshold-abort'): void => {
+      if (endReason !== 'completed') return;
+      endReason = reason;
+      pool?.broadcast({ type: 'stop', reason });
+    };
+
+    const onMessage = (message: WorkerMessage): void => {
+      switch (message.type) {
+        case 'ready':
+          readyCount++;
+          if (readyCount === workerCount) {
+            runEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
+            pool?.broadcast({ type: 'start', runEpochMs });
+          }
+          return;
+        case 'snapshot': {
+          aggregator.add(message.snapshot);
+          const live = aggregator.latestCompleteInterval();
+          if (live !== undefined && live.sequence > lastIntervalShown) {
+            lastIntervalShown = live.sequence;
+            for (const output of options.outputs) output.interval(live.status);
+            const failing = shouldAbort(profile.thresholds, aggregator.operationSummaries(), live.status.elapsedUs);
+            if (failing.length > 0) stopWorkers('threshold-abort');
+          }
+          return;
+        }
+        case 'done':
+          aggregator.workerDone(message.workerIndex);
+          doneCount++;
+          if (doneCount === workerCount) resolveAllDone();
+          return;
+        case 'error':
+          workerError ??= new PacsLoadError(message.error.code, message.error.message, {
+            hint: message.error.hint,
+            problems: message.error.problems,
+          });
+          stopWorkers('interrupted');
+          return;
+      }
+    };
+
+    const onInterrupt = (): void => stopWorkers('interrupted');
+    options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+    if (options.interrupt?.aborted === true) onInterrupt();
+
+    const resolvedProfile: ResolvedProfile = { ...profile, target };
+    pool = startWorkerPool({
+      workerFilename: options.workerFilename ?? defaultWorkerFilename(),
+      tasks: Array.from({ length: workerCount }, (_, workerIndex) => ({
+        workerIndex,
+        workerCount,
+        profile: resolvedProfile,
+        seed,
+        env: { ...options.env },
+      })),
+      onMessage,
+    });
+    try {
+      // Snapshots travel on the task's own port, the task's result on piscina's:
+      // wait for both so no snapshot is still queued when the summary is built.
+      await Promise.all([pool.done, allDone]);
+    } catch (error) {
+      // A worker that reported its failure as data explains it better than the crash.
+      throw workerError ?? error;
+    } finally {
+      options.interrupt?.removeEventListener('abort', onInterrupt);
+    }
+    if (workerError !== undefined) throw workerError;
+
+    const endedAt = new Date();
+    const summaries = aggregator.operationSummaries();
+    const thresholds = evaluateThresholds(profile.thresholds, summaries);
+    const summary = buildSummary({
+      run: {
+        id: runId,
+        profile: profile.name,
+        startedAt: startedAt.toISOString(),
+        endedAt: endedAt.toISOString(),
+        durationSeconds: (endedAt.getTime() - startedAt.getTime()) / 1000,
+        workers: workerCount,
+        endReason,
+        tool: { name: 'pacs-load', version: TOOL_VERSION, node: options.nodeVersion ?? 'unknown' },
+        target: describeTarget(target, simulator !== undefined),
+      },
+      aggregator,
+      thresholds,
+    });
+    for (const output of options.outputs) await output.stop(summary);
+    return { summary, thresholdsPassed: thresholds.every((result) => result.passed) };
+  } finally {
+    await pool?.close();
+    await simulator?.close();
+  }
+}
+
+function describeTarget(target: ResolvedTarget, embedded: boolean): string {
+  const parts: string[] = [];
+  if (target.dimse !== undefined) parts.push(`DIMSE ${target.dimse.calledAe}@${target.dimse.host}:${target.dimse.port}`);
+  if (target.dicomweb !== undefined) parts.push(`DICOMweb ${target.dicomweb.baseUrl}`);
+  return (embedded ? 'embedded simulator: ' : '') + parts.join(', ');
+}
+
+function defaultWorkerFilename(): string {
+  // This file is dist/src/coordinator/run-load.js once built; the worker is dist/workers/.
+  return fileURLToPath(new URL('../../workers/load-worker.js', import.meta.url));
+}

@@ -1,0 +1,200 @@
+/**
+ * The end-of-run report of the console output (DESIGN section 7), as text
+ * lines: the table per operation, where the time went (p95 of response against
+ * service, lag, setup and ttfb, so queueing is visible), errors by outcome
+ * class, the thresholds and the verdict. Pure: summary in, lines out.
+ */
+import { formatBytesPerSec, formatDurationUs, formatPercent, formatRate } from '../metrics/format.js';
+import type { HistogramName } from '../metrics/names.js';
+import { isSuccessKey } from '../metrics/names.js';
+import type { OperationSummary, RunSummary, ThresholdResult } from '../metrics/types.js';
+import { outcomeGloss } from './outcome-gloss.js';
+import type { TableColumn } from './table.js';
+import { renderTable } from './table.js';
+
+export interface ConsoleSummaryOptions {
+  /** ANSI green/red on pass/fail marks and the verdict counts. */
+  color: boolean;
+}
+
+const INDENT = '  ';
+const MISSING = '-';
+
+/** Renders the whole end-of-run report; lines carry no newline. */
+export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOptions): string[] {
+  const paint = painter(options.color);
+  const { run } = summary;
+  return [
+    '',
+    `run ${run.id} (${run.profile}): ${formatDurationUs(run.durationSeconds * 1_000_000)}, ${run.workers} ${run.workers === 1 ? 'worker' : 'workers'}`,
+    '',
+    ...renderOperationTable(summary.operations),
+    '',
+    ...renderPhaseTable(summary.operations),
+    '',
+    ...renderErrorsByClass(summary.operations),
+    '',
+    ...renderThresholds(summary.thresholds, paint),
+    ...renderVerdict(summary, paint),
+  ];
+}
+
+/** `scenario/operation`, or just the operation when the scenario is named after it. */
+export function seriesLabel(summary: Pick<OperationSummary, 'scenario' | 'operation'>): string {
+  return summary.scenario === summary.operation ? summary.operation : `${summary.scenario}/${summary.operation}`;
+}
+
+/** An integer count with thousands separators (`119,040`), locale-independent. */
+export function formatCount(count: number): string {
+  return COUNT_FORMAT.format(count);
+}
+
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function renderOperationTable(operations: readonly OperationSummary[]): string[] {
+  if (operations.length === 0) return ['no operations ran'];
+  const columns: TableColumn[] = [
+    { header: 'scenario/operation', align: 'left' },
+    { header: 'completed' },
+    { header: 'rate' },
+    { header: 'p50' },
+    { header: 'p90' },
+    { header: 'p95' },
+    { header: 'p99' },
+    { header: 'max' },
+    { header: 'errors' },
+    { header: 'dropped' },
+    { header: 'received' },
+    { header: 'sent' },
+  ];
+  const rows = operations.map((operation) => {
+    const response = operation.latency.response;
+    const duration = (us: number | undefined): string => (us === undefined ? MISSING : formatDurationUs(us));
+    return [
+      seriesLabel(operation),
+      formatCount(operation.completed),
+      formatRate(operation.ratePerSec),
+      duration(response?.p50Us),
+      duration(response?.p90Us),
+      duration(response?.p95Us),
+      duration(response?.p99Us),
+      duration(response?.maxUs),
+      `${formatCount(operation.failed)} (${formatPercent(operation.errorRate)})`,
+      formatCount(operation.dropped),
+      bandwidth(operation.bytesReceived, operation.activeSeconds),
+      bandwidth(operation.bytesSent, operation.activeSeconds),
+    ];
+  });
+  return [
+    'per operation (latency is response time, from the intended start)',
+    ...renderTable(columns, rows, { indent: INDENT }),
+  ];
+}
+
+function bandwidth(bytes: number, activeSeconds: number): string {
+  return activeSeconds > 0 ? formatBytesPerSec(bytes / activeSeconds) : MISSING;
+}
+
+/** The phases shown side by side; setup and ttfb only when some operation has them. */
+const PHASES: readonly { histogram: HistogramName; header: string; always: boolean }[] = [
+  { histogram: 'response', header: 'response', always: true },
+  { histogram: 'service', header: 'service', always: true },
+  { histogram: 'lag', header: 'start lag', always: true },
+  { histogram: 'setup', header: 'assoc setup', always: false },
+  { histogram: 'ttfb', header: 'ttfb', always: false },
+];
+
+function renderPhaseTable(operations: readonly OperationSummary[]): string[] {
+  if (operations.length === 0) return [];
+  const phases = PHASES.filter(
+    (phase) => phase.always || operations.some((operation) => operation.latency[phase.histogram] !== undefined),
+  );
+  const columns: TableColumn[] = [
+    { header: 'scenario/operation', align: 'left' },
+    ...phases.map((phase) => ({ header: phase.header })),
+  ];
+  const rows = operations.map((operation) => [
+    seriesLabel(operation),
+    ...phases.map((phase) => {
+      const stats = operation.latency[phase.histogram];
+      return stats === undefined ? MISSING : formatDurationUs(stats.p95Us);
+    }),
+  ]);
+  return [
+    'p95 by phase (start lag is queueing before the start; response includes it, service does not)',
+    ...renderTable(columns, rows, { indent: INDENT }),
+  ];
+}
+
+function renderErrorsByClass(operations: readonly OperationSummary[]): string[] {
+  const rows: string[][] = [];
+  let hasWarnings = false;
+  for (const operation of operations) {
+    const classes = Object.entries(operation.outcomes)
+      .filter(([key, count]) => key !== 'ok' && count > 0)
+      // Most frequent first, then by key so equal counts print in a stable order.
+      .sort(([keyA, countA], [keyB, countB]) => countB - countA || keyA.localeCompare(keyB));
+    for (const [key, count] of classes) {
+      if (isSuccessKey(key)) hasWarnings = true;
+      rows.push([seriesLabel(operation), key, formatCount(count), outcomeGloss(key)]);
+    }
+  }
+  if (rows.length === 0) return ['errors by class: none'];
+  const columns: TableColumn[] = [
+    { header: 'scenario/operation', align: 'left' },
+    { header: 'outcome', align: 'left' },
+    { header: 'count' },
+    { header: 'meaning', align: 'left' },
+  ];
+  return [hasWarnings ? 'errors and warnings by class' : 'errors by class', ...renderTable(columns, rows, { indent: INDENT })];
+}
+
+function renderThresholds(thresholds: readonly ThresholdResult[], paint: Painter): string[] {
+  if (thresholds.length === 0) return [];
+  const rows = thresholds.map((threshold) => [
+    threshold.passed ? paint.pass('✓') : paint.fail('✗'),
+    threshold.subject,
+    threshold.expression,
+    threshold.detail,
+  ]);
+  const columns: TableColumn[] = [
+    { header: '', align: 'left' },
+    { header: 'subject', align: 'left' },
+    { header: 'threshold', align: 'left' },
+    { header: 'measured', align: 'left' },
+  ];
+  return ['thresholds', ...renderTable(columns, rows, { indent: INDENT }), ''];
+}
+
+const END_REASON_TEXT: Record<RunSummary['run']['endReason'], string | undefined> = {
+  completed: undefined,
+  'threshold-abort': 'run stopped early: an abortOnFail threshold failed',
+  interrupted: 'run interrupted before the end of the profile',
+};
+
+function renderVerdict(summary: RunSummary, paint: Painter): string[] {
+  const passed = summary.thresholds.filter((threshold) => threshold.passed).length;
+  const failed = summary.thresholds.length - passed;
+  const lines =
+    summary.thresholds.length === 0
+      ? ['thresholds: none defined']
+      : [
+          `thresholds: ${passed > 0 ? paint.pass(`${passed} passed`) : `${passed} passed`}, ${
+            failed > 0 ? paint.fail(`${failed} failed`) : `${failed} failed`
+          }`,
+        ];
+  const endReason = END_REASON_TEXT[summary.run.endReason];
+  if (endReason !== undefined) lines.push(endReason);
+  return lines;
+}
+
+interface Painter {
+  pass(text: string): string;
+  fail(text: string): string;
+}
+
+// SGR 32 (green) and 31 (red), reset with SGR 39 (default foreground) only.
+function painter(color: boolean): Painter {
+  if (!color) return { pass: (text) => text, fail: (text) => text };
+  return { pass: (text) => `\u001b[32m${text}\u001b[39m`, fail: (text) => `\u001b[31m${text}\u001b[39m` };
+}

@@ -1,0 +1,128 @@
+/**
+ * One-line, human descriptions of a resolved profile, for `pacs-load validate`
+ * and the start of a run: what will be sent, where, how fast and for how long.
+ */
+import type { ExecutorSpec, ResolvedProfile, ResolvedScenario, ThresholdSpec } from './types.js';
+import { formatDurationUs, formatPercent, formatRatePerSec } from './units.js';
+
+/**
+ * One line per scenario, e.g.
+ * `worklist: mwl.find at 40/s for 5m (max 200 in flight), 200 stations, modality CT` or
+ * `reading: viewer.open with 60 users for 7m`.
+ */
+export function describeScenario(scenario: ResolvedScenario): string {
+  const parts = [`${scenario.name}: ${scenario.operation} ${describeExecutor(scenario.executor)}`];
+  parts.push(...describeParams(scenario));
+  if (scenario.startAfterUs > 0) parts.push(`starts after ${formatDurationUs(scenario.startAfterUs)}`);
+  return parts.join(', ');
+}
+
+function describeExecutor(executor: ExecutorSpec): string {
+  switch (executor.type) {
+    case 'constant-arrival-rate':
+      return `at ${formatRatePerSec(executor.ratePerSec)} for ${formatDurationUs(executor.durationUs)} (max ${executor.maxInFlight} in flight)`;
+    case 'ramping-arrival-rate': {
+      const last = executor.stages[executor.stages.length - 1]?.targetPerSec ?? executor.startRatePerSec;
+      const peak = Math.max(executor.startRatePerSec, ...executor.stages.map((s) => s.targetPerSec));
+      const peakText = peak > last ? `, peak ${formatRatePerSec(peak)}` : '';
+      return (
+        `${formatRatePerSec(executor.startRatePerSec)} -> ${formatRatePerSec(last)} over ` +
+        `${formatDurationUs(sum(executor.stages.map((s) => s.durationUs)))} in ${plural(executor.stages.length, 'stage')}` +
+        `${peakText} (max ${executor.maxInFlight} in flight)`
+      );
+    }
+    case 'constant-concurrency':
+      return `with ${plural(executor.users, 'user')} for ${formatDurationUs(executor.durationUs)}`;
+    case 'ramping-concurrency': {
+      const last = executor.stages[executor.stages.length - 1]?.targetUsers ?? executor.startUsers;
+      const peak = Math.max(executor.startUsers, ...executor.stages.map((s) => s.targetUsers));
+      return (
+        `${executor.startUsers} -> ${plural(last, 'user')} over ` +
+        `${formatDurationUs(sum(executor.stages.map((s) => s.durationUs)))} in ${plural(executor.stages.length, 'stage')}` +
+        (peak > last ? `, peak ${peak}` : '')
+      );
+    }
+    case 'iterations':
+      return `${plural(executor.iterations, 'iteration')} with ${plural(executor.users, 'user')} (at most ${formatDurationUs(executor.maxDurationUs)})`;
+  }
+}
+
+function describeParams(scenario: ResolvedScenario): string[] {
+  const { params } = scenario;
+  switch (scenario.operation) {
+    case 'mwl.find': {
+      const parts = [plural(params.stations, 'station'), `modality ${params.modality}`];
+      if (params.expectItems !== undefined) parts.push(`expects ${plural(params.expectItems, 'item')}`);
+      return parts;
+    }
+    case 'qido.studies': {
+      const parts = [`modality ${params.modality}`];
+      if (params.limit !== undefined) parts.push(`limit ${params.limit}`);
+      return parts;
+    }
+    default:
+      return [];
+  }
+}
+
+/** One threshold: `mwl.find: p95 < 250ms (aborts the run, after 30s)`. */
+export function describeThreshold(threshold: ThresholdSpec): string {
+  let text = `${threshold.subject}: ${threshold.expression.source}`;
+  if (threshold.abortOnFail) {
+    text += threshold.delayAbortEvalUs > 0 ? ` (aborts the run, after ${formatDurationUs(threshold.delayAbortEvalUs)})` : ' (aborts the run)';
+  }
+  return text;
+}
+
+/**
+ * The whole profile as lines: name, target (or the embedded simulator and its
+ * fault knobs), one line per scenario and per threshold. No trailing newlines.
+ */
+export function describeProfile(profile: ResolvedProfile): string[] {
+  const lines = [profile.description === undefined ? profile.name : `${profile.name}: ${profile.description}`];
+  if (profile.target === undefined) {
+    lines.push(`target: embedded simulator (${describeSimulator(profile)})`);
+  } else {
+    const { dimse, dicomweb } = profile.target;
+    if (dimse !== undefined) {
+      lines.push(`target dimse: ${dimse.calledAe}@${dimse.host}:${dimse.port} (calling AE ${dimse.callingAe})`);
+    }
+    if (dicomweb !== undefined) {
+      const auth = dicomweb.auth === undefined ? '' : dicomweb.auth.kind === 'bearer' ? ', bearer token' : `, basic auth as ${dicomweb.auth.username}`;
+      lines.push(`target dicomweb: ${dicomweb.baseUrl} (${plural(dicomweb.connections, 'connection')} per worker${auth})`);
+    }
+  }
+  lines.push(`scenarios:`);
+  for (const scenario of profile.scenarios) lines.push(`  ${describeScenario(scenario)}`);
+  if (profile.thresholds.length > 0) {
+    lines.push('thresholds:');
+    for (const threshold of profile.thresholds) lines.push(`  ${describeThreshold(threshold)}`);
+  }
+  return lines;
+}
+
+function describeSimulator(profile: ResolvedProfile): string {
+  const { simulator } = profile;
+  const { faults } = simulator;
+  const parts = [
+    `${plural(simulator.stations, 'station')} x ${plural(simulator.stepsPerStation, 'step')}`,
+    plural(simulator.studies, 'study', 'studies'),
+  ];
+  if (faults.latencyUs > 0 || faults.jitterUs > 0) {
+    parts.push(`latency ${formatDurationUs(faults.latencyUs)}${faults.jitterUs > 0 ? ` + up to ${formatDurationUs(faults.jitterUs)}` : ''}`);
+  }
+  if (faults.errorRate > 0) parts.push(`${formatPercent(faults.errorRate)} errors`);
+  if (faults.stall !== undefined) {
+    parts.push(`stall ${formatDurationUs(faults.stall.durationUs)} at ${formatDurationUs(faults.stall.atUs)}`);
+  }
+  if (faults.maxAssociations > 0) parts.push(`max ${plural(faults.maxAssociations, 'association')}`);
+  return parts.join(', ');
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,297 @@
+/**
+ * The `target` block (the PACS under test) and the `simulator` block (the
+ * embedded PACS used when there is no target).
+ */
+import { z } from 'zod';
+import {
+  asRecord,
+  durationField,
+  intField,
+  objectField,
+  textField,
+  textOrNumberField,
+} from './fields.js';
+import { problemText } from './problems.js';
+import type { DicomwebAuth, ResolvedTarget, SimulatorSettings } from './types.js';
+import { tryParsePercent } from './units.js';
+
+/**
+ * Why an AE title is not valid, or undefined. PS3.5 section 6.2, AE VR: at most
+ * 16 characters of the default character repertoire, excluding backslash (5CH)
+ * and control characters; leading and trailing spaces are not significant, and a
+ * value of only spaces is not allowed.
+ */
+export function aeTitleProblem(value: string): { message: string; fix: string } | undefined {
+  if (value.length > 16) {
+    return {
+      message: `\`${value}\` is ${value.length} characters; an AE title has at most 16 (PS3.5 section 6.2)`,
+      fix: `shorten it, e.g. \`${value.slice(0, 16).trim()}\``,
+    };
+  }
+  if (value.trim() === '') {
+    return { message: 'the AE title is only spaces (PS3.5 section 6.2 does not allow that)', fix: 'write an AE title such as `PACSLOAD`' };
+  }
+  if (value.includes('\\')) {
+    return { message: `\`${value}\` contains a backslash, which an AE title may not (PS3.5 section 6.2)`, fix: 'remove the backslash' };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    return { message: 'the AE title contains a control character (PS3.5 section 6.2)', fix: 'use only printable characters' };
+  }
+  if (/[^\u0020-\u007e]/.test(value)) {
+    return {
+      message: `\`${value}\` has characters outside the default character repertoire (ASCII); PS3.5 section 6.2`,
+      fix: 'use only ASCII letters, digits, space and punctuation other than backslash',
+    };
+  }
+  return undefined;
+}
+
+function aeTitleField(info: { description: string; example: string }) {
+  return textField(info)
+    .superRefine((value, ctx) => {
+      if (value === '') return; // reported as empty already
+      const problem = aeTitleProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problemText(problem.message, problem.fix) });
+    })
+    .transform((value) => value.trim());
+}
+
+/** Credentials are named by environment variable; this is the name, checked for shape. */
+function envNameField(info: { description: string; example: string }) {
+  return textField(info).superRefine((value, ctx) => {
+    if (value === '' || /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return;
+    const cleaned = value.replace(/^\$\{?|\}$/g, '');
+    ctx.addIssue({
+      code: 'custom',
+      message: problemText(
+        `\`${value}\` is not an environment variable name`,
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(cleaned)
+          ? `write the name without \`$\`: \`${cleaned}\``
+          : `write the name of the variable that holds the secret, e.g. \`${info.example}\` (never the secret itself)`,
+      ),
+    });
+  });
+}
+
+const hostField = textField({ description: 'Host name or IP address of the DIMSE service.', example: '127.0.0.1' }).superRefine(
+  (value, ctx) => {
+    if (value !== '' && (value.includes('://') || /\s/.test(value) || value.includes('/'))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText(`\`${value}\` is not a host name or address`, 'write only the host, e.g. `host: 127.0.0.1` (the port goes in `port`)'),
+      });
+    }
+  },
+);
+
+const dimseSchema = objectField(
+  {
+    host: hostField,
+    port: intField({ description: 'TCP port of the DIMSE service.', example: '4242', min: 1, max: 65535 }),
+    calledAe: aeTitleField({ description: "The target's AE title (Called AE Title), PS3.5 AE VR: 1-16 characters.", example: 'ORTHANC' }),
+    callingAe: aeTitleField({ description: 'Our AE title (Calling AE Title). Default PACSLOAD.', example: 'PACSLOAD' }).prefault('PACSLOAD'),
+    connectTimeout: durationField({
+      description: 'TCP connect plus association negotiation must finish within this. Default 5s.',
+      example: '5s',
+    }).prefault('5s'),
+    timeout: durationField({ description: 'A whole operation (association to release) must finish within this. Default 30s.', example: '30s' }).prefault(
+      '30s',
+    ),
+  },
+  { description: 'The DIMSE service of the target (needed by DIMSE operations).', example: '{ host: 127.0.0.1, port: 4242, calledAe: ORTHANC }' },
+);
+
+const authSchema = objectField(
+  {
+    bearerEnv: envNameField({ description: 'Bearer token: the name of the environment variable that holds it.', example: 'PACS_TOKEN' }).optional(),
+    username: textField({ description: 'Basic authentication: the user name.', example: 'loadtest' }).optional(),
+    passwordEnv: envNameField({ description: 'Basic authentication: the name of the environment variable that holds the password.', example: 'PACS_PASSWORD' }).optional(),
+  },
+  { description: 'DICOMweb credentials, named by environment variable: `{ bearerEnv }` or `{ username, passwordEnv }`.', example: '{ bearerEnv: PACS_TOKEN }' },
+).superRefine(
+  (auth, ctx) => {
+    const raw = auth as Record<string, unknown>;
+    const bearer = raw.bearerEnv !== undefined;
+    const basic = raw.username !== undefined || raw.passwordEnv !== undefined;
+    if (bearer && basic) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText('`auth` has both `bearerEnv` and basic credentials', 'keep either `bearerEnv` or `username` + `passwordEnv`'),
+      });
+    } else if (!bearer && !basic) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText('`auth` names no credentials', 'write `auth: { bearerEnv: PACS_TOKEN }` or `auth: { username: loadtest, passwordEnv: PACS_PASSWORD }`'),
+      });
+    } else if (basic && raw.username === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['username'], message: problemText('basic authentication needs `username`', 'add e.g. `username: loadtest`') });
+    } else if (basic && raw.passwordEnv === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passwordEnv'],
+        message: problemText('basic authentication needs `passwordEnv`', 'add the name of the variable that holds the password, e.g. `passwordEnv: PACS_PASSWORD`'),
+      });
+    }
+  },
+  { when: (payload) => asRecord(payload.value) !== undefined },
+);
+
+const baseUrlField = textField({ description: 'Base URL of the DICOMweb service (http or https).', example: 'http://127.0.0.1:8042/dicom-web' })
+  .superRefine((value, ctx) => {
+    if (value === '') return; // reported as empty already
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText(`\`${value}\` is not an http or https URL`, 'write e.g. `baseUrl: http://127.0.0.1:8042/dicom-web`'),
+      });
+    } else if (url.search !== '' || url.hash !== '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText(`\`${value}\` has a query or fragment`, 'write only the base of the service, e.g. `http://127.0.0.1:8042/dicom-web`'),
+      });
+    }
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const dicomwebSchema = objectField(
+  {
+    baseUrl: baseUrlField,
+    connections: intField({ description: 'Keep-alive connections per worker. Default 16.', example: '16', min: 1, max: 1024 }).prefault(16),
+    timeout: durationField({ description: 'A whole request must finish within this. Default 30s.', example: '30s' }).prefault('30s'),
+    auth: authSchema.optional(),
+  },
+  { description: 'The DICOMweb service of the target (needed by DICOMweb operations).', example: '{ baseUrl: http://127.0.0.1:8042/dicom-web }' },
+);
+
+/** The `target` schema; at least one service. */
+export const targetSchema = objectField(
+  { dimse: dimseSchema.optional(), dicomweb: dicomwebSchema.optional() },
+  {
+    description: 'The PACS under test. Leave it out to run against the embedded simulator.',
+    example: '{ dimse: { host: 127.0.0.1, port: 4242, calledAe: ORTHANC } }',
+  },
+).superRefine(
+  (target, ctx) => {
+    const raw = target as Record<string, unknown>;
+    if (raw.dimse === undefined && raw.dicomweb === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText('`target` names no service', 'add `dimse` and/or `dicomweb`, or remove `target` to use the embedded simulator'),
+      });
+    }
+  },
+  { when: (payload) => asRecord(payload.value) !== undefined },
+);
+
+type TargetOutput = z.output<typeof targetSchema>;
+
+export function resolveTarget(target: TargetOutput): ResolvedTarget {
+  const { dimse, dicomweb } = target;
+  return {
+    dimse:
+      dimse === undefined
+        ? undefined
+        : {
+            host: dimse.host,
+            port: dimse.port,
+            calledAe: dimse.calledAe,
+            callingAe: dimse.callingAe,
+            connectTimeoutUs: dimse.connectTimeout,
+            operationTimeoutUs: dimse.timeout,
+          },
+    dicomweb:
+      dicomweb === undefined
+        ? undefined
+        : {
+            baseUrl: dicomweb.baseUrl,
+            connections: dicomweb.connections,
+            operationTimeoutUs: dicomweb.timeout,
+            auth: resolveAuth(dicomweb.auth),
+          },
+  };
+}
+
+function resolveAuth(auth: { bearerEnv?: string; username?: string; passwordEnv?: string } | undefined): DicomwebAuth | undefined {
+  if (auth === undefined) return undefined;
+  if (auth.bearerEnv !== undefined) return { kind: 'bearer', tokenEnv: auth.bearerEnv };
+  if (auth.username !== undefined && auth.passwordEnv !== undefined) {
+    return { kind: 'basic', username: auth.username, passwordEnv: auth.passwordEnv };
+  }
+  throw new Error('internal: auth passed validation without credentials');
+}
+
+/** A share of requests: `1%` or a fraction from 0 to 1. */
+const errorRateField = textOrNumberField({
+  description: 'Share of requests answered with a failure (DIMSE A700, HTTP 503): a percentage (`1%`) or a fraction (0.01). Default 0.',
+  example: '1%',
+}).transform((value, ctx) => {
+  if (typeof value === 'number') {
+    if (value >= 0 && value <= 1) return value;
+    ctx.addIssue({
+      code: 'custom',
+      message: problemText(`${value} is not a fraction from 0 to 1`, `write a percentage, e.g. \`${value}%\`, or a fraction such as 0.01`),
+    });
+    return z.NEVER;
+  }
+  const parsed = tryParsePercent(value);
+  if (parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: problemText(parsed.message, parsed.fix) });
+  return z.NEVER;
+});
+
+/** The `simulator` schema: the embedded PACS's data and fault knobs (src/simulator/faults.ts). */
+export const simulatorSchema = objectField(
+  {
+    stations: intField({ description: 'Scheduled station AE titles in the worklist (STATION001...). Default 10.', example: '10', min: 1, max: 9999 }).prefault(10),
+    stepsPerStation: intField({ description: 'Scheduled procedure steps per station, all for today. Default 5.', example: '5', min: 0, max: 10000 }).prefault(5),
+    studies: intField({ description: 'Studies answered by QIDO /studies. Default 50.', example: '50', min: 0, max: 1_000_000 }).prefault(50),
+    latency: durationField({ description: 'Added to every answer. Default 0ms.', example: '20ms', minUs: 0 }).prefault('0ms'),
+    jitter: durationField({ description: 'Uniform random extra delay in [0, jitter). Default 0ms.', example: '10ms', minUs: 0 }).prefault('0ms'),
+    errorRate: errorRateField.prefault(0),
+    stallAt: durationField({ description: 'Pause all answers once, this long after the simulator starts (with `stallFor`).', example: '10s', minUs: 0 }).optional(),
+    stallFor: durationField({ description: 'How long the stall lasts (with `stallAt`).', example: '5s' }).optional(),
+    maxAssociations: intField({
+      description: 'Associations beyond this are rejected (transient, local limit exceeded); 0 = no limit. Default 0.',
+      example: '0',
+      min: 0,
+    }).prefault(0),
+  },
+  { description: 'The embedded simulator, used when there is no `target`.', example: '{ stations: 10, latency: 20ms }' },
+).superRefine(
+  (simulator, ctx) => {
+    const raw = simulator as Record<string, unknown>;
+    if (raw.stallAt !== undefined && raw.stallFor === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stallFor'], message: problemText('`stallAt` needs `stallFor`', 'add e.g. `stallFor: 5s`, or remove `stallAt`') });
+    }
+    if (raw.stallFor !== undefined && raw.stallAt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stallAt'], message: problemText('`stallFor` needs `stallAt`', 'add e.g. `stallAt: 10s`, or remove `stallFor`') });
+    }
+  },
+  { when: (payload) => asRecord(payload.value) !== undefined },
+);
+
+type SimulatorOutput = z.output<typeof simulatorSchema>;
+
+/** Settings of the embedded simulator; `undefined` (no `simulator` block) gives the defaults. */
+export function resolveSimulator(simulator: SimulatorOutput | undefined): SimulatorSettings {
+  const s = simulator ?? simulatorSchema.parse({});
+  return {
+    stations: s.stations,
+    stepsPerStation: s.stepsPerStation,
+    studies: s.studies,
+    faults: {
+      latencyUs: s.latency,
+      jitterUs: s.jitter,
+      errorRate: s.errorRate,
+      stall: s.stallAt !== undefined && s.stallFor !== undefined ? { atUs: s.stallAt, durationUs: s.stallFor } : undefined,
+      maxAssociations: s.maxAssociations,
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * How one DICOMweb HTTP exchange ended, classified rather than thrown (DESIGN
+ * section 3, point 5).
+ *
+ * `HttpOutcome` is the subset of `Outcome` (src/metrics/names.ts) that HTTP can
+ * produce, written out here because the protocol layer may not import metrics
+ * (lint, DESIGN section 2). It is structurally a member of `Outcome`, so an
+ * operation can return it as is; the type test in test/unit/dicomweb keeps the
+ * two in step.
+ */
+
+export type HttpOutcome =
+  | { kind: 'ok' }
+  | { kind: 'http-status'; status: number }
+  | { kind: 'timeout' }
+  /** The caller's signal aborted the request (a scenario's graceful stop ran out). */
+  | { kind: 'aborted' }
+  | { kind: 'connection-refused' }
+  | { kind: 'connection-reset' }
+  | { kind: 'network-error'; code: string };
+
+/** 2xx is ok (RFC 9110 section 15.3); anything else is an HTTP status outcome. */
+export function outcomeForStatus(status: number): HttpOutcome {
+  return status >= 200 && status < 300 ? { kind: 'ok' } : { kind: 'http-status', status };
+}
+
+/** undici and Node.js error codes that mean the request ran out of time. */
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/**
+ * Codes that mean the peer dropped an established connection. undici reports a
+ * socket closed under a request as UND_ERR_SOCKET ("other side closed").
+ */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/**
+ * Classifies an error from undici or the socket below it. `timedOut` and
+ * `callerAborted` say which of the client's own abort reasons fired, since an
+ * aborted request surfaces only as the abort reason.
+ */
+export function outcomeForError(error: unknown, cause: { timedOut: boolean; callerAborted: boolean }): HttpOutcome {
+  if (cause.timedOut) return { kind: 'timeout' };
+  if (cause.callerAborted) return { kind: 'aborted' };
+  const code = errorCode(error);
+  if (code === 'ECONNREFUSED') return { kind: 'connection-refused' };
+  if (RESET_CODES.has(code)) return { kind: 'connection-reset' };
+  if (TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
+  return { kind: 'network-error', code };
+}
+
+/**
+ * The error's code: its own `code`, else the first inner error's (Node.js wraps
+ * happy-eyeballs connect failures in an AggregateError), else its name.
+ */
+export function errorCode(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return 'UNKNOWN';
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === 'string' && own !== '') return own;
+  if (error instanceof AggregateError && error.errors.length > 0) return errorCode(error.errors[0]);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== undefined && cause !== error) {
+    const inner = errorCode(cause);
+    if (inner !== 'UNKNOWN') return inner;
+  }
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' && name !== '' && name !== 'Error' ? name : 'UNKNOWN';
+}

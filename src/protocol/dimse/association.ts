@@ -1,0 +1,230 @@
+/**
+ * One DIMSE association as one awaited call: connect, negotiate, send the
+ * requests one after the other, release, close. It reports timing, bytes and a
+ * classified outcome; it knows nothing of metrics (DESIGN section 2).
+ *
+ * dcmjs-dimse behaviours this file works around (DESIGN section 10):
+ * - its `connectTimeout` is a socket idle timeout that is never cleared, and its
+ *   association and PDU timeouts are checked once a second; they are set far
+ *   beyond ours, and ours are plain timers that abort the association;
+ * - a peer's A-ABORT is not forwarded by its Client, so we listen on its Network;
+ * - socket errors reach its listeners as new Error objects without the Node.js
+ *   error code, so we listen on the socket itself.
+ */
+import type { Socket } from 'node:net';
+import { Client } from './dcmjs.js';
+import type { DcmjsAssociation, DcmjsDataset, DcmjsRequest, DcmjsResponse } from './dcmjs.js';
+import { outcomeFromFinalStatuses, outcomeFromSocketError } from './outcome.js';
+import type { DimseOutcome } from './outcome.js';
+import { isPendingStatus } from './status.js';
+
+export interface AssociationOptions {
+  host: string;
+  port: number;
+  /** Our AE title (PS3.8 section 9.3.2: up to 16 characters). */
+  callingAe: string;
+  /** The peer's AE title. */
+  calledAe: string;
+  /** TCP connect plus A-ASSOCIATE-RQ/AC must finish within this. */
+  connectTimeoutUs: number;
+  /** The whole association, connect to close, must finish within this. */
+  operationTimeoutUs: number;
+  /** Sent in order on this association; each waits for the final response of the previous one. */
+  requests: readonly DcmjsRequest[];
+  /** Aborting it ends the association at once (A-ABORT) with outcome `timeout`. */
+  signal?: AbortSignal;
+}
+
+export interface DimseResponse {
+  /** Index into `AssociationOptions.requests` of the request this answers. */
+  requestIndex: number;
+  status: number;
+  /** The identifier or data set of the response, if it carried one. */
+  dataset: DcmjsDataset | undefined;
+  errorComment: string | undefined;
+}
+
+export interface AssociationResult {
+  outcome: DimseOutcome;
+  /** Every response received, pending ones included, in arrival order. */
+  responses: DimseResponse[];
+  /** TCP connect + A-ASSOCIATE-RQ/AC in integer microseconds; undefined unless the association was accepted. */
+  setupUs: number | undefined;
+  /** Bytes written to and read from the socket, PDU headers included. */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** The parts of dcmjs-dimse's Client and Network this file reads; they are not in its typings. */
+interface ClientInternals {
+  network?: {
+    socket: Socket;
+    association?: DcmjsAssociation;
+    on(event: 'abort', listener: () => void): unknown;
+  };
+}
+
+/** dcmjs-dimse's own timers must never fire before ours: they only get this much extra. */
+const LIBRARY_TIMEOUT_MARGIN_MS = 60_000;
+/** After the socket closed, how long to wait for dcmjs-dimse's `closed` event before finishing anyway. */
+const CLOSE_FALLBACK_MS = 1_000;
+
+/**
+ * Runs one association. Resolves once its socket is closed, whatever the target
+ * did: refusals, rejections, aborts, failures and timeouts are outcomes. Rejects
+ * only for bugs (for example an empty request list). Never leaves a socket open.
+ *
+ * Outcome, first match wins: our timeout or `signal`; A-ASSOCIATE-RJ; every
+ * request answered (the DIMSE status, see `outcomeFromFinalStatuses`); socket
+ * error by code; peer A-ABORT; a request whose presentation context the peer
+ * did not accept (`check-failed`); a protocol error; else closed early (`aborted`).
+ */
+export function runAssociation(options: AssociationOptions): Promise<AssociationResult> {
+  if (options.requests.length === 0) {
+    return Promise.reject(new Error('runAssociation needs at least one request'));
+  }
+  return new Promise((resolve) => {
+    const { requests } = options;
+    const startMs = performance.now();
+    const responses: DimseResponse[] = [];
+    const finalStatuses: Array<number | undefined> = requests.map(() => undefined);
+    let setupUs: number | undefined;
+    let rejection: { result: number; source: number; reason: number } | undefined;
+    let acceptedAssociation: DcmjsAssociation | undefined;
+    let timedOut = false;
+    let peerAborted = false;
+    let protocolError = false;
+    let socketErrorCode: string | undefined;
+    let settled = false;
+    let closeFallbackTimer: NodeJS.Timeout | undefined;
+
+    if (options.signal?.aborted === true) {
+      resolve({ outcome: { kind: 'timeout' }, responses, setupUs, bytesSent: 0, bytesReceived: 0 });
+      return;
+    }
+
+    requests.forEach((request, requestIndex) => {
+      request.on('response', (response: DcmjsResponse) => {
+        const status = response.getStatus();
+        const errorComment = response.getErrorComment();
+        responses.push({
+          requestIndex,
+          status,
+          dataset: response.getDataset(),
+          errorComment: errorComment === '' || errorComment === null ? undefined : errorComment,
+        });
+        if (!isPendingStatus(status)) finalStatuses[requestIndex] = status;
+      });
+    });
+
+    const client = new Client();
+    for (const request of requests) client.addRequest(request);
+    const libraryTimeoutMs = options.operationTimeoutUs / 1000 + LIBRARY_TIMEOUT_MARGIN_MS;
+    client.send(options.host, options.port, options.callingAe, options.calledAe, {
+      connectTimeout: libraryTimeoutMs,
+      associationTimeout: libraryTimeoutMs,
+      pduTimeout: libraryTimeoutMs,
+    });
+    const network = (client as unknown as ClientInternals).network;
+    if (network === undefined) throw new Error('dcmjs-dimse Client.send() created no network');
+    const { socket } = network;
+    // The patch sets it too; the project rule is to set it on every socket we open.
+    socket.setNoDelay(true);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      socketErrorCode ??= error.code ?? 'EUNKNOWN';
+    });
+    // Normally `closed` below finishes; this only guards against a dcmjs-dimse listener failing.
+    socket.once('close', () => {
+      closeFallbackTimer = setTimeout(finish, CLOSE_FALLBACK_MS);
+    });
+
+    /** Ends the association now: A-ABORT (PS3.8 section 7.3) if one exists, then close. */
+    const cutOff = (): void => {
+      if (socket.destroyed) return;
+      if (network.association !== undefined && socket.writable) {
+        try {
+          client.abort();
+        } catch {
+          // The A-ABORT is a courtesy; closing the socket is what matters.
+        }
+      }
+      socket.destroy();
+    };
+    const expire = (): void => {
+      timedOut = true;
+      cutOff();
+    };
+    const connectTimer = setTimeout(expire, options.connectTimeoutUs / 1000);
+    const operationTimer = setTimeout(expire, options.operationTimeoutUs / 1000);
+    options.signal?.addEventListener('abort', expire, { once: true });
+
+    client.on('associationAccepted', (association: DcmjsAssociation) => {
+      setupUs = Math.round((performance.now() - startMs) * 1000);
+      acceptedAssociation = association;
+      clearTimeout(connectTimer);
+    });
+    client.on('associationRejected', (reject: { result: number; source: number; reason: number }) => {
+      rejection = { result: reject.result, source: reject.source, reason: reject.reason };
+      clearTimeout(connectTimer);
+    });
+    network.on('abort', () => {
+      peerAborted = true;
+      socket.destroy();
+    });
+    client.on('networkError', () => {
+      // Socket errors are recorded by code above; anything else is a PDU or DIMSE
+      // decoding error, after which dcmjs-dimse ends the connection.
+      protocolError = true;
+    });
+    client.on('closed', () => {
+      // dcmjs-dimse delivers events through setImmediate; let responses queued
+      // before the close arrive first.
+      setImmediate(finish);
+    });
+
+    function finish(): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      clearTimeout(operationTimer);
+      clearTimeout(closeFallbackTimer);
+      options.signal?.removeEventListener('abort', expire);
+      socket.destroy();
+      resolve({
+        outcome: classify(),
+        responses,
+        setupUs,
+        bytesSent: socket.bytesWritten,
+        bytesReceived: socket.bytesRead,
+      });
+    }
+
+    function classify(): DimseOutcome {
+      if (timedOut) return { kind: 'timeout' };
+      if (rejection !== undefined) return { kind: 'association-rejected', ...rejection };
+      if (finalStatuses.every((status) => status !== undefined)) {
+        return outcomeFromFinalStatuses(finalStatuses as number[]);
+      }
+      if (socketErrorCode !== undefined) return outcomeFromSocketError(socketErrorCode);
+      if (peerAborted) return { kind: 'aborted' };
+      const unaccepted = findUnacceptedRequest();
+      if (unaccepted !== undefined) {
+        return {
+          kind: 'check-failed',
+          reason: `the SCP did not accept a presentation context for ${unaccepted.getAffectedSopClassUid() ?? unaccepted.getRequestedSopClassUid()}`,
+        };
+      }
+      if (protocolError) return { kind: 'network-error', code: 'EPROTO' };
+      return { kind: 'aborted' };
+    }
+
+    function findUnacceptedRequest(): DcmjsRequest | undefined {
+      if (acceptedAssociation === undefined) return undefined;
+      const association = acceptedAssociation;
+      return requests.find(
+        (request, index) =>
+          finalStatuses[index] === undefined && association.getAcceptedPresentationContextFromRequest(request) === undefined,
+      );
+    }
+  });
+}

@@ -1,0 +1,291 @@
+/**
+ * The simulator's DIMSE SCP: Verification (C-ECHO) and Modality Worklist
+ * Information Model FIND (MWL C-FIND) over dcmjs-dimse's Scp, with the shared
+ * fault injector deciding delays, failures and the association limit.
+ *
+ * We own the TCP server instead of using dcmjs-dimse's Server: its `listen(port)`
+ * binds every interface and cannot report the port it got for port 0, and its
+ * `close()` does not wait for the sockets to close.
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import { Dataset, Scp, constants, responses } from '../protocol/dimse/dcmjs.js';
+import type {
+  DcmjsAssociation,
+  DcmjsCEchoRequest,
+  DcmjsCEchoResponse,
+  DcmjsCFindRequest,
+  DcmjsCFindResponse,
+} from '../protocol/dimse/dcmjs.js';
+import { STATUS_PENDING, STATUS_SUCCESS } from '../protocol/dimse/status.js';
+import type { WorklistItem } from '../synth/worklist.js';
+import type { FaultInjector } from './faults.js';
+import { matchesWorklistItem, worklistResponseIdentifier } from './dimse-worklist-match.js';
+
+const { PresentationContextResult, SopClass, TransferSyntax } = constants;
+
+export interface DimseSimulatorOptions {
+  /** Interface to listen on; loopback by default. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The called AE title this SCP answers to; others are rejected. */
+  aeTitle?: string;
+  /** The worklist MWL C-FIND searches. */
+  worklist: readonly WorklistItem[];
+  faults: FaultInjector;
+  /**
+   * Status of the pending responses: FF00, or FF01 ("optional keys not
+   * supported") as DCMTK's wlmscpfs answers (PS3.4 K.4.1.2.2).
+   */
+  pendingStatus?: 0xff00 | 0xff01;
+}
+
+export interface DimseSimulatorStats {
+  associationsAccepted: number;
+  associationsRejected: number;
+  /** Associations that ended (release, abort or closed connection) after being accepted. */
+  associationsEnded: number;
+  echoRequests: number;
+  findRequests: number;
+  /** Answers the fault injector turned into failures. */
+  failuresInjected: number;
+  openConnections: number;
+}
+
+export interface RunningDimseSimulator {
+  host: string;
+  port: number;
+  aeTitle: string;
+  /** Stops listening and closes every connection; resolves once all are closed. Safe to call twice. */
+  close(): Promise<void>;
+  stats(): DimseSimulatorStats;
+}
+
+/** C-ECHO failure status: processing failure (PS3.7 C.4.4 and 9.1.5.1.4). */
+const STATUS_PROCESSING_FAILURE = 0x0110;
+/** C-FIND failure status: refused, out of resources (PS3.4 C.4.1.1.4). */
+const STATUS_OUT_OF_RESOURCES = 0xa700;
+/** C-FIND on a SOP class we do not serve (PS3.7 C.5.13, SOP class not supported). */
+const STATUS_SOP_CLASS_NOT_SUPPORTED = 0x0122;
+
+/** A-ASSOCIATE-RJ parameters, PS3.8 section 9.3.4 (Table 9-21). */
+const REJECT_PERMANENT = 1;
+const REJECT_TRANSIENT = 2;
+const SOURCE_SERVICE_USER = 1;
+const SOURCE_SERVICE_PROVIDER_PRESENTATION = 3;
+const REASON_CALLED_AE_NOT_RECOGNIZED = 7;
+const REASON_LOCAL_LIMIT_EXCEEDED = 2;
+
+const SUPPORTED_ABSTRACT_SYNTAXES: readonly string[] = [
+  SopClass.Verification,
+  SopClass.ModalityWorklistInformationModelFind,
+];
+/** Uncompressed transfer syntaxes every SCU offers (PS3.5 section 10). */
+const SUPPORTED_TRANSFER_SYNTAXES: readonly string[] = [
+  TransferSyntax.ImplicitVRLittleEndian,
+  TransferSyntax.ExplicitVRLittleEndian,
+];
+
+/**
+ * dcmjs-dimse's per-connection timers: idle socket, first PDU, between PDUs.
+ * Long enough that a configured stall never trips them.
+ */
+const SCP_TIMEOUTS = { connectTimeout: 10 * 60_000, associationTimeout: 60_000, pduTimeout: 10 * 60_000 };
+
+/** What every connection of one simulator shares. */
+interface ScpContext {
+  aeTitle: string;
+  worklist: readonly WorklistItem[];
+  faults: FaultInjector;
+  pendingStatus: number;
+  counters: Omit<DimseSimulatorStats, 'openConnections'>;
+}
+
+class SimulatorScp extends Scp {
+  readonly #context: ScpContext;
+  readonly #socket: Socket;
+  #accepted = false;
+
+  constructor(socket: Socket, context: ScpContext) {
+    super(socket, SCP_TIMEOUTS);
+    this.#socket = socket;
+    this.#context = context;
+    this.on('networkError', () => socket.destroy());
+    socket.once('close', () => {
+      if (!this.#accepted) return;
+      this.#context.faults.releaseAssociation();
+      this.#context.counters.associationsEnded++;
+    });
+  }
+
+  override associationRequested(association: DcmjsAssociation): void {
+    const { aeTitle, faults, counters } = this.#context;
+    if (association.getCalledAeTitle().trim() !== aeTitle) {
+      counters.associationsRejected++;
+      this.#reject(REJECT_PERMANENT, SOURCE_SERVICE_USER, REASON_CALLED_AE_NOT_RECOGNIZED);
+      return;
+    }
+    if (!faults.tryAcceptAssociation()) {
+      counters.associationsRejected++;
+      this.#reject(REJECT_TRANSIENT, SOURCE_SERVICE_PROVIDER_PRESENTATION, REASON_LOCAL_LIMIT_EXCEEDED);
+      return;
+    }
+    this.#accepted = true;
+    counters.associationsAccepted++;
+    for (const { context } of association.getPresentationContexts()) {
+      if (!SUPPORTED_ABSTRACT_SYNTAXES.includes(context.getAbstractSyntaxUid())) {
+        context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
+        continue;
+      }
+      // Honour the requestor's order of preference (PS3.8 section 9.3.2.2).
+      const transferSyntax = context.getTransferSyntaxUids().find((uid) => SUPPORTED_TRANSFER_SYNTAXES.includes(uid));
+      if (transferSyntax === undefined) {
+        context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+      } else {
+        context.setResult(PresentationContextResult.Accept, transferSyntax);
+      }
+    }
+    this.sendAssociationAccept();
+  }
+
+  override associationReleaseRequested(): void {
+    this.sendAssociationReleaseResponse();
+  }
+
+  override abort(): void {
+    // PS3.8 section 9.3.8: after an A-ABORT the transport connection is closed.
+    this.#socket.destroy();
+  }
+
+  override cEchoRequest(request: DcmjsCEchoRequest, callback: (response: DcmjsCEchoResponse) => void): void {
+    this.#context.counters.echoRequests++;
+    void this.#answerEcho(request).then((response) => {
+      if (this.#socket.writable) callback(response);
+    });
+  }
+
+  override cFindRequest(request: DcmjsCFindRequest, callback: (responses: DcmjsCFindResponse[]) => void): void {
+    this.#context.counters.findRequests++;
+    void this.#answerFind(request).then((answers) => {
+      if (this.#socket.writable) callback(answers);
+    });
+  }
+
+  async #answerEcho(request: DcmjsCEchoRequest): Promise<DcmjsCEchoResponse> {
+    const { faults, counters } = this.#context;
+    await faults.delayAnswer();
+    const response = responses.CEchoResponse.fromRequest(request);
+    if (faults.shouldFail()) {
+      counters.failuresInjected++;
+      response.setStatus(STATUS_PROCESSING_FAILURE);
+    } else {
+      response.setStatus(STATUS_SUCCESS);
+    }
+    return response;
+  }
+
+  /** PS3.4 K.4.1.2: one pending response per match, each with its identifier, then the final success. */
+  async #answerFind(request: DcmjsCFindRequest): Promise<DcmjsCFindResponse[]> {
+    const { faults, counters, worklist, pendingStatus } = this.#context;
+    const sopClass = request.getAffectedSopClassUid();
+    await faults.delayAnswer();
+    if (sopClass !== SopClass.ModalityWorklistInformationModelFind) {
+      return [this.#findResponse(request, STATUS_SOP_CLASS_NOT_SUPPORTED)];
+    }
+    if (faults.shouldFail()) {
+      counters.failuresInjected++;
+      return [this.#findResponse(request, STATUS_OUT_OF_RESOURCES)];
+    }
+    const identifier = request.getDataset()?.getElements() ?? {};
+    const transferSyntax =
+      this.#association()?.getAcceptedPresentationContextFromRequest(request)?.getAcceptedTransferSyntaxUid() ??
+      TransferSyntax.ImplicitVRLittleEndian;
+    const answers: DcmjsCFindResponse[] = [];
+    for (const item of worklist) {
+      if (!matchesWorklistItem(identifier, item)) continue;
+      const pending = this.#findResponse(request, pendingStatus);
+      pending.setDataset(new Dataset(worklistResponseIdentifier(identifier, item), transferSyntax));
+      answers.push(pending);
+    }
+    answers.push(this.#findResponse(request, STATUS_SUCCESS));
+    return answers;
+  }
+
+  #findResponse(request: DcmjsCFindRequest, status: number): DcmjsCFindResponse {
+    const response = responses.CFindResponse.fromRequest(request);
+    // dcmjs-dimse defaults it to Study Root; PS3.7 9.1.2.1 wants the request's SOP class.
+    response.setAffectedSopClassUid(request.getAffectedSopClassUid());
+    response.setStatus(status);
+    return response;
+  }
+
+  /** The association dcmjs-dimse's Network keeps after A-ASSOCIATE-RQ; not in its typings. */
+  #association(): DcmjsAssociation | undefined {
+    return (this as unknown as { association?: DcmjsAssociation }).association;
+  }
+
+  #reject(result: number, source: number, reason: number): void {
+    this.sendAssociationReject(result, source, reason);
+    // PS3.8 section 9.3.4: the connection is closed after A-ASSOCIATE-RJ; end() sends it first.
+    this.#socket.end();
+  }
+}
+
+/**
+ * Starts the DIMSE SCP. Resolves once it listens (with the port it got);
+ * rejects if it cannot listen.
+ */
+export async function startDimseSimulator(options: DimseSimulatorOptions): Promise<RunningDimseSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const aeTitle = options.aeTitle ?? 'PACSLOAD-SIM';
+  const context: ScpContext = {
+    aeTitle,
+    worklist: options.worklist,
+    faults: options.faults,
+    pendingStatus: options.pendingStatus ?? STATUS_PENDING,
+    counters: {
+      associationsAccepted: 0,
+      associationsRejected: 0,
+      associationsEnded: 0,
+      echoRequests: 0,
+      findRequests: 0,
+      failuresInjected: 0,
+    },
+  };
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    // Nagle's algorithm plus delayed ACKs add about 40 ms per exchange (DESIGN section 10, defect 1).
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    new SimulatorScp(socket, context);
+  });
+  await listen(server, options.port ?? 0, host);
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    aeTitle,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+    stats: () => ({ ...context.counters, openConnections: sockets.size }),
+  };
+}
+
+function listen(server: NetServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

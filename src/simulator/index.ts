@@ -1,0 +1,98 @@
+/**
+ * The embedded PACS simulator: a DIMSE SCP (C-ECHO, MWL C-FIND) and a DICOMweb
+ * server (QIDO-RS /studies) on 127.0.0.1, sharing one fault injector and one
+ * seeded synthetic data set. It is a PACS, not part of the tester: it never
+ * imports the coordinator, scheduler or outputs (DESIGN section 2).
+ */
+import type { ResolvedTarget, SimulatorSettings } from '../profile/types.js';
+import { PacsLoadError } from '../errors.js';
+import { buildWorklist } from '../synth/worklist.js';
+import { buildStudies } from '../synth/studies.js';
+import { FaultInjector } from './faults.js';
+import { startDimseSimulator } from './dimse-scp.js';
+import { startDicomwebSimulator } from './dicomweb-server.js';
+
+export const SIMULATOR_AE_TITLE = 'PACSLOAD-SIM';
+
+export interface SimulatorStartOptions {
+  settings: SimulatorSettings;
+  /** Loopback by default; the simulator is for local runs and tests. */
+  host?: string;
+  /** 0 (default) picks free ports. */
+  dimsePort?: number;
+  httpPort?: number;
+  seed?: number;
+  /** Local date of the worklist, YYYYMMDD; today by default. */
+  date?: string;
+}
+
+export interface RunningSimulator {
+  dimse: { host: string; port: number; aeTitle: string };
+  dicomweb: { baseUrl: string };
+  /** A target that points at this simulator, ready for a profile. */
+  target: ResolvedTarget;
+  close(): Promise<void>;
+}
+
+/** Starts both servers; on failure nothing is left listening. */
+export async function startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const seed = options.seed ?? 1;
+  const date = options.date ?? localDateYyyymmdd(new Date());
+  const { settings } = options;
+  const faults = new FaultInjector(settings.faults);
+
+  const worklist = buildWorklist({
+    stations: settings.stations,
+    stepsPerStation: settings.stepsPerStation,
+    date,
+    seed,
+    modality: 'CT',
+  });
+  const studies = buildStudies({ count: settings.studies, seed, date });
+
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const dimse = await startDimseSimulator({
+      host,
+      port: options.dimsePort ?? 0,
+      aeTitle: SIMULATOR_AE_TITLE,
+      worklist,
+      faults,
+    });
+    closers.push(() => dimse.close());
+    const dicomweb = await startDicomwebSimulator({ host, port: options.httpPort ?? 0, studies, faults });
+    closers.push(() => dicomweb.close());
+    faults.start();
+    return {
+      dimse: { host, port: dimse.port, aeTitle: SIMULATOR_AE_TITLE },
+      dicomweb: { baseUrl: dicomweb.baseUrl },
+      target: {
+        dimse: {
+          host,
+          port: dimse.port,
+          calledAe: SIMULATOR_AE_TITLE,
+          callingAe: 'PACSLOAD',
+          connectTimeoutUs: 5_000_000,
+          operationTimeoutUs: 30_000_000,
+        },
+        dicomweb: { baseUrl: dicomweb.baseUrl, connections: 16, operationTimeoutUs: 30_000_000, auth: undefined },
+      },
+      close: async () => {
+        await Promise.all(closers.map((close) => close()));
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(closers.map((close) => close()));
+    throw new PacsLoadError('ERR_SIMULATOR_START', `The embedded simulator could not start: ${String(error)}`, {
+      hint: `Check that ${host} can be bound, or give the profile a target.`,
+      cause: error,
+    });
+  }
+}
+
+export function localDateYyyymmdd(date: Date): string {
+  const month = String(date.getMonth() + 1).padStart(2, '0');
+  const day = String(date.getDate()).padStart(2, '0');
+  return `${date.getFullYear()}${month}${day}`;
+}

@@ -1,0 +1,112 @@
+/**
+ * The piscina worker entry: one long task per worker thread for the whole run
+ * (DESIGN section 11). It builds this worker's operations, says `ready`, waits
+ * for the coordinator's common time zero, runs every scenario's share, and
+ * sends one snapshot per interval, then a final partial one and `done`.
+ * The wiring lives here; the logic lives in src/ (scheduler, operations, metrics).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { PacsLoadError, toErrorData } from '../src/errors.js';
+import { MetricsRecorder } from '../src/metrics/recorder.js';
+import { createOperation } from '../src/operations/index.js';
+import type { Operation } from '../src/operations/types.js';
+import { systemClock, type Clock } from '../src/scheduler/index.js';
+import type { CoordinatorMessage, WorkerMessage, WorkerTask, WorkerTaskResult } from '../src/wire/messages.js';
+import { runScenario } from './scenario-runner.js';
+
+export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskResult> {
+  const { port, workerIndex, workerCount, profile } = task;
+  const post = (message: WorkerMessage): void => port.postMessage(message);
+  const stop = new AbortController();
+  const operations: Operation[] = [];
+  let snapshotsSent = 0;
+
+  const started = waitForStart(port, stop);
+  try {
+    const target = profile.target;
+    if (target === undefined) {
+      throw new PacsLoadError('ERR_INTERNAL', 'The worker got a profile without a target.', {
+        hint: 'This is a bug in pacs-load: the coordinator resolves the target before starting workers.',
+      });
+    }
+    for (const scenario of profile.scenarios) {
+      operations.push(
+        createOperation(scenario.operation, {
+          target,
+          params: scenario.params,
+          workerIndex,
+          workerCount,
+          seed: task.seed,
+          env: task.env,
+        }),
+      );
+    }
+    post({ type: 'ready', workerIndex });
+    const runEpochMs = await started;
+    if (runEpochMs !== undefined) {
+      const clock = systemClock(runEpochMs);
+      const recorder = new MetricsRecorder();
+      const intervalUs = profile.options.intervalUs;
+      const timerStop = new AbortController();
+      const timer = runIntervalTimer(clock, intervalUs, timerStop.signal, (sequence) => {
+        post({ type: 'snapshot', snapshot: recorder.takeSnapshot(workerIndex, sequence * intervalUs, (sequence + 1) * intervalUs, sequence) });
+        snapshotsSent++;
+      });
+      await Promise.all(
+        profile.scenarios.map((scenario, index) =>
+          runScenario({
+            scenario,
+            operation: operations[index]!,
+            segment: { index: workerIndex, count: workerCount },
+            clock,
+            recorder,
+            stopSignal: stop.signal,
+          }),
+        ),
+      );
+      timerStop.abort();
+      const lastSequence = await timer;
+      // The final, partial interval: whatever completed since the last boundary.
+      const finalSequence = lastSequence + 1;
+      post({ type: 'snapshot', snapshot: recorder.takeSnapshot(workerIndex, finalSequence * intervalUs, Math.max(finalSequence * intervalUs, clock.nowUs()), finalSequence) });
+      snapshotsSent++;
+    }
+    post({ type: 'done', workerIndex });
+    return { workerIndex, snapshotsSent };
+  } catch (error) {
+    post({ type: 'error', workerIndex, error: toErrorData(error) });
+    post({ type: 'done', workerIndex });
+    return { workerIndex, snapshotsSent };
+  } finally {
+    await Promise.allSettled(operations.map((operation) => operation.close()));
+    port.close();
+  }
+}
+
+/** Resolves with time zero from `start`, or undefined if `stop` came first. Later `stop`s abort `stop`. */
+function waitForStart(port: MessagePort, stop: AbortController): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    port.on('message', (message: CoordinatorMessage) => {
+      if (message.type === 'start') resolve(message.runEpochMs);
+      else if (message.type === 'stop') {
+        stop.abort();
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+/**
+ * Calls `onBoundary(k)` at each interval boundary (k+1) * intervalUs, until
+ * `signal` aborts; resolves with the last completed sequence (-1 if none).
+ * Boundaries are the same for every worker, so the coordinator merges by sequence.
+ */
+async function runIntervalTimer(clock: Clock, intervalUs: number, signal: AbortSignal, onBoundary: (sequence: number) => void): Promise<number> {
+  let sequence = 0;
+  for (;;) {
+    await clock.sleepUntilUs((sequence + 1) * intervalUs, signal);
+    if (signal.aborted) return sequence - 1;
+    onBoundary(sequence);
+    sequence++;
+  }
+}

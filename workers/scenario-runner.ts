@@ -1,0 +1,88 @@
+/**
+ * Runs one scenario's share on one worker: plans it (scheduler), drives it on
+ * the worker's clock, runs each operation and records its three times
+ * (DESIGN section 3, point 2):
+ *   response = completion - intended start   (the headline; includes queueing)
+ *   service  = completion - actual start
+ *   lag      = actual start - intended start
+ */
+import { outcomeKey } from '../src/metrics/names.js';
+import type { MetricsRecorder } from '../src/metrics/recorder.js';
+import type { Operation } from '../src/operations/types.js';
+import type { ResolvedScenario } from '../src/profile/types.js';
+import { planScenario, runClosedModel, runOpenModel, type Clock, type PlannedArrival, type WorkerSegment } from '../src/scheduler/index.js';
+
+export interface ScenarioRunOptions {
+  scenario: ResolvedScenario;
+  operation: Operation;
+  segment: WorkerSegment;
+  clock: Clock;
+  recorder: MetricsRecorder;
+  /** Aborted by a coordinator `stop`: plan nothing new, let in-flight work finish within gracefulStop. */
+  stopSignal: AbortSignal;
+}
+
+/** How long operations cut off at the end of the graceful stop get to report their outcome. */
+const CUT_OFF_SETTLE_MS = 2_000;
+
+export async function runScenario(options: ScenarioRunOptions): Promise<void> {
+  const { scenario, operation, segment, clock, recorder, stopSignal } = options;
+  const { name, operation: operationName } = scenario;
+  const scenarioStartUs = scenario.startAfterUs;
+  await clock.sleepUntilUs(scenarioStartUs, stopSignal);
+  if (stopSignal.aborted) return;
+
+  const plan = planScenario(scenario.executor, segment);
+  const endUs = scenarioStartUs + plan.durationUs;
+  // Aborted when the graceful stop runs out: operations still in flight are cut off.
+  const cutOff = new AbortController();
+  const inFlight = new Set<Promise<void>>();
+
+  const startOperation = (arrival: PlannedArrival): Promise<void> => {
+    const run = runOne(arrival);
+    inFlight.add(run);
+    return run.finally(() => inFlight.delete(run));
+  };
+  const runOne = async (arrival: PlannedArrival): Promise<void> => {
+    const actualStartUs = clock.nowUs();
+    recorder.addInFlight(name, operationName, 1);
+    try {
+      const result = await operation.run({ iteration: arrival.index, signal: cutOff.signal });
+      const completedUs = clock.nowUs();
+      recorder.record(name, operationName, {
+        outcomeKey: outcomeKey(result.outcome),
+        responseUs: completedUs - arrival.intendedStartUs,
+        serviceUs: completedUs - actualStartUs,
+        lagUs: actualStartUs - arrival.intendedStartUs,
+        setupUs: result.setupUs,
+        ttfbUs: result.ttfbUs,
+        bytesSent: result.bytesSent,
+        bytesReceived: result.bytesReceived,
+      });
+    } finally {
+      recorder.addInFlight(name, operationName, -1);
+    }
+  };
+  const onDropped = (): void => recorder.recordDropped(name, operationName);
+
+  const common = {
+    clock,
+    scenarioStartUs,
+    endUs,
+    gracefulStopUs: scenario.gracefulStopUs,
+    startOperation,
+    onDropped,
+    signal: stopSignal,
+  };
+  const result =
+    plan.model === 'open'
+      ? await runOpenModel({ ...common, plan: plan.plan, maxInFlight: plan.maxInFlight })
+      : await runClosedModel({ ...common, usersAt: plan.usersAt, iterationIndices: plan.iterationIndices, segment });
+
+  if (result.timedOut > 0 || inFlight.size > 0) {
+    // The graceful stop ran out: cut the rest off. Their outcome (timeout or
+    // aborted) is still recorded, so nothing that started goes uncounted.
+    cutOff.abort();
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, CUT_OFF_SETTLE_MS))]);
+  }
+}

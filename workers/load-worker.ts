@@ -5,6 +5,7 @@
  * sends one snapshot per interval, then a final partial one and `done`.
  * The wiring lives here; the logic lives in src/ (scheduler, operations, metrics).
  */
+import { setMaxListeners } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { PacsLoadError, toErrorData } from '../src/errors.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
@@ -18,6 +19,8 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
   const { port, workerIndex, workerCount, profile } = task;
   const post = (message: WorkerMessage): void => port.postMessage(message);
   const stop = new AbortController();
+  // Each scenario's driver and its sleeps listen on this signal.
+  setMaxListeners(0, stop.signal);
   const operations: Operation[] = [];
   let snapshotsSent = 0;
 

@@ -6,6 +6,7 @@
  *   service  = completion - actual start
  *   lag      = actual start - intended start
  */
+import { setMaxListeners } from 'node:events';
 import { outcomeKey } from '../src/metrics/names.js';
 import type { MetricsRecorder } from '../src/metrics/recorder.js';
 import type { Operation } from '../src/operations/types.js';
@@ -36,6 +37,8 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
   const endUs = scenarioStartUs + plan.durationUs;
   // Aborted when the graceful stop runs out: operations still in flight are cut off.
   const cutOff = new AbortController();
+  // Every operation in flight listens on this signal; hundreds may, legitimately.
+  setMaxListeners(0, cutOff.signal);
   const inFlight = new Set<Promise<void>>();
 
   const startOperation = (arrival: PlannedArrival): Promise<void> => {

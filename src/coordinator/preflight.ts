@@ -52,9 +52,18 @@ async function check(
   try {
     const result = await operation.run({ iteration: 0, signal: AbortSignal.timeout(30_000) });
     const key = outcomeKey(result.outcome);
-    // A warning or a check failure still proves the service answers.
-    if (key !== 'ok' && !key.startsWith('dimse_warning') && key !== 'check_failed') throw fail(key.replaceAll('_', ' '));
+    if (!provesReachable(key)) throw fail(key.replaceAll('_', ' '));
   } finally {
     await operation.close();
   }
+}
+
+/**
+ * Whether an outcome proves the target is there and configured for us. A DIMSE
+ * failure status or an HTTP 5xx is an answer from the service: the run measures
+ * those. No connection, a rejected association or an HTTP 4xx (wrong base URL,
+ * wrong credentials) means the profile points at the wrong place.
+ */
+function provesReachable(key: string): boolean {
+  return key === 'ok' || key === 'check_failed' || key.startsWith('dimse_warning_') || key.startsWith('dimse_failure_') || key === 'http_5xx';
 }

@@ -53,7 +53,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
   const { profile } = options;
   const workerCount = options.workers ?? availableParallelism();
   const runId = options.runId ?? randomUUID();
-  const seed = options.seed ?? 1;
+  const seed = options.seed ?? profile.options.seed ?? 1;
 
   let simulator: RunningSimulator | undefined;
   let pool: WorkerPool | undefined;
@@ -102,6 +102,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           if (readyCount === workerCount) {
             runEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
             pool?.broadcast({ type: 'start', runEpochMs });
+            // An embedded simulator's stallAt counts from the run's time zero.
+            simulator?.startFaultClock(runEpochMs - performance.timeOrigin);
           }
           return;
         case 'snapshot': {

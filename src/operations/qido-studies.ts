@@ -12,7 +12,7 @@
 import type { Outcome } from '../metrics/names.js';
 import { PacsLoadError } from '../errors.js';
 import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
-import { createDicomwebClient, type HttpExchange } from '../protocol/dicomweb/client.js';
+import { createDicomwebClient, type DicomwebClient, type HttpExchange } from '../protocol/dicomweb/client.js';
 import { DicomJsonArrayScanner, type JsonArrayInspection } from '../protocol/dicomweb/dicom-json-array.js';
 import { dateRange, qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
 import { localDicomDate } from '../synth/dicom-date.js';
@@ -42,12 +42,22 @@ export const createQidoStudies: OperationFactory = (setup) => {
     });
   }
   const auth = resolveHttpAuth(target.auth, setup.env);
-  const client = createDicomwebClient({
-    baseUrl: target.baseUrl,
-    connections: target.connections,
-    timeoutUs: target.operationTimeoutUs,
-    auth,
-  });
+  let client: DicomwebClient;
+  try {
+    client = createDicomwebClient({
+      baseUrl: target.baseUrl,
+      connections: target.connections,
+      timeoutUs: target.operationTimeoutUs,
+      auth,
+    });
+  } catch (error) {
+    // The schema should have caught it; say so in the profile's terms rather than as a crash.
+    throw new PacsLoadError('ERR_PROFILE_INVALID', `target.dicomweb is not usable: ${(error as Error).message}`, {
+      hint: 'Give target.dicomweb.baseUrl as http(s)://host:port/path, and connections as a positive integer.',
+      cause: error,
+      problems: [{ path: 'target.dicomweb', message: (error as Error).message, fix: 'correct the value' }],
+    });
+  }
   const limit = setup.params.limit ?? DEFAULT_QIDO_LIMIT;
   const modality = setup.params.modality;
 

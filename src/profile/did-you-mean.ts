@@ -31,7 +31,7 @@ function closestByDistance(lower: string, candidates: readonly string[]): string
     }
   }
   const limit = Math.min(2, Math.ceil(lower.length / 2) - 1);
-  return bestDistance <= Math.max(limit, 0) || (best !== undefined && best.toLowerCase() === lower) ? best : undefined;
+  return bestDistance <= Math.max(limit, 0) ? best : undefined;
 }
 
 /** `did you mean \`rate\`? ` or '' when nothing is close. */

@@ -19,7 +19,7 @@ import {
 type RawIssue = z.core.$ZodRawIssue;
 
 /** How a value the user wrote reads in a message: `the number 30`, `a list`, `the text "fast"`. */
-export function describeInput(input: unknown): string {
+function describeInput(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'an empty value (null)';
   if (Array.isArray(input)) return 'a list';
@@ -31,7 +31,7 @@ export function describeInput(input: unknown): string {
 }
 
 /** The key an issue is about: the last named segment of its path. */
-export function keyOf(path: readonly PropertyKey[]): string {
+function keyOf(path: readonly PropertyKey[]): string {
   for (let i = path.length - 1; i >= 0; i--) {
     const segment = path[i];
     if (typeof segment === 'string') return segment;

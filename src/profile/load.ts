@@ -40,18 +40,11 @@ export function parseProfileText(text: string, sourceName: string): ResolvedProf
       problems,
     });
   }
-  const raw: unknown = document.toJS({ maxAliasCount: 100 });
-  if (raw === null || raw === undefined) {
-    throw new PacsLoadError('ERR_PROFILE_INVALID', `${sourceName} is empty`, {
-      hint: 'Write a profile; profiles/quickstart.yaml is a small one to start from.',
-      problems: [{ path: '', message: 'the profile is empty', fix: 'write at least `name` and `scenarios`' }],
-    });
-  }
-  const result = validateProfile(raw);
+  const result = validateProfile(document.toJS({ maxAliasCount: 100 }));
   if (result.ok) return result.profile;
   const count = result.problems.length;
   throw new PacsLoadError('ERR_PROFILE_INVALID', `${sourceName} is not a valid profile: ${count} problem${count === 1 ? '' : 's'}`, {
-    hint: `Fix each problem listed (path: what is wrong; fix), then run again.`,
+    hint: 'Fix each problem listed (path: what is wrong; fix), then run again; profiles/quickstart.yaml is a small valid profile.',
     problems: result.problems,
   });
 }

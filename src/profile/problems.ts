@@ -13,7 +13,7 @@ import type { Problem } from '../errors.js';
 const MARKER = 'pacs-load-problem:';
 
 /** A problem below the issue's own path (`subpath` is appended to it). */
-interface EncodedProblem {
+export interface EncodedProblem {
   subpath: Array<string | number>;
   message: string;
   fix: string;

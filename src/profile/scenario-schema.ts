@@ -24,7 +24,7 @@ import {
 } from './fields.js';
 import { problemText } from './problems.js';
 import { EXECUTOR_TYPES, type ExecutorSpec, type ExecutorType, type ResolvedScenario } from './types.js';
-import { tryParseRatePerSec } from './units.js';
+import { parseDurationUs, tryParseRatePerSec } from './units.js';
 
 /** Defaults of optional scenario keys, applied by the resolver (and shown in the JSON Schema). */
 export const SCENARIO_DEFAULTS = {
@@ -33,7 +33,6 @@ export const SCENARIO_DEFAULTS = {
   startUsers: 0,
   iterationUsers: 1,
   maxDuration: '10m',
-  maxDurationUs: 600_000_000,
   startAfter: '0s',
   gracefulStop: '30s',
   stations: 1,
@@ -377,7 +376,7 @@ function resolveExecutor(s: ScenarioOutput): ExecutorSpec {
         type: s.executor,
         iterations: present(s.iterations),
         users: s.users ?? SCENARIO_DEFAULTS.iterationUsers,
-        maxDurationUs: s.maxDuration ?? SCENARIO_DEFAULTS.maxDurationUs,
+        maxDurationUs: s.maxDuration ?? parseDurationUs(SCENARIO_DEFAULTS.maxDuration),
       };
   }
 }

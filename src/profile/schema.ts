@@ -244,6 +244,9 @@ export type ProfileValidation = { ok: true; profile: ResolvedProfile } | { ok: f
  * and a fix.
  */
 export function validateProfile(raw: unknown): ProfileValidation {
+  if (raw === null || raw === undefined) {
+    return { ok: false, problems: [{ path: '', message: 'the profile is empty', fix: 'write at least `name` and `scenarios`' }] };
+  }
   const result = profileSchema.safeParse(raw);
   if (result.success) return { ok: true, profile: result.data };
   return { ok: false, problems: problemsFromIssues(result.error.issues, raw) };

@@ -57,10 +57,12 @@ export function tryParseDurationUs(text: string): UnitParse {
     return { ok: false, message: 'the duration is empty', fix: 'write a duration such as `30s` or `1m30s`' };
   }
   if (trimmed.startsWith('-')) {
+    const positive = trimmed.slice(1).trim();
+    const example = /^\d+(\.\d+)?$/.test(positive) ? `${positive}s` : positive;
     return {
       ok: false,
       message: `\`${trimmed}\` is negative; a duration cannot be`,
-      fix: `write a positive duration such as \`${trimmed.slice(1)}\``,
+      fix: `write a positive duration such as \`${example}\``,
     };
   }
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
@@ -138,10 +140,11 @@ const RATE_PATTERN = /^(-?(?:\d+(?:\.\d+)?|\.\d+))\s*\/\s*([A-Za-z]*)$/;
 export function tryParseRatePerSec(text: string): UnitParse {
   const trimmed = text.trim();
   if (/^-?\d+(\.\d+)?$/.test(trimmed)) {
+    const positive = trimmed.replace(/^-/, '');
     return {
       ok: false,
-      message: `\`${trimmed}\` has no unit`,
-      fix: `write it per second, minute or hour, e.g. \`${trimmed}/s\``,
+      message: trimmed.startsWith('-') ? `\`${trimmed}\` is negative and has no unit` : `\`${trimmed}\` has no unit`,
+      fix: `write it per second, minute or hour, e.g. \`${positive}/s\``,
     };
   }
   const match = RATE_PATTERN.exec(trimmed);

@@ -44,6 +44,7 @@ interface CachedAnswer {
   body: Buffer;
   headers: Readonly<Record<string, string>>;
 }
+
 /** Whole answers kept; a load test uses a handful of distinct queries, a stray client can't grow it unbounded. */
 const ANSWER_CACHE_ENTRIES = 256;
 /** Longer than undici's 4 s idle timeout, so the client, not the server, closes idle connections (no reuse race). */

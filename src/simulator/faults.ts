@@ -20,9 +20,14 @@ export class FaultInjector {
     this.#random = random;
   }
 
-  /** Marks time zero for the stall. Called when the simulator starts listening. */
-  start(): void {
-    this.#startedAtMs = performance.now();
+  /**
+   * Marks time zero for the stall: when the simulator starts listening, and again
+   * at the run's time zero when a run embeds the simulator, so `stallAt` means
+   * "this long into the load" whatever the start-up took. `atMs` is a
+   * performance.now() value of this thread (default: now).
+   */
+  start(atMs: number = performance.now()): void {
+    this.#startedAtMs = atMs;
   }
 
   /** Waits as long as the configured latency, jitter and (if active) stall say. */

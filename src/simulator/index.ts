@@ -31,6 +31,8 @@ export interface RunningSimulator {
   dicomweb: { baseUrl: string };
   /** A target that points at this simulator, ready for a profile. */
   target: ResolvedTarget;
+  /** Restarts the clock of the fault knobs (`stallAt`), e.g. at a run's time zero; see FaultInjector.start. */
+  startFaultClock(atMs?: number): void;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
         },
         dicomweb: { baseUrl: dicomweb.baseUrl, connections: 16, operationTimeoutUs: 30_000_000, auth: undefined },
       },
+      startFaultClock: (atMs) => faults.start(atMs),
       close: async () => {
         await Promise.all(closers.map((close) => close()));
       },

@@ -46,7 +46,7 @@ export interface GetOptions {
   signal?: AbortSignal | undefined;
   /** Count body bytes but keep none: for large answers, or ones checked chunk by chunk with `onBodyChunk`. */
   discardBody?: boolean;
-  /** Sees each body chunk as it arrives, in order (for checks that need no whole-body copy). */
+  /** Sees each body chunk as it arrives, in order (for checks that need no whole-body copy). Must not throw. */
   onBodyChunk?: (chunk: Buffer) => void;
 }
 
@@ -83,7 +83,7 @@ export interface DicomwebClient {
   readonly baseUrl: string;
   /** GETs `pathAndQuery` (relative to the service root, starting with `/`). Never rejects for target failures. */
   get(pathAndQuery: string, options: GetOptions): Promise<HttpExchange>;
-  /** Closes the pool's connections; idempotent. Call after the last `get()` settled. */
+  /** Closes the pool's connections at once; idempotent. Call after the last `get()` settled. */
   close(): Promise<void>;
 }
 
@@ -137,7 +137,9 @@ export function createDicomwebClient(options: DicomwebClientOptions): DicomwebCl
       return exchange(pool, aborts, { path, method: 'GET', headers }, { bytesSent, timeoutMs, ...getOptions });
     },
     close() {
-      closing ??= pool.close().catch(() => pool.destroy());
+      // destroy, not close: by contract every get() has settled, so all that can
+      // be left are requests abandoned at their timeout, and close() would wait for them.
+      closing ??= pool.destroy();
       return closing;
     },
   };

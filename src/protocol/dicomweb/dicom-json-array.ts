@@ -77,7 +77,9 @@ export class DicomJsonArrayScanner {
   result(): JsonArrayInspection {
     if (this.#firstByte === undefined) return { ok: false, reason: 'empty body' };
     if (this.#firstByte !== OPEN_BRACKET || this.#lastByte !== CLOSE_BRACKET) return { ok: false, reason: 'not a JSON array' };
-    if (this.#count === 0 && this.#sawObject) return { ok: false, reason: `results without key ${this.#key.toString('latin1').replaceAll('"', '')}` };
+    if (this.#count === 0 && this.#sawObject) {
+      return { ok: false, reason: `results without key ${this.#key.toString('latin1').replaceAll('"', '')}` };
+    }
     return { ok: true, count: this.#count };
   }
 

@@ -89,13 +89,14 @@ describe('DICOMweb client against the simulator', () => {
     expect(exchange.body.toString()).toBe('[]');
   });
 
-  it('classifies an unknown path as http_4xx, a bad query as 400 and POST as 405', async () => {
+  it('classifies an unknown path as http_4xx; answers a bad query 400, XML-only Accept 406, POST 405', async () => {
     const sim = await simulator(1);
     const dicomweb = client(sim.baseUrl);
     const missing = await dicomweb.get('/nothing-here', { accept: ACCEPT });
     expect(missing.status).toBe(404);
     expect(outcomeKey(missing.outcome)).toBe('http_4xx');
     expect((await dicomweb.get('/studies?limit=x', { accept: ACCEPT })).status).toBe(400);
+    expect((await dicomweb.get('/studies', { accept: 'multipart/related; type="application/dicom+xml"' })).status).toBe(406);
     const posted = await fetch(`${sim.baseUrl}/studies`, { method: 'POST' });
     expect(posted.status).toBe(405);
     expect(posted.headers.get('allow')).toBe('GET');

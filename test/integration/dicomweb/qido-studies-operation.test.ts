@@ -97,6 +97,12 @@ describe('qido.studies', () => {
     expect(isPacsLoadError(thrown) && thrown.code === 'ERR_USAGE' && thrown.hint.includes('PACS_TOKEN')).toBe(true);
   });
 
+  it('throws ERR_PROFILE_INVALID for an unusable base URL', () => {
+    expect(() => createQidoStudies(setup({ baseUrl: 'ftp://127.0.0.1/dicom-web' }))).toThrow(
+      expect.objectContaining({ code: 'ERR_PROFILE_INVALID' }),
+    );
+  });
+
   it('throws ERR_PROFILE_INVALID without a DICOMweb target', () => {
     const noTarget = { ...setup({ baseUrl: 'http://127.0.0.1:1' }), target: { dimse: undefined, dicomweb: undefined } };
     expect(() => createQidoStudies(noTarget)).toThrow(expect.objectContaining({ code: 'ERR_PROFILE_INVALID' }));

@@ -187,3 +187,12 @@ describe('formatting', () => {
     expect(formatPercent(0.3 * 0.1)).toBe('3%');
   });
 });
+
+describe('negative numbers without a unit', () => {
+  it('suggest a positive value with a unit', () => {
+    expect(failure(tryParseDurationUs('-5')).fix).toContain('`5s`');
+    const rate = failure(tryParseRatePerSec('-5'));
+    expect(rate.message).toBe('`-5` is negative and has no unit');
+    expect(rate.fix).toContain('`5/s`');
+  });
+});

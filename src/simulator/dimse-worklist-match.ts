@@ -32,9 +32,10 @@ export function matchesWorklistItem(identifier: Identifier, item: WorklistItem):
 
 /**
  * The identifier of a pending response (PS3.4 C.4.1.1.3.2): every key of the
- * request, with the item's value where the item has one and the request's
- * (usually empty) value otherwise. An empty sequence item asks for the whole
- * sequence item (C.2.2.2.6).
+ * request, with the item's value where the item has one and zero length
+ * otherwise (`null`, which dcmjs writes as an empty value of any VR; echoing the
+ * request's value would not do, because dcmjs reads an empty US as 0). An empty
+ * sequence item asks for the whole sequence item (C.2.2.2.6).
  */
 export function worklistResponseIdentifier(identifier: Identifier, item: WorklistItem): Identifier {
   const response: Identifier = {};
@@ -46,7 +47,7 @@ export function worklistResponseIdentifier(identifier: Identifier, item: Worklis
     } else if (keyword in itemValues) {
       response[keyword] = itemValues[keyword];
     } else {
-      response[keyword] = requested;
+      response[keyword] = null;
     }
   }
   return response;
@@ -57,7 +58,7 @@ function stepResponse(requested: Identifier | undefined, step: ScheduledProcedur
   const keys = requested === undefined ? [] : Object.keys(requested).filter((key) => key !== '_vrMap');
   if (keys.length === 0) return { ...stepValues };
   const response: Identifier = {};
-  for (const key of keys) response[key] = key in stepValues ? stepValues[key] : requested?.[key];
+  for (const key of keys) response[key] = key in stepValues ? stepValues[key] : null;
   return response;
 }
 

@@ -158,8 +158,14 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     const operationTimer = setTimeout(expire, options.operationTimeoutUs / 1000);
     options.signal?.addEventListener('abort', expire, { once: true });
 
+    // The A-ASSOCIATE-AC is the first thing the peer sends; dcmjs-dimse reports it
+    // an event-loop turn or two later, so time its arrival on the socket.
+    let firstAnswerMs: number | undefined;
+    socket.once('data', () => {
+      firstAnswerMs = performance.now();
+    });
     client.on('associationAccepted', (association: DcmjsAssociation) => {
-      setupUs = Math.round((performance.now() - startMs) * 1000);
+      setupUs = Math.round(((firstAnswerMs ?? performance.now()) - startMs) * 1000);
       acceptedAssociation = association;
       clearTimeout(connectTimer);
     });

@@ -217,9 +217,9 @@ describe('dcmjs-dimse patches', () => {
       commandMs += timeMs(() => command.getDenaturalizedCommandDataset());
       referenceMs += timeMs(reference);
     }
-    console.log("RATIO", datasetMs / referenceMs, commandMs / referenceMs);
-    expect(datasetMs).toBeLessThan(0.75 * referenceMs);
-    // A command is encoded twice over (elements, then group length): unpatched it costs two reference encodes.
-    expect(commandMs).toBeLessThan(1.25 * referenceMs);
+    // Measured on a loaded 2-core machine: data set 0.2-0.25 patched, 0.8-1.1 unpatched;
+    // command (two streams) 0.45-0.9 patched, 2.1-2.6 unpatched.
+    expect(datasetMs).toBeLessThan(0.5 * referenceMs);
+    expect(commandMs).toBeLessThan(1.4 * referenceMs);
   });
 });

@@ -41,7 +41,7 @@ describe('matchesWorklistItem (PS3.4 K.6.1.2, C.2.2.2)', () => {
 });
 
 describe('worklistResponseIdentifier (PS3.4 C.4.1.1.3.2)', () => {
-  it('answers every requested key with the item\'s value, and only those', () => {
+  it('answers every requested key with the item\'s value or zero length, and only those', () => {
     const response = worklistResponseIdentifier(
       { PatientName: '', PatientID: '', PatientWeight: '', ScheduledProcedureStepSequence: [{ Modality: 'CT', ScheduledProcedureStepStartTime: '' }] },
       item,
@@ -49,7 +49,7 @@ describe('worklistResponseIdentifier (PS3.4 C.4.1.1.3.2)', () => {
     expect(response).toEqual({
       PatientName: item.PatientName,
       PatientID: item.PatientID,
-      PatientWeight: '',
+      PatientWeight: null,
       ScheduledProcedureStepSequence: [{ Modality: 'CT', ScheduledProcedureStepStartTime: item.ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartTime }],
     });
   });

@@ -1,0 +1,199 @@
+/**
+ * Spine benchmark (issue 2, "Performance"): with 2 workers against the embedded
+ * simulator on this machine, can pacs-load sustain 2,000 qido.studies/s and 400
+ * dimse.echo associations/s for 30 s with schedule lag p99 under 5 ms and under
+ * 0.1% dropped, and does memory stay flat over a long run?
+ *
+ * Each figure is measured beside a peer in the same run: autocannon (rate-limited
+ * to the same target, same connection count) against a standalone simulator for
+ * QIDO, and DCMTK's echoscu (one association per repeat) for C-ECHO.
+ *
+ *   npm run bench:spine [-- --duration 30s --memory-duration 5m]
+ *
+ * Prints a markdown table and writes bench/results/spine.json. Not part of npm test.
+ */
+import { spawn, execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { RunSummary } from '../src/metrics/types.js';
+import { startSimulator } from '../src/simulator/index.js';
+import { NO_FAULTS } from '../src/simulator/faults.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cliPath = join(repoRoot, 'dist/src/cli/main.js');
+const resultsDir = join(repoRoot, 'bench/results');
+
+interface Args {
+  durationSeconds: number;
+  memoryDurationSeconds: number;
+  qidoRate: number;
+  echoRate: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { durationSeconds: 30, memoryDurationSeconds: 300, qidoRate: 2000, echoRate: 400 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const value = argv[i + 1] ?? '';
+    switch (argv[i]) {
+      case '--duration': args.durationSeconds = seconds(value); break;
+      case '--memory-duration': args.memoryDurationSeconds = seconds(value); break;
+      case '--qido-rate': args.qidoRate = Number(value); break;
+      case '--echo-rate': args.echoRate = Number(value); break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  return args;
+}
+
+function seconds(text: string): number {
+  const match = /^(\d+)(s|m)$/.exec(text);
+  if (match === null) throw new Error(`bad duration ${text}; use 30s or 5m`);
+  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+}
+
+interface ToolRun {
+  summary: RunSummary;
+  peakRssMb: number;
+  rssSamplesMb: number[];
+}
+
+/** Runs the built CLI on a profile and samples its resident memory every second. */
+async function runTool(name: string, profileYaml: string): Promise<ToolRun> {
+  await mkdir(resultsDir, { recursive: true });
+  const profilePath = join(resultsDir, `${name}.yaml`);
+  const outPath = join(resultsDir, `${name}-summary.json`);
+  await writeFile(profilePath, profileYaml);
+  const child = spawn(process.execPath, [cliPath, 'run', profilePath, '--workers', '2', '--quiet', '--out', outPath], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const rssSamplesMb: number[] = [];
+  const sampler = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8')
+      .then((status) => {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
+        if (Number.isFinite(kb)) rssSamplesMb.push(kb / 1024);
+      })
+      .catch(() => undefined);
+  }, 1000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`${name}: pacs-load exited ${code}`);
+  const summary = JSON.parse(await readFile(outPath, 'utf8')) as RunSummary;
+  return { summary, peakRssMb: Math.max(...rssSamplesMb), rssSamplesMb };
+}
+
+function arrivalProfile(name: string, operation: string, rate: number, durationSeconds: number, extra = ''): string {
+  return [
+    `name: ${name}`,
+    'scenarios:',
+    '  load:',
+    `    operation: ${operation}`,
+    '    executor: constant-arrival-rate',
+    `    rate: ${rate}/s`,
+    `    duration: ${durationSeconds}s`,
+    '    maxInFlight: 200',
+    extra,
+  ].join('\n');
+}
+
+interface Row {
+  figure: string;
+  tool: string;
+  peer: string;
+  peerName: string;
+  ratio: string;
+  goal: string;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const rows: Row[] = [];
+  const json: Record<string, unknown> = { args, node: process.version, date: new Date().toISOString() };
+
+  // 1. qido.studies at the goal rate, 2 workers, embedded simulator.
+  const qido = await runTool('qido', arrivalProfile('bench-qido', 'qido.studies', args.qidoRate, args.durationSeconds, '    limit: 10'));
+  const qidoOp = qido.summary.operations[0]!;
+  // Peer: autocannon at the same rate and connection count against a standalone simulator.
+  const peerSim = await startSimulator({ settings: { stations: 10, stepsPerStation: 5, studies: 50, faults: NO_FAULTS } });
+  const qidoUrl = `${peerSim.dicomweb.baseUrl}/studies?ModalitiesInStudy=CT&limit=10&offset=0&includefield=00081030,00080060`;
+  const peerResult = await autocannon({
+    url: qidoUrl,
+    connections: 32,
+    overallRate: args.qidoRate,
+    duration: args.durationSeconds,
+    headers: { accept: 'application/dicom+json' },
+  });
+  await peerSim.close();
+  const peerRate = peerResult.requests.total / args.durationSeconds;
+  rows.push(
+    row('qido.studies rate (2 workers)', qidoOp.ratePerSec, peerRate, 'autocannon overallRate', `>= ${args.qidoRate}/s`, '/s'),
+    row('qido.studies p99 response', qidoOp.latency.response!.p99Us / 1000, peerResult.latency.p99, 'autocannon', 'true value', ' ms'),
+    row('qido.studies schedule lag p99', qidoOp.latency.lag!.p99Us / 1000, NaN, '-', '< 5 ms', ' ms'),
+    row('qido.studies dropped', (qidoOp.droppedRate * 100), NaN, '-', '< 0.1 %', ' %'),
+  );
+  json.qido = { tool: qidoOp, peakRssMb: qido.peakRssMb, autocannon: { rate: peerRate, latency: peerResult.latency, errors: peerResult.errors, non2xx: peerResult.non2xx } };
+
+  // 2. dimse.echo associations at the goal rate.
+  const echo = await runTool('echo', arrivalProfile('bench-echo', 'dimse.echo', args.echoRate, args.durationSeconds));
+  const echoOp = echo.summary.operations[0]!;
+  const echoPeer = await echoscuAssociationsPerSecond(200);
+  rows.push(
+    row('dimse.echo associations/s (2 workers)', echoOp.ratePerSec, echoPeer, 'echoscu --repeat, 1 process', `>= ${args.echoRate}/s`, '/s'),
+    row('dimse.echo schedule lag p99', echoOp.latency.lag!.p99Us / 1000, NaN, '-', '< 5 ms', ' ms'),
+    row('dimse.echo dropped', echoOp.droppedRate * 100, NaN, '-', '< 0.1 %', ' %'),
+    row('dimse.echo p50 response', echoOp.latency.response!.p50Us / 1000, NaN, '-', '', ' ms'),
+  );
+  json.echo = { tool: echoOp, peakRssMb: echo.peakRssMb, echoscuAssociationsPerSec: echoPeer };
+
+  // 3. Memory over a long run: RSS in the first and the last minute.
+  if (args.memoryDurationSeconds > 0) {
+    const long = await runTool('memory', arrivalProfile('bench-memory', 'qido.studies', 500, args.memoryDurationSeconds, '    limit: 10'));
+    const samples = long.rssSamplesMb;
+    const window = Math.min(60, Math.floor(samples.length / 3));
+    const early = Math.max(...samples.slice(window, 2 * window));
+    const late = Math.max(...samples.slice(-window));
+    rows.push(row(`RSS, 2nd vs last minute of ${args.memoryDurationSeconds}s at 500/s`, late, early, 'same run, early', 'flat', ' MB'));
+    json.memory = { samplesMb: samples, earlyPeakMb: early, latePeakMb: late };
+  }
+
+  const table = [
+    '| figure | pacs-load | peer | peer tool | ratio | goal |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  await writeFile(join(resultsDir, 'spine.json'), JSON.stringify({ ...json, table }, null, 2));
+}
+
+function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {
+  const format = (value: number): string => (Number.isFinite(value) ? `${Number(value.toPrecision(4))}${unit}` : '-');
+  return {
+    figure,
+    tool: format(tool),
+    peer: format(peer),
+    peerName,
+    ratio: Number.isFinite(peer) && peer !== 0 ? (tool / peer).toFixed(2) : '-',
+    goal,
+  };
+}
+
+/** DCMTK echoscu: N associations in one process, one after another. */
+async function echoscuAssociationsPerSecond(repeats: number): Promise<number> {
+  const sim = await startSimulator({ settings: { stations: 1, stepsPerStation: 1, studies: 1, faults: NO_FAULTS } });
+  try {
+    const startedMs = performance.now();
+    await promisify(execFile)('echoscu', ['--repeat', String(repeats), '-aec', sim.dimse.aeTitle, sim.dimse.host, String(sim.dimse.port)], {
+      env: { ...process.env, TCP_NODELAY: '1' },
+    });
+    return repeats / ((performance.now() - startedMs) / 1000);
+  } catch {
+    return NaN; // echoscu missing: run scripts/install-peers.sh
+  } finally {
+    await sim.close();
+  }
+}
+
+await main();

@@ -29,10 +29,21 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // A closed pipe (`pacs-load run ... | head`) must not crash the run: the
+  // summary file and the exit code still matter. Stop writing to it instead.
+  let stdoutOpen = true;
+  let stderrOpen = true;
+  process.stdout.on('error', () => (stdoutOpen = false));
+  process.stderr.on('error', () => (stderrOpen = false));
+
   let exitCode: number = ExitCode.ok;
   const context: CliContext = {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => {
+      if (stdoutOpen) process.stdout.write(text);
+    },
+    err: (text) => {
+      if (stderrOpen) process.stderr.write(text);
+    },
     env: process.env,
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
     interrupt: interrupt.signal,

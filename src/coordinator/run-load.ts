@@ -20,6 +20,8 @@ import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 import { TOOL_VERSION } from '../version.js';
 import type { WorkerMessage } from '../wire/messages.js';
 import { preflight } from './preflight.js';
+import { warmUp } from '../operations/warm-up.js';
+import type { OperationName } from '../metrics/names.js';
 import { startWorkerPool, type WorkerPool } from './worker-pool.js';
 
 export interface RunLoadOptions {
@@ -46,6 +48,8 @@ export interface RunLoadResult {
   thresholdsPassed: boolean;
 }
 
+const SIMULATOR_WARM_UP_OPERATIONS: readonly OperationName[] = ['dimse.echo', 'mwl.find', 'qido.studies'];
+
 /** How far in the future time zero is set once all workers are ready, so every worker starts together. */
 const START_DELAY_MS = 25;
 
@@ -63,6 +67,9 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       simulator = await startSimulator({ settings: profile.simulator, seed });
       options.onSimulatorStarted?.(simulator);
       target = simulator.target;
+      // The embedded simulator answers on this thread: warm its answering code
+      // up too, with read-only operations so its data is unchanged.
+      await warmUp({ operations: SIMULATOR_WARM_UP_OPERATIONS, target, iterations: 200, budgetMs: 1_500 });
     } else {
       target = profile.target;
     }

@@ -26,6 +26,8 @@ export interface CliRun {
   kill(signal: NodeJS.Signals): void;
   /** Resolves once stdout contains `text`. */
   waitForOutput(text: string): Promise<void>;
+  /** Standard output so far. */
+  output(): string;
 }
 
 export function startCli(args: string[], options: { env?: Record<string, string> } = {}): CliRun {
@@ -36,7 +38,7 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   });
   let stdout = '';
   let stderr = '';
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const waiters: Array<{ text: string; resolve: () => void; reject: (error: Error) => void }> = [];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     for (const waiter of waiters.filter((w) => stdout.includes(w.text))) {
@@ -45,12 +47,19 @@ export function startCli(args: string[], options: { env?: Record<string, string>
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const result = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => {
+      // Anyone still waiting for output will not get it.
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`exited ${code} before printing "${waiter.text}": ${stderr}`));
+      resolve({ code, stdout, stderr });
+    }),
+  );
   return {
     result,
     kill: (signal) => child.kill(signal),
+    output: () => stdout,
     waitForOutput: (text) =>
-      stdout.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve })),
+      stdout.includes(text) ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ text, resolve, reject })),
   };
 }
 

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/metrics/types.js';
+import { createOperation } from '../../../src/operations/index.js';
 import { runCli, startCli, tempDir, writeProfile } from '../../helpers/cli.js';
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -178,5 +179,39 @@ describe('pacs-load run (built CLI)', () => {
     expect(summary.run.endReason).toBe('interrupted');
     expect(summary.operations[0]?.completed).toBeGreaterThanOrEqual(10);
     expect(summary.operations[0]?.completed).toBeLessThan(600);
+  });
+});
+
+describe('pacs-load simulate (built CLI)', () => {
+  it('prints its ports, answers C-ECHO and QIDO there, and stops on SIGINT with exit 0', async () => {
+    const run = startCli(['simulate', '--stations', '2', '--steps', '3']);
+    try {
+      await run.waitForOutput('press Ctrl-C');
+      const banner = run.output();
+      const dimse = /DIMSE\s+(\S+)@127\.0\.0\.1:(\d+)/.exec(banner);
+      const baseUrl = /DICOMweb\s+(http:\/\/127\.0\.0\.1:\d+\/dicom-web)/.exec(banner)?.[1];
+      expect(dimse).not.toBeNull();
+      expect(baseUrl).toBeDefined();
+      const echo = createOperation('dimse.echo', {
+        target: {
+          dimse: { host: '127.0.0.1', port: Number(dimse![2]), calledAe: dimse![1]!, callingAe: 'TEST', connectTimeoutUs: 5_000_000, operationTimeoutUs: 5_000_000 },
+          dicomweb: undefined,
+        },
+        params: { stations: 1, modality: 'CT', expectItems: undefined, limit: undefined },
+        workerIndex: 0,
+        workerCount: 1,
+        seed: 1,
+        env: {},
+      });
+      const result = await echo.run({ iteration: 0, signal: AbortSignal.timeout(5_000) });
+      await echo.close();
+      expect(result.outcome).toEqual({ kind: 'ok' });
+      const response = await fetch(`${baseUrl}/studies?limit=2`, { headers: { accept: 'application/dicom+json' } });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as unknown[]).length).toBe(2);
+    } finally {
+      run.kill('SIGINT');
+    }
+    expect((await run.result).code).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { runLoad } from '../../../src/coordinator/run-load.js';
 import type { OperationSummary, RunSummary } from '../../../src/metrics/types.js';
 import { parseProfileText } from '../../../src/profile/load.js';
 import { startSimulator } from '../../../src/simulator/index.js';
+import type { Output } from '../../../src/outputs/types.js';
 import { WORKER_PATH } from '../../helpers/cli.js';
 
 const MS = 1000;
@@ -105,9 +106,19 @@ scenarios:
 `,
       'dies.yaml',
     );
-    const closing = new Promise<void>((resolve) => setTimeout(() => resolve(simulator.close()), 1_500));
+    // Kill the target once the first complete interval is in: mid-run, whatever start-up took.
+    let closing: Promise<void> | undefined;
+    const killer: Output = {
+      name: 'target-killer',
+      start: () => undefined,
+      interval: () => {
+        closing ??= simulator.close();
+      },
+      stop: async () => undefined,
+    };
     try {
-      const { summary } = await runLoad({ profile, workers: 2, outputs: [], env: {}, workerFilename: WORKER_PATH });
+      const { summary } = await runLoad({ profile, workers: 2, outputs: [killer], env: {}, workerFilename: WORKER_PATH });
+      expect(closing).toBeDefined();
       for (const operation of summary.operations) {
         expect(operation.completed + operation.dropped).toBe(60);
         expect(operation.outcomes.ok).toBeGreaterThan(0);
@@ -117,7 +128,7 @@ scenarios:
         for (const key of failureKeys) expect(key).toMatch(/^(connection_refused|connection_reset|aborted|network_error_)/);
       }
     } finally {
-      await closing;
+      await (closing ?? simulator.close());
     }
   });
 });

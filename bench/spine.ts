@@ -13,6 +13,7 @@
  * Prints a markdown table and writes bench/results/spine.json. Not part of npm test.
  */
 import { spawn, execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +28,8 @@ const cliPath = join(repoRoot, 'dist/src/cli/main.js');
 const resultsDir = join(repoRoot, 'bench/results');
 
 interface Args {
+  /** Which parts to run: qido, echo, memory (default all). */
+  only: Set<string>;
   durationSeconds: number;
   memoryDurationSeconds: number;
   qidoRate: number;
@@ -34,10 +37,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { durationSeconds: 30, memoryDurationSeconds: 300, qidoRate: 2000, echoRate: 400 };
+  const args: Args = { only: new Set(['qido', 'echo', 'memory']), durationSeconds: 30, memoryDurationSeconds: 300, qidoRate: 2000, echoRate: 400 };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
+      case '--only': args.only = new Set(value.split(',')); break;
       case '--duration': args.durationSeconds = seconds(value); break;
       case '--memory-duration': args.memoryDurationSeconds = seconds(value); break;
       case '--qido-rate': args.qidoRate = Number(value); break;
@@ -111,9 +115,16 @@ interface Row {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
-  const json: Record<string, unknown> = { args, node: process.version, date: new Date().toISOString() };
+  const json: Record<string, unknown> = { args: { ...args, only: [...args.only] }, node: process.version, date: new Date().toISOString() };
 
   // 1. qido.studies at the goal rate, 2 workers, embedded simulator.
+  if (args.only.has('qido')) await benchQido(args, rows, json);
+  if (args.only.has('echo')) await benchEcho(args, rows, json);
+  if (args.only.has('memory') && args.memoryDurationSeconds > 0) await benchMemory(args, rows, json);
+  printAndSave(rows, json);
+}
+
+async function benchQido(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
   const qido = await runTool('qido', arrivalProfile('bench-qido', 'qido.studies', args.qidoRate, args.durationSeconds, '    limit: 10'));
   const qidoOp = qido.summary.operations[0]!;
   // Peer: autocannon at the same rate and connection count against a standalone simulator.
@@ -136,7 +147,10 @@ async function main(): Promise<void> {
   );
   json.qido = { tool: qidoOp, peakRssMb: qido.peakRssMb, autocannon: { rate: peerRate, latency: peerResult.latency, errors: peerResult.errors, non2xx: peerResult.non2xx } };
 
-  // 2. dimse.echo associations at the goal rate.
+}
+
+/** dimse.echo associations at the goal rate. */
+async function benchEcho(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
   const echo = await runTool('echo', arrivalProfile('bench-echo', 'dimse.echo', args.echoRate, args.durationSeconds));
   const echoOp = echo.summary.operations[0]!;
   const echoPeer = await echoscuAssociationsPerSecond(200);
@@ -148,8 +162,11 @@ async function main(): Promise<void> {
   );
   json.echo = { tool: echoOp, peakRssMb: echo.peakRssMb, echoscuAssociationsPerSec: echoPeer };
 
-  // 3. Memory over a long run: RSS in the first and the last minute.
-  if (args.memoryDurationSeconds > 0) {
+}
+
+/** Memory over a long run: peak RSS in the second and the last minute. */
+async function benchMemory(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
+  {
     const long = await runTool('memory', arrivalProfile('bench-memory', 'qido.studies', 500, args.memoryDurationSeconds, '    limit: 10'));
     const samples = long.rssSamplesMb;
     const window = Math.min(60, Math.floor(samples.length / 3));
@@ -158,14 +175,16 @@ async function main(): Promise<void> {
     rows.push(row(`RSS, 2nd vs last minute of ${args.memoryDurationSeconds}s at 500/s`, late, early, 'same run, early', 'flat', ' MB'));
     json.memory = { samplesMb: samples, earlyPeakMb: early, latePeakMb: late };
   }
+}
 
+function printAndSave(rows: Row[], json: Record<string, unknown>): void {
   const table = [
     '| figure | pacs-load | peer | peer tool | ratio | goal |',
     '|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  await writeFile(join(resultsDir, 'spine.json'), JSON.stringify({ ...json, table }, null, 2));
+  writeFileSync(join(resultsDir, `spine-${(json.args as { only: string[] }).only.join('-')}.json`), JSON.stringify({ ...json, table }, null, 2));
 }
 
 function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {

@@ -117,6 +117,25 @@ describe('pacs-load run (built CLI)', () => {
     expect(result.stderr).toContain('hint:');
   });
 
+  it('exits 4 naming the DICOMweb base URL when QIDO preflight gets no answer', async () => {
+    const port = await closedPort();
+    const profile = await writeProfile(
+      dir.path,
+      'unreachable-web.yaml',
+      [
+        'name: unreachable-web',
+        'target:',
+        `  dicomweb: { baseUrl: "http://127.0.0.1:${port}/dicom-web" }`,
+        'scenarios:',
+        '  qido: { operation: qido.studies, executor: iterations, iterations: 1 }',
+      ].join('\n'),
+    );
+    const result = await runCli(['run', profile, '--workers', '1']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(`http://127.0.0.1:${port}/dicom-web`);
+    expect(result.stderr).toContain('connection refused');
+  });
+
   it('exits 99 when a threshold fails', async () => {
     const profile = await writeProfile(
       dir.path,

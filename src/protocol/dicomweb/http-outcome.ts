@@ -2,22 +2,15 @@
  * How one DICOMweb HTTP exchange ended, classified rather than thrown (DESIGN
  * section 3, point 5).
  *
- * `HttpOutcome` is the subset of `Outcome` (src/metrics/names.ts) that HTTP can
- * produce, written out here because the protocol layer may not import metrics
- * (lint, DESIGN section 2). It is structurally a member of `Outcome`, so an
- * operation can return it as is; the type test in test/unit/dicomweb keeps the
- * two in step.
+ * `HttpOutcome` is the subset of `Outcome` (src/metrics/names.ts, the lowest
+ * layer) that HTTP can produce.
  */
+import type { Outcome } from '../../metrics/names.js';
 
-export type HttpOutcome =
-  | { kind: 'ok' }
-  | { kind: 'http-status'; status: number }
-  | { kind: 'timeout' }
-  /** The caller's signal aborted the request (a scenario's graceful stop ran out). */
-  | { kind: 'aborted' }
-  | { kind: 'connection-refused' }
-  | { kind: 'connection-reset' }
-  | { kind: 'network-error'; code: string };
+export type HttpOutcome = Extract<
+  Outcome,
+  { kind: 'ok' | 'http-status' | 'timeout' | 'aborted' | 'connection-refused' | 'connection-reset' | 'network-error' }
+>;
 
 /** 2xx is ok (RFC 9110 section 15.3); anything else is an HTTP status outcome. */
 export function outcomeForStatus(status: number): HttpOutcome {

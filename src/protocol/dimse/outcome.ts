@@ -1,25 +1,11 @@
 /**
- * How one association ended, as data (DESIGN section 3, point 5).
- *
- * This union is a structural subset of `Outcome` in src/metrics/names.ts, so an
- * operation can hand it on unchanged; it is repeated here because protocol code
- * must not import metrics (DESIGN section 2, enforced by eslint.config.js).
+ * How one association ended, as data (DESIGN section 3, point 5): the members of
+ * `Outcome` (src/metrics/names.ts, the lowest layer) that DIMSE can produce.
  */
+import type { Outcome } from '../../metrics/names.js';
 import { classifyDimseStatus } from './status.js';
 
-export type DimseOutcome =
-  | { kind: 'ok' }
-  | { kind: 'dimse-warning'; status: number }
-  | { kind: 'dimse-failure'; status: number }
-  /** A-ASSOCIATE-RJ (PS3.8 section 9.3.4). */
-  | { kind: 'association-rejected'; result: number; source: number; reason: number }
-  /** A-ABORT from the peer, or the connection closed before every request had its final response. */
-  | { kind: 'aborted' }
-  | { kind: 'timeout' }
-  | { kind: 'connection-refused' }
-  | { kind: 'connection-reset' }
-  | { kind: 'network-error'; code: string }
-  | { kind: 'check-failed'; reason: string };
+export type DimseOutcome = Exclude<Outcome, { kind: 'http-status' }>;
 
 /**
  * The outcome of the final statuses of all requests on an association: the first

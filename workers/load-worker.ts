@@ -53,6 +53,9 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
       );
     }
     await warmUpThread(profile.scenarios.map((scenario) => scenario.operation));
+    // Look-ups an operation needs before its first run (e.g. which studies the
+    // target holds), like k6's setup(): before time zero, so never timed.
+    await Promise.all(operations.map((operation) => operation.prepare?.(stop.signal)));
     post({ type: 'ready', workerIndex });
     const runEpochMs = await started;
     if (runEpochMs !== undefined) {

@@ -5,12 +5,47 @@
  */
 
 /** Every operation a profile may name (DESIGN section 4). Implemented ones are in src/operations/. */
-export const OPERATION_NAMES = ['dimse.echo', 'mwl.find', 'qido.studies'] as const;
+export const OPERATION_NAMES = [
+  'dimse.echo',
+  'mwl.find',
+  'qido.studies',
+  'dimse.store',
+  'qido.series',
+  'qido.instances',
+  'wado.metadata',
+  'wado.instance',
+  'wado.frames',
+  'wado.rendered',
+  'stow.study',
+  'mpps.inProgress',
+  'mpps.completed',
+  'qr.find',
+  'qr.move',
+  'qr.get',
+] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
 /** Operations that speak DIMSE (need `target.dimse`) or DICOMweb (need `target.dicomweb`). */
-export const DIMSE_OPERATIONS: readonly OperationName[] = ['dimse.echo', 'mwl.find'];
-export const DICOMWEB_OPERATIONS: readonly OperationName[] = ['qido.studies'];
+export const DIMSE_OPERATIONS: readonly OperationName[] = [
+  'dimse.echo',
+  'mwl.find',
+  'dimse.store',
+  'mpps.inProgress',
+  'mpps.completed',
+  'qr.find',
+  'qr.move',
+  'qr.get',
+];
+export const DICOMWEB_OPERATIONS: readonly OperationName[] = [
+  'qido.studies',
+  'qido.series',
+  'qido.instances',
+  'wado.metadata',
+  'wado.instance',
+  'wado.frames',
+  'wado.rendered',
+  'stow.study',
+];
 
 /**
  * How one operation ended (DESIGN section 3, point 5). Target failures are data,

@@ -42,6 +42,14 @@ export interface Operation {
   readonly name: OperationName;
   /** Runs one operation. Resolves with its outcome; rejects only for bugs. */
   run(context: IterationContext): Promise<OperationResult>;
+  /**
+   * Optional one-off work before time zero, so that it is not timed as the
+   * target's latency: e.g. the DICOMweb fetch operations look up which studies
+   * the target holds (src/operations/dicomweb-catalog.ts). Never rejects for a
+   * target failure; `run()` redoes whatever did not succeed. Called at most once,
+   * before the first `run()`.
+   */
+  prepare?(signal: AbortSignal): Promise<void>;
   /** Releases pooled connections. Called once, after the last `run()` settled. */
   close(): Promise<void>;
 }

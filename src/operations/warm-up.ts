@@ -31,7 +31,8 @@ export async function warmUp(options: WarmUpOptions): Promise<void> {
   for (const name of names) {
     const operation = createOperation(name, {
       target: options.target,
-      params: { stations: 1, modality: 'CT', expectItems: undefined, limit: 10 },
+      // Small studies and few patients: the code paths matter, not the volume.
+      params: { stations: 1, modality: 'CT', expectItems: undefined, limit: 10, images: 2, imageSizeBytes: 16_384, patients: 5 },
       workerIndex: 0,
       workerCount: 1,
       seed: 1,

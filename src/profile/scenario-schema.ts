@@ -23,6 +23,8 @@ import {
   textOrNumberField,
 } from './fields.js';
 import { problemText } from './problems.js';
+import { checkStoreParams, resolveStoreParams, storeParamShape } from './store-params.js';
+import { resolveRetrieveParams, retrieveParamShape } from './retrieve-params.js';
 import { EXECUTOR_TYPES, type ExecutorSpec, type ExecutorType, type ResolvedScenario } from './types.js';
 import { parseDurationUs, tryParseRatePerSec } from './units.js';
 
@@ -49,7 +51,11 @@ type ExecutorKey =
   | 'startUsers'
   | 'iterations'
   | 'maxDuration';
-type ParamKey = 'stations' | 'modality' | 'expectItems' | 'limit';
+type ParamKey = 'stations' | 'modality' | 'expectItems' | 'limit' | StoreParamKey | 'imagesPerRequest' | RetrieveParamKey;
+/** The Q/R operations' keys (src/profile/retrieve-params.ts). */
+type RetrieveParamKey = 'patients' | 'level' | 'moveDestination' | 'storeScpPort';
+/** dimse.store's keys (src/operations/dimse-store.ts). */
+type StoreParamKey = 'images' | 'imageSize' | 'imagesPerAssociation' | 'transferSyntax' | 'mix';
 
 const EXECUTOR_SPECIFIC_KEYS: readonly ExecutorKey[] = [
   'rate',
@@ -73,11 +79,31 @@ export const EXECUTOR_KEYS: Record<ExecutorType, { required: readonly ExecutorKe
 };
 
 /** The operations each parameter applies to. */
+/** DICOMweb operations that fetch what the target holds, picked by `modality` (src/operations/dicomweb-catalog.ts). */
+const DICOMWEB_FETCH_OPERATIONS: readonly OperationName[] = [
+  'qido.series',
+  'qido.instances',
+  'wado.metadata',
+  'wado.instance',
+  'wado.frames',
+  'wado.rendered',
+];
+
 export const OPERATION_PARAM_KEYS: Record<ParamKey, readonly OperationName[]> = {
-  stations: ['mwl.find'],
-  modality: ['mwl.find', 'qido.studies'],
+  stations: ['mwl.find', 'mpps.inProgress', 'mpps.completed'],
+  modality: ['mwl.find', 'qido.studies', 'dimse.store', ...DICOMWEB_FETCH_OPERATIONS, 'stow.study', 'mpps.inProgress', 'mpps.completed'],
   expectItems: ['mwl.find'],
-  limit: ['qido.studies'],
+  limit: ['qido.studies', 'qido.series', 'qido.instances'],
+  images: ['dimse.store', 'stow.study'],
+  imageSize: ['dimse.store', 'stow.study'],
+  imagesPerAssociation: ['dimse.store'],
+  transferSyntax: ['dimse.store'],
+  mix: ['dimse.store'],
+  imagesPerRequest: ['stow.study'],
+  patients: ['qr.find', 'qr.move', 'qr.get'],
+  level: ['qr.find'],
+  moveDestination: ['qr.move'],
+  storeScpPort: ['qr.move'],
 };
 
 /**
@@ -149,7 +175,8 @@ const stageSchema = objectField(
  * space and underscore, at most 16 characters); defined terms in PS3.3 C.7.3.1.1.1.
  */
 const modalityField = textField({
-  description: 'mwl.find, qido.studies: the modality to query for (PS3.3 C.7.3.1.1.1 defined terms, e.g. CT, MR, CR).',
+  description:
+    'mwl.find, qido.studies: the modality to query for; qido.series, qido.instances, wado.*: fetch studies of this modality; dimse.store, stow.study: the modality of the studies sent (PS3.3 C.7.3.1.1.1 defined terms, e.g. CT, MR, CR).',
   example: 'CT',
 }).superRefine((value, ctx) => {
   if (value === '' || /^[A-Z0-9_ ]{1,16}$/.test(value)) return;
@@ -212,7 +239,8 @@ const scenarioShape = {
     minUs: 0,
   }).prefault(SCENARIO_DEFAULTS.gracefulStop),
   stations: intField({
-    description: 'mwl.find: query this many scheduled station AE titles (STATION001...), round robin. Default 1.',
+    description:
+      'mwl.find: query this many scheduled station AE titles (STATION001...), round robin. mpps.inProgress, mpps.completed: perform the worklist items of this many stations. Default 1.',
     example: '10',
     min: 1,
     max: 9999,
@@ -225,7 +253,18 @@ const scenarioShape = {
     example: '5',
     min: 0,
   }).optional(),
-  limit: intField({ description: 'qido.studies: the `limit` query parameter (PS3.18 section 8.3.4.4).', example: '100', min: 1 }).optional(),
+  limit: intField({
+    description: 'qido.studies, qido.series, qido.instances: the `limit` query parameter (PS3.18 section 8.3.4.4).',
+    example: '100',
+    min: 1,
+  }).optional(),
+  imagesPerRequest: intField({
+    description: 'stow.study: instances per STOW-RS request; a study needs as many requests as this divides it into. Default: the whole study in one.',
+    example: '50',
+    min: 1,
+  }).optional(),
+  ...storeParamShape,
+  ...retrieveParamShape,
 };
 
 /** The `scenarios.<name>` schema: types and ranges per key, then which keys apply to the executor and operation. */
@@ -288,6 +327,7 @@ function checkScenarioKeys(scenario: ScenarioOutput, ctx: z.RefinementCtx<Scenar
   }
 
   const operation = isOperationName(raw.operation) ? raw.operation : undefined;
+  if (operation === 'dimse.store') checkStoreParams(raw, ctx);
   if (operation !== undefined) {
     for (const [key, operations] of Object.entries(OPERATION_PARAM_KEYS)) {
       if (raw[key] === undefined || operations.includes(operation)) continue;
@@ -340,6 +380,9 @@ export function resolveScenario(name: string, scenario: ScenarioOutput): Resolve
       modality: scenario.modality ?? SCENARIO_DEFAULTS.modality,
       expectItems: scenario.expectItems,
       limit: scenario.limit,
+      ...resolveStoreParams(scenario),
+      imagesPerRequest: scenario.imagesPerRequest,
+      ...resolveRetrieveParams(scenario),
     },
   };
 }

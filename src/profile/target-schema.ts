@@ -231,7 +231,16 @@ function resolveAuth(auth: { bearerEnv?: string; username?: string; passwordEnv?
 const errorRateField = textOrNumberField({
   description: 'Share of requests answered with a failure (DIMSE A700, HTTP 503): a percentage (`1%`) or a fraction (0.01). Default 0.',
   example: '1%',
-}).transform((value, ctx) => {
+}).transform(toShare);
+
+const throttleRateField = textOrNumberField({
+  description:
+    'Share of DICOMweb requests answered 429 Too Many Requests with Retry-After, as a rate-limiting gateway does: a percentage (`1%`) or a fraction (0.01). Default 0.',
+  example: '1%',
+}).transform(toShare);
+
+/** A percentage or a fraction from 0 to 1, as a fraction. */
+function toShare(value: string | number, ctx: z.RefinementCtx): number {
   if (typeof value === 'number') {
     if (value >= 0 && value <= 1) return value;
     ctx.addIssue({
@@ -244,7 +253,7 @@ const errorRateField = textOrNumberField({
   if (parsed.ok) return parsed.value;
   ctx.addIssue({ code: 'custom', message: problemText(parsed.message, parsed.fix) });
   return z.NEVER;
-});
+}
 
 /** The `simulator` schema: the embedded PACS's data and fault knobs (src/simulator/faults.ts). */
 export const simulatorSchema = objectField(
@@ -255,6 +264,7 @@ export const simulatorSchema = objectField(
     latency: durationField({ description: 'Added to every answer. Default 0ms.', example: '20ms', minUs: 0 }).prefault('0ms'),
     jitter: durationField({ description: 'Uniform random extra delay in [0, jitter). Default 0ms.', example: '10ms', minUs: 0 }).prefault('0ms'),
     errorRate: errorRateField.prefault(0),
+    throttleRate: throttleRateField.prefault(0),
     stallAt: durationField({ description: 'Pause all answers once, this long after the simulator starts (with `stallFor`).', example: '10s', minUs: 0 }).optional(),
     stallFor: durationField({ description: 'How long the stall lasts (with `stallAt`).', example: '5s' }).optional(),
     maxAssociations: intField({
@@ -292,6 +302,7 @@ export function resolveSimulator(simulator: SimulatorOutput | undefined): Simula
       errorRate: s.errorRate,
       stall: s.stallAt !== undefined && s.stallFor !== undefined ? { atUs: s.stallAt, durationUs: s.stallFor } : undefined,
       maxAssociations: s.maxAssociations,
+      ...(s.throttleRate > 0 ? { throttleRate: s.throttleRate } : {}),
     },
   };
 }

@@ -79,6 +79,8 @@ export interface SimulatorFaults {
   stall: { atUs: number; durationUs: number } | undefined;
   /** Associations beyond this are rejected (transient, local limit exceeded); 0 = no limit. */
   maxAssociations: number;
+  /** Share of DICOMweb requests answered 429 Too Many Requests with Retry-After (0..1); absent = 0. */
+  throttleRate?: number;
 }
 
 export interface ResolvedScenario {
@@ -102,6 +104,26 @@ export interface OperationParams {
   expectItems: number | undefined;
   /** qido.studies: the `limit` query parameter. */
   limit: number | undefined;
+  /** dimse.store: images per study (default: the modality's, src/synth/study-template.ts). */
+  images?: number | undefined;
+  /** dimse.store: pixel data bytes per image (default: the modality's). */
+  imageSizeBytes?: number | undefined;
+  /** dimse.store: images per association; the whole study on one when undefined. */
+  imagesPerAssociation?: number | undefined;
+  /** dimse.store: the transfer syntax proposed and sent (default explicit-little-endian). */
+  transferSyntax?: 'explicit-little-endian' | 'implicit-little-endian' | undefined;
+  /** dimse.store: share of each modality's studies (weights), instead of one `modality`. */
+  modalityMix?: Readonly<Record<string, number>> | undefined;
+  /** stow.study: instances per STOW request; the whole study in one when undefined. (`images`, `imageSizeBytes` and `modality` apply to stow.study too.) */
+  imagesPerRequest?: number | undefined;
+  /** qr.find, qr.move, qr.get: synthetic patients (PLSYN-000001...) queried round robin; default 100. */
+  patients?: number | undefined;
+  /** qr.find: `study` (default), or `series` (study level, then series level for the studies found). */
+  level?: 'study' | 'series' | undefined;
+  /** qr.move: the Move Destination AE title the target knows for the tool's store SCP; default `PLSCP:<port>` (the simulator's convention). */
+  moveDestination?: string | undefined;
+  /** qr.move: port of the tool's store SCP, worker i listening on storeScpPort + i; 0 (default) picks a free port. */
+  storeScpPort?: number | undefined;
 }
 
 /**

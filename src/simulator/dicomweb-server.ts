@@ -13,6 +13,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { StudyTag, type DicomJsonObject } from '../synth/studies.js';
 import type { FaultInjector } from './faults.js';
 import { indexStudy, parseQidoStudiesQuery, type IndexedStudy } from './dicomweb-qido-match.js';
+import { createDicomwebRoutes } from './dicomweb-routes.js';
+import { DicomwebStore } from './dicomweb-store.js';
 
 export interface DicomwebSimulatorOptions {
   /** Loopback by default. */
@@ -24,6 +26,14 @@ export interface DicomwebSimulatorOptions {
   faults: FaultInjector;
   /** The service root path (PS3.18 section 8.2), default `/dicom-web`. */
   pathPrefix?: string;
+  /** Series, instances and STOW-stored studies (src/simulator/dicomweb-store.ts); default: a store over `studies`. */
+  store?: DicomwebStore;
+  /**
+   * When set, every request must carry exactly this Authorization header value
+   * (e.g. `Bearer <token>`), else it is answered 401 with a WWW-Authenticate
+   * challenge (RFC 6750 section 3), as a PACS behind an identity provider does.
+   */
+  requiredAuthorization?: string;
 }
 
 export interface RunningDicomwebSimulator {
@@ -56,9 +66,29 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
   const prefix = (options.pathPrefix ?? '/dicom-web').replace(/\/+$/, '');
   const studiesPath = `${prefix}/studies`;
   const { faults } = options;
-  const indexed: IndexedStudy[] = options.studies.map(indexStudy);
+  let indexed: IndexedStudy[] = options.studies.map(indexStudy);
   // Filled once the port is known, since RetrieveURL names this server.
   let serialized: string[] = [];
+  let seededSerialized: string[] = [];
+  const store = options.store ?? new DicomwebStore(options.studies);
+  let baseUrl = '';
+  const routes = createDicomwebRoutes({
+    store,
+    faults,
+    baseUrl: () => baseUrl,
+    // Studies that arrive by STOW join the study search (seeded ones first, as at start).
+    onStored: () => {
+      const stored = store.storedStudyObjects();
+      indexed = [...options.studies, ...stored].map(indexStudy);
+      serialized = [
+        ...seededSerialized,
+        ...stored.map((study, index) =>
+          JSON.stringify(withRetrieveUrl(study, `${baseUrl}/studies/${indexed[options.studies.length + index]!.studyInstanceUid}`)),
+        ),
+      ];
+      answers.clear();
+    },
+  });
   const answers = new Map<string, CachedAnswer>();
   let connectionsAccepted = 0;
   let requestsServed = 0;
@@ -87,17 +117,27 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (options.requiredAuthorization !== undefined && request.headers.authorization !== options.requiredAuthorization) {
+      request.resume();
+      return reply(response, 401, { 'www-authenticate': 'Bearer realm="pacs-load-simulator"' });
+    }
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    if (path !== studiesPath) return reply(response, 404);
-    if (request.method !== 'GET') return reply(response, 405, { allow: 'GET' });
+    if (path !== studiesPath || request.method === 'POST') {
+      // Series, instances, WADO-RS and STOW-RS (src/simulator/dicomweb-routes.ts).
+      const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
+      if (path.startsWith(`${prefix}/`) && (await routes(request, response, path.slice(prefix.length), query))) return;
+      return reply(response, 404);
+    }
+    if (request.method !== 'GET') return reply(response, 405, { allow: 'GET, POST' });
     // RFC 9110 section 15.5.7: 406 when none of the acceptable media types can be produced.
     const accept = request.headers.accept;
     if (accept !== undefined && !/json|\*\/\*|application\/\*/i.test(accept)) return reply(response, 406);
 
     await faults.delayAnswer();
-    // RFC 9110 section 10.2.3: tell a well-behaved client when to come back.
+    // RFC 6585 section 4 and RFC 9110 section 10.2.3: tell a well-behaved client when to come back.
+    if (faults.shouldThrottle()) return reply(response, 429, { 'retry-after': '1' });
     if (faults.shouldFail()) return reply(response, 503, { 'retry-after': '1' });
 
     const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
@@ -133,10 +173,11 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const baseUrl = `http://${urlHost}:${port}${prefix}`;
+  baseUrl = `http://${urlHost}:${port}${prefix}`;
   serialized = options.studies.map((study, index) =>
     JSON.stringify(withRetrieveUrl(study, `${baseUrl}/studies/${indexed[index]!.studyInstanceUid}`)),
   );
+  seededSerialized = serialized;
 
   return {
     baseUrl,

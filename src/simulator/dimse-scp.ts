@@ -16,11 +16,27 @@ import type {
   DcmjsCEchoResponse,
   DcmjsCFindRequest,
   DcmjsCFindResponse,
+  DcmjsCStoreRequest,
+  DcmjsCStoreResponse,
+  DcmjsDataset,
 } from '../protocol/dimse/dcmjs.js';
 import { STATUS_PENDING, STATUS_SUCCESS } from '../protocol/dimse/status.js';
 import type { WorklistItem } from '../synth/worklist.js';
+import { localDicomDate } from '../synth/dicom-date.js';
 import type { FaultInjector } from './faults.js';
 import { matchesWorklistItem, worklistResponseIdentifier } from './dimse-worklist-match.js';
+import { CountingStoreStream, STORAGE_SOP_CLASSES, StoredInstanceIndex, answerStore } from './dimse-store.js';
+import type { StoreIndexStats } from './dimse-store.js';
+import type { Writable } from 'node:stream';
+import { MPPS_SOP_CLASS_UID } from '../protocol/dimse/mpps-requests.js';
+import type { DcmjsNCreateRequest, DcmjsNSetRequest } from '../protocol/dimse/mpps-requests.js';
+import { STUDY_ROOT_FIND_SOP_CLASS_UID, STUDY_ROOT_GET_SOP_CLASS_UID, STUDY_ROOT_MOVE_SOP_CLASS_UID } from '../protocol/dimse/qr-requests.js';
+import type { DcmjsCGetRequest, DcmjsCMoveRequest } from '../protocol/dimse/qr-requests.js';
+import { MppsStore, answerMppsCreate, answerMppsSet } from './dimse-mpps.js';
+import type { DcmjsNCreateResponse, DcmjsNSetResponse } from './dimse-mpps.js';
+import { PriorArchive } from './dimse-qr-archive.js';
+import { answerGet, answerMove, answerStudyRootFind, createQrStats } from './dimse-qr.js';
+import type { DcmjsCGetResponse, DcmjsCMoveResponse, GetRequestor, MoveDestination, QrContext, QrStats } from './dimse-qr.js';
 
 const { PresentationContextResult, SopClass, TransferSyntax } = constants;
 
@@ -39,6 +55,12 @@ export interface DimseSimulatorOptions {
    * supported") as DCMTK's wlmscpfs answers (PS3.4 K.4.1.2.2).
    */
   pendingStatus?: 0xff00 | 0xff01;
+  /** Where C-STOREd instances are indexed (src/simulator/dimse-store.ts); a new, empty one by default. */
+  storeIndex?: StoredInstanceIndex;
+  /** The prior studies Q/R answers from (dimse-qr-archive.ts); seed 1 and today by default. */
+  priors?: PriorArchive;
+  /** C-MOVE destinations by AE title, besides the `<name>:<port>` convention (dimse-qr.ts). */
+  moveDestinations?: ReadonlyMap<string, MoveDestination>;
 }
 
 export interface DimseSimulatorStats {
@@ -48,6 +70,9 @@ export interface DimseSimulatorStats {
   associationsEnded: number;
   echoRequests: number;
   findRequests: number;
+  storeRequests: number;
+  /** What C-STORE stored (pixels are counted, not kept). */
+  stored: StoreIndexStats;
   /** Answers the fault injector turned into failures. */
   failuresInjected: number;
   openConnections: number;
@@ -60,6 +85,12 @@ export interface RunningDimseSimulator {
   /** Stops listening and closes every connection; resolves once all are closed. Safe to call twice. */
   close(): Promise<void>;
   stats(): DimseSimulatorStats;
+  /** The index of C-STOREd studies (UIDs, counts, bytes). */
+  readonly storeIndex: StoredInstanceIndex;
+  /** The MPPS state machine (dimse-mpps.ts). */
+  readonly mpps: MppsStore;
+  /** Q/R requests and sub-operations so far (dimse-qr.ts). */
+  qrStats(): QrStats;
 }
 
 /** C-ECHO failure status: processing failure (PS3.7 C.4.4 and 9.1.5.1.4). */
@@ -80,6 +111,11 @@ const REASON_LOCAL_LIMIT_EXCEEDED = 2;
 const SUPPORTED_ABSTRACT_SYNTAXES: readonly string[] = [
   SopClass.Verification,
   SopClass.ModalityWorklistInformationModelFind,
+  ...STORAGE_SOP_CLASSES,
+  MPPS_SOP_CLASS_UID,
+  STUDY_ROOT_FIND_SOP_CLASS_UID,
+  STUDY_ROOT_MOVE_SOP_CLASS_UID,
+  STUDY_ROOT_GET_SOP_CLASS_UID,
 ];
 /** Uncompressed transfer syntaxes every SCU offers (PS3.5 section 10). */
 const SUPPORTED_TRANSFER_SYNTAXES: readonly string[] = [
@@ -99,7 +135,10 @@ interface ScpContext {
   worklist: readonly WorklistItem[];
   faults: FaultInjector;
   pendingStatus: number;
-  counters: Omit<DimseSimulatorStats, 'openConnections'>;
+  counters: Omit<DimseSimulatorStats, 'openConnections' | 'stored'>;
+  storeIndex: StoredInstanceIndex;
+  mpps: MppsStore;
+  qr: QrContext;
 }
 
 class SimulatorScp extends Scp {
@@ -167,8 +206,72 @@ class SimulatorScp extends Scp {
 
   override cFindRequest(request: DcmjsCFindRequest, callback: (responses: DcmjsCFindResponse[]) => void): void {
     this.#context.counters.findRequests++;
-    void this.#answerFind(request).then((answers) => {
+    const answer =
+      request.getAffectedSopClassUid() === STUDY_ROOT_FIND_SOP_CLASS_UID
+        ? answerStudyRootFind(request, this.#context.qr, this.#transferSyntaxOf(request))
+        : this.#answerFind(request);
+    void answer.then((answers) => {
       if (this.#socket.writable) callback(answers);
+    });
+  }
+
+  override nCreateRequest(request: DcmjsNCreateRequest, callback: (response: DcmjsNCreateResponse) => void): void {
+    void answerMppsCreate(request, this.#context.mpps, this.#context.faults).then((response) => {
+      if (this.#socket.writable) callback(response);
+    });
+  }
+
+  override nSetRequest(request: DcmjsNSetRequest, callback: (response: DcmjsNSetResponse) => void): void {
+    void answerMppsSet(request, this.#context.mpps, this.#context.faults).then((response) => {
+      if (this.#socket.writable) callback(response);
+    });
+  }
+
+  override cMoveRequest(request: DcmjsCMoveRequest, callback: (responses: DcmjsCMoveResponse[]) => void): void {
+    void answerMove(request, this.#context.qr, this.#socket.remoteAddress).then((response) => {
+      if (this.#socket.writable) callback([response]);
+    });
+  }
+
+  override cGetRequest(request: DcmjsCGetRequest, callback: (responses: DcmjsCGetResponse[]) => void): void {
+    const scp = this as unknown as { association?: DcmjsAssociation; sendRequests(request: unknown): void };
+    const requestor: GetRequestor = {
+      get association() {
+        return scp.association;
+      },
+      socket: this.#socket,
+      sendRequests: (subOperation) => scp.sendRequests(subOperation),
+    };
+    void answerGet(request, this.#context.qr, requestor).then((response) => {
+      if (this.#socket.writable) callback([response]);
+    });
+  }
+
+  #transferSyntaxOf(request: DcmjsCFindRequest): string {
+    return (
+      this.#association()?.getAcceptedPresentationContextFromRequest(request)?.getAcceptedTransferSyntaxUid() ??
+      TransferSyntax.ImplicitVRLittleEndian
+    );
+  }
+
+  /** C-STORE data sets are counted and discarded as they arrive; only their header is read (dimse-store.ts). */
+  override createStoreWritableStream(): Writable {
+    return new CountingStoreStream();
+  }
+
+  override createDatasetFromStoreWritableStream(
+    writable: Writable,
+    acceptedPresentationContext: { getAcceptedTransferSyntaxUid(): string | undefined },
+    callback: (dataset: DcmjsDataset) => void,
+  ): void {
+    const transferSyntax = acceptedPresentationContext.getAcceptedTransferSyntaxUid() ?? TransferSyntax.ImplicitVRLittleEndian;
+    callback((writable as CountingStoreStream).toDataset(transferSyntax));
+  }
+
+  override cStoreRequest(request: DcmjsCStoreRequest, callback: (response: DcmjsCStoreResponse) => void): void {
+    const { faults, counters, storeIndex } = this.#context;
+    void answerStore(request, { faults, index: storeIndex, counters }).then((response) => {
+      if (this.#socket.writable) callback(response);
     });
   }
 
@@ -250,9 +353,20 @@ export async function startDimseSimulator(options: DimseSimulatorOptions): Promi
       associationsEnded: 0,
       echoRequests: 0,
       findRequests: 0,
+      storeRequests: 0,
       failuresInjected: 0,
     },
+    storeIndex: options.storeIndex ?? new StoredInstanceIndex(),
+    mpps: new MppsStore(),
+    qr: {
+      archive: options.priors ?? new PriorArchive({ seed: 1, date: localDicomDate(new Date()) }),
+      faults: options.faults,
+      aeTitle,
+      moveDestinations: options.moveDestinations ?? new Map(),
+      stats: createQrStats(),
+    },
   };
+  context.qr.storedStudy = (uid) => context.storeIndex.study(uid);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     // Nagle's algorithm plus delayed ACKs add about 40 ms per exchange (DESIGN section 10, defect 1).
@@ -276,7 +390,10 @@ export async function startDimseSimulator(options: DimseSimulatorOptions): Promi
       });
       return closing;
     },
-    stats: () => ({ ...context.counters, openConnections: sockets.size }),
+    stats: () => ({ ...context.counters, stored: context.storeIndex.stats(), openConnections: sockets.size }),
+    storeIndex: context.storeIndex,
+    mpps: context.mpps,
+    qrStats: () => ({ ...context.qr.stats }),
   };
 }
 

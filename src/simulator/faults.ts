@@ -51,6 +51,15 @@ export class FaultInjector {
   }
 
   /**
+   * True when this HTTP request should be answered 429 Too Many Requests (RFC 6585
+   * section 4), as a rate-limiting gateway in front of a PACS does.
+   */
+  shouldThrottle(): boolean {
+    const rate = this.#faults.throttleRate ?? 0;
+    return rate > 0 && this.#random() < rate;
+  }
+
+  /**
    * Counts a new association; false when the limit is reached and it must be
    * rejected (PS3.8 section 9.3.4: rejected-transient, service-provider
    * presentation-related, local-limit-exceeded). Pair every true with `releaseAssociation()`.

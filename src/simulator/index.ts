@@ -1,6 +1,6 @@
 /**
  * The embedded PACS simulator: a DIMSE SCP (C-ECHO, MWL C-FIND) and a DICOMweb
- * server (QIDO-RS /studies) on 127.0.0.1, sharing one fault injector and one
+ * server (QIDO-RS, WADO-RS, STOW-RS: src/simulator/dicomweb-routes.ts) on 127.0.0.1, sharing one fault injector and one
  * seeded synthetic data set. It is a PACS, not part of the tester: it never
  * imports the coordinator, scheduler or outputs (DESIGN section 2).
  */
@@ -10,6 +10,7 @@ import { buildWorklist } from '../synth/worklist.js';
 import { buildStudies } from '../synth/studies.js';
 import { FaultInjector } from './faults.js';
 import { startDimseSimulator } from './dimse-scp.js';
+import { PriorArchive } from './dimse-qr-archive.js';
 import { startDicomwebSimulator } from './dicomweb-server.js';
 
 export const SIMULATOR_AE_TITLE = 'PACSLOAD-SIM';
@@ -61,6 +62,8 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       aeTitle: SIMULATOR_AE_TITLE,
       worklist,
       faults,
+      // The same seed as the workers', so the prior archive agrees with qr.find's patients (PLSYN-nnnnnn).
+      priors: new PriorArchive({ seed, date }),
     });
     closers.push(() => dimse.close());
     const dicomweb = await startDicomwebSimulator({ host, port: options.httpPort ?? 0, studies, faults });

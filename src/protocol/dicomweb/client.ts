@@ -13,6 +13,7 @@
  * connector, so every socket of this pool has TCP_NODELAY (DESIGN section 10.1).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { authorizationHeader, type HttpAuth } from './auth.js';
@@ -48,6 +49,17 @@ export interface GetOptions {
   discardBody?: boolean;
   /** Sees each body chunk as it arrives, in order (for checks that need no whole-body copy). Must not throw. */
   onBodyChunk?: (chunk: Buffer) => void;
+  /** Sees the final status and headers before the first body chunk (e.g. to read a multipart boundary). Must not throw. */
+  onResponseHeaders?: (status: number, headers: IncomingHttpHeaders) => void;
+}
+
+/** A POST (STOW-RS, PS3.18 section 10.5): the body as buffers written in order, never concatenated. */
+export interface PostOptions extends GetOptions {
+  /** The request's Content-Type, e.g. `multipart/related; type="application/dicom"; boundary=...`. */
+  contentType: string;
+  body: readonly Buffer[];
+  /** Sum of the body buffers' lengths (sent as Content-Length). */
+  bodyBytes: number;
 }
 
 /** What one exchange did. All times are integer microseconds. */
@@ -83,6 +95,8 @@ export interface DicomwebClient {
   readonly baseUrl: string;
   /** GETs `pathAndQuery` (relative to the service root, starting with `/`). Never rejects for target failures. */
   get(pathAndQuery: string, options: GetOptions): Promise<HttpExchange>;
+  /** POSTs a body to `pathAndQuery`; `bytesSent` counts the head and the body. Never rejects for target failures. */
+  post(pathAndQuery: string, options: PostOptions): Promise<HttpExchange>;
   /** Closes the pool's connections at once; idempotent. Call after the last `get()` settled. */
   close(): Promise<void>;
 }
@@ -135,6 +149,28 @@ export function createDicomwebClient(options: DicomwebClientOptions): DicomwebCl
       const bytesSent =
         Buffer.byteLength(`GET ${path} HTTP/1.1\r\n`) + fixedHeadBytes + headerLineBytes('accept', getOptions.accept) + 2;
       return exchange(pool, aborts, { path, method: 'GET', headers }, { bytesSent, timeoutMs, ...getOptions });
+    },
+    post(pathAndQuery, postOptions) {
+      const path = `${basePath}${pathAndQuery}`;
+      const contentLength = String(postOptions.bodyBytes);
+      const headers = {
+        ...fixedHeaders,
+        accept: postOptions.accept,
+        'content-type': postOptions.contentType,
+        'content-length': contentLength,
+      };
+      const bytesSent =
+        Buffer.byteLength(`POST ${path} HTTP/1.1\r\n`) +
+        fixedHeadBytes +
+        headerLineBytes('accept', postOptions.accept) +
+        headerLineBytes('content-type', postOptions.contentType) +
+        headerLineBytes('content-length', contentLength) +
+        2 +
+        postOptions.bodyBytes;
+      // A stream over the buffers, so a multi-megabyte study is written piece by piece, never joined.
+      const body = postOptions.body.length === 1 ? postOptions.body[0]! : Readable.from(postOptions.body, { objectMode: false });
+      const request: Dispatcher.DispatchOptions = { path, method: 'POST', headers, body };
+      return exchange(pool, aborts, request, { bytesSent, timeoutMs, ...postOptions });
     },
     close() {
       // destroy, not close: by contract every get() has settled, so all that can
@@ -228,6 +264,7 @@ function exchange(
         result.status = statusCode;
         result.headers = headers;
         result.bytesReceived += responseHeadBytes(statusMessage, responseController.rawHeaders);
+        if (statusCode >= 200) settings.onResponseHeaders?.(statusCode, headers);
       },
       onResponseData(_responseController, chunk) {
         result.bytesReceived += chunk.length;

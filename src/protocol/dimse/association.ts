@@ -12,11 +12,12 @@
  *   error code, so we listen on the socket itself.
  */
 import type { Socket } from 'node:net';
-import { Client } from './dcmjs.js';
-import type { DcmjsAssociation, DcmjsDataset, DcmjsRequest, DcmjsResponse } from './dcmjs.js';
+import { Client, responses } from './dcmjs.js';
+import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsDataset, DcmjsRequest, DcmjsResponse } from './dcmjs.js';
 import { outcomeFromFinalStatuses, outcomeFromSocketError } from './outcome.js';
 import type { DimseOutcome } from './outcome.js';
 import { isPendingStatus } from './status.js';
+import { createDiscardingStoreSink, emptyStoreDataset } from './store-scp.js';
 
 export interface AssociationOptions {
   host: string;
@@ -33,6 +34,19 @@ export interface AssociationOptions {
   requests: readonly DcmjsRequest[];
   /** Aborting it ends the association at once (A-ABORT) with outcome `timeout`. */
   signal?: AbortSignal;
+  /**
+   * Transfer syntaxes proposed in every presentation context; default Implicit
+   * and Explicit VR Little Endian. Pre-encoded C-STORE data sets propose only
+   * their own (patched dcmjs-dimse option, patches/README.md edit 8b).
+   */
+  transferSyntaxUids?: readonly string[];
+  /**
+   * C-GET: answers each C-STORE sub-operation the peer sends on this association
+   * (PS3.4 C.4.3.3) with the status this returns. The sub-operation's data set is
+   * discarded as it arrives (its bytes count in `bytesReceived`); the handler
+   * sees the command only. Without it, sub-operations are never answered.
+   */
+  onStoreRequest?: (request: DcmjsRequest) => number;
 }
 
 export interface DimseResponse {
@@ -124,9 +138,11 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       connectTimeout: libraryTimeoutMs,
       associationTimeout: libraryTimeoutMs,
       pduTimeout: libraryTimeoutMs,
-    });
+      ...(options.transferSyntaxUids === undefined ? {} : { transferSyntaxUids: [...options.transferSyntaxUids] }),
+    } as Parameters<typeof client.send>[4]);
     const network = (client as unknown as ClientInternals).network;
     if (network === undefined) throw new Error('dcmjs-dimse Client.send() created no network');
+    if (options.onStoreRequest !== undefined) answerStoreSubOperations(client, network, options.onStoreRequest);
     const { socket } = network;
     // The patch sets it too; the project rule is to set it on every socket we open.
     socket.setNoDelay(true);
@@ -232,5 +248,29 @@ export function runAssociation(options: AssociationOptions): Promise<Association
           finalStatuses[index] === undefined && association.getAcceptedPresentationContextFromRequest(request) === undefined,
       );
     }
+  });
+}
+
+/**
+ * Answers the C-STORE sub-operations of a C-GET (PS3.4 C.4.3.3) and makes the
+ * Network drop their data sets as they arrive instead of buffering and parsing
+ * them (`createStoreWritableStream` and `createDatasetFromStoreWritableStream`
+ * are dcmjs-dimse's hooks for this; its Client does not expose them).
+ */
+function answerStoreSubOperations(
+  client: InstanceType<typeof Client>,
+  network: object,
+  status: (request: DcmjsRequest) => number,
+): void {
+  Object.assign(network, {
+    createStoreWritableStream: () => createDiscardingStoreSink().stream,
+    createDatasetFromStoreWritableStream: (_writable: unknown, _context: unknown, callback: (dataset: unknown) => void) => {
+      callback(emptyStoreDataset());
+    },
+  });
+  client.on('cStoreRequest', (request: DcmjsCStoreRequest, callback: (response: DcmjsResponse) => void) => {
+    const response = responses.CStoreResponse.fromRequest(request);
+    response.setStatus(status(request));
+    callback(response);
   });
 }

@@ -23,3 +23,5 @@ export type DcmjsCEchoRequest = InstanceType<typeof dcmjsDimse.requests.CEchoReq
 export type DcmjsCFindRequest = InstanceType<typeof dcmjsDimse.requests.CFindRequest>;
 export type DcmjsCEchoResponse = InstanceType<typeof dcmjsDimse.responses.CEchoResponse>;
 export type DcmjsCFindResponse = InstanceType<typeof dcmjsDimse.responses.CFindResponse>;
+export type DcmjsCStoreRequest = InstanceType<typeof dcmjsDimse.requests.CStoreRequest>;
+export type DcmjsCStoreResponse = InstanceType<typeof dcmjsDimse.responses.CStoreResponse>;

@@ -89,7 +89,7 @@ describe('DICOMweb client against the simulator', () => {
     expect(exchange.body.toString()).toBe('[]');
   });
 
-  it('classifies an unknown path as http_4xx; answers a bad query 400, XML-only Accept 406, POST 405', async () => {
+  it('classifies an unknown path as http_4xx; answers a bad query 400, XML-only Accept 406, PUT 405', async () => {
     const sim = await simulator(1);
     const dicomweb = client(sim.baseUrl);
     const missing = await dicomweb.get('/nothing-here', { accept: ACCEPT });
@@ -97,9 +97,12 @@ describe('DICOMweb client against the simulator', () => {
     expect(outcomeKey(missing.outcome)).toBe('http_4xx');
     expect((await dicomweb.get('/studies?limit=x', { accept: ACCEPT })).status).toBe(400);
     expect((await dicomweb.get('/studies', { accept: 'multipart/related; type="application/dicom+xml"' })).status).toBe(406);
+    // POST /studies is STOW-RS (PS3.18 10.5): without a multipart/related body it is 415.
     const posted = await fetch(`${sim.baseUrl}/studies`, { method: 'POST' });
-    expect(posted.status).toBe(405);
-    expect(posted.headers.get('allow')).toBe('GET');
+    expect(posted.status).toBe(415);
+    const put = await fetch(`${sim.baseUrl}/studies`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
   });
 
   it('classifies injected failures as http_5xx with Retry-After', async () => {

@@ -7,7 +7,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAssociation } from '../../../src/protocol/dimse/association.js';
 import type { AssociationOptions } from '../../../src/protocol/dimse/association.js';
-import { Dataset, constants, requests } from '../../../src/protocol/dimse/dcmjs.js';
+import { Dataset, requests } from '../../../src/protocol/dimse/dcmjs.js';
 import { createEchoRequest, createWorklistFindRequest } from '../../../src/protocol/dimse/requests.js';
 import { mwlQueryIdentifier } from '../../../src/operations/mwl-find.js';
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
@@ -77,13 +77,15 @@ describe('runAssociation', () => {
 
   it('reports a SOP class the peer did not accept as check-failed', async () => {
     running = await startTestSimulator();
-    // Study Root C-FIND: the simulator serves only Verification and MWL.
-    const studyFind = new requests.CFindRequest();
-    studyFind.setDataset(new Dataset({ QueryRetrieveLevel: 'STUDY', PatientID: '' }));
-    const result = await runAssociation(options(running.simulator.port, { requests: [studyFind] }));
+    // Patient Root C-FIND (PS3.4 C.6.1.1): the simulator serves Study Root Q/R only.
+    const patientRootFind = '1.2.840.10008.5.1.4.1.2.1.1';
+    const patientFind = new requests.CFindRequest();
+    patientFind.setAffectedSopClassUid(patientRootFind);
+    patientFind.setDataset(new Dataset({ QueryRetrieveLevel: 'PATIENT', PatientID: '' }));
+    const result = await runAssociation(options(running.simulator.port, { requests: [patientFind] }));
     expect(result.outcome).toEqual({
       kind: 'check-failed',
-      reason: `the SCP did not accept a presentation context for ${constants.SopClass.StudyRootQueryRetrieveInformationModelFind}`,
+      reason: `the SCP did not accept a presentation context for ${patientRootFind}`,
     });
   });
 

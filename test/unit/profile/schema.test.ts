@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/errors.js';
+import { OPERATION_NAMES } from '../../../src/metrics/names.js';
 import { validateProfile } from '../../../src/profile/schema.js';
 import type { ResolvedProfile } from '../../../src/profile/types.js';
 
@@ -338,7 +339,7 @@ describe('operations and executors', () => {
   it('reject an unknown operation with a suggestion and the valid list', () => {
     const problem = problemAt(withScenario({ ...WORKLIST, operation: 'mwl.fnd' }), 'scenarios.s.operation');
     expect(problem.message).toBe('unknown operation `mwl.fnd`');
-    expect(problem.fix).toBe('did you mean `mwl.find`? use one of: dimse.echo, mwl.find, qido.studies');
+    expect(problem.fix).toBe(`did you mean \`mwl.find\`? use one of: ${OPERATION_NAMES.join(', ')}`);
   });
 
   it('reject an unknown executor', () => {
@@ -392,7 +393,7 @@ describe('operations and executors', () => {
     expect(problem).toEqual({
       path: 'scenarios.s.stations',
       message: '`stations` does not apply to operation dimse.echo',
-      fix: 'remove it (it is a setting of mwl.find)',
+      fix: 'remove it (it is a setting of mwl.find, mpps.inProgress, mpps.completed)',
     });
     expect(problemAt(withScenario({ ...WORKLIST, limit: 10 }), 'scenarios.s.limit').message).toBe('`limit` does not apply to operation mwl.find');
   });

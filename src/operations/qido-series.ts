@@ -1,0 +1,84 @@
+/**
+ * `qido.series`: the series list a viewer asks for when a study is opened
+ * (DESIGN section 6): QIDO-RS `GET /studies/{S}/series` with OHIF's extra
+ * fields and one page of `limit` results (PS3.18 section 10.6.1; paging and
+ * includefield in section 8.3.4). The study is one the target holds, found once
+ * per worker (src/operations/dicomweb-catalog.ts, studies of `modality`), taken
+ * round robin.
+ *
+ * Check: a DICOM JSON array of series (counted by SeriesInstanceUID, 0020000E),
+ * at least one (the study exists) and no more than the limit.
+ */
+import type { Outcome } from '../metrics/names.js';
+import type { HttpExchange } from '../protocol/dicomweb/client.js';
+import { DicomJsonArrayScanner, type JsonArrayInspection } from '../protocol/dicomweb/dicom-json-array.js';
+import { qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
+import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
+import { createOperationClient, exchangeResult, headerValue, lookupFailedResult } from './dicomweb-setup.js';
+import type { Operation, OperationFactory } from './types.js';
+
+/** Series per page when the profile sets no limit: more than any real study has. */
+export const DEFAULT_QIDO_SERIES_LIMIT = 100;
+/** The JSON key that marks one series result (see src/protocol/dicomweb/dicom-json-array.ts). */
+export const SERIES_INSTANCE_UID_KEY = '0020000E"';
+/** SeriesDescription, NumberOfSeriesRelatedInstances, PerformedProcedureStepStartDate: what a viewer's series list shows. */
+const INCLUDE_FIELDS = ['0008103E', '00201209', '00400244'] as const;
+
+export const createQidoSeries: OperationFactory = (setup) => {
+  const client = createOperationClient('qido.series', setup);
+  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'studies' });
+  const limit = setup.params.limit ?? DEFAULT_QIDO_SERIES_LIMIT;
+  const operation: Operation = {
+    name: 'qido.series',
+    async run({ iteration, signal }) {
+      const lookup = await catalog.get(signal);
+      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
+      const studyUid = pickRoundRobin(lookup.catalog.studyUids, iteration);
+      const scanner = new DicomJsonArrayScanner(SERIES_INSTANCE_UID_KEY);
+      const exchange = await client.get(qidoSeriesPath(studyUid, limit), {
+        accept: 'application/dicom+json',
+        signal,
+        discardBody: true,
+        onBodyChunk: (chunk) => scanner.push(chunk),
+      });
+      return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast: 1, what: 'series' }));
+    },
+    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
+    prepare: async (signal) => {
+      await catalog.get(signal);
+    },
+    close: () => client.close(),
+  };
+  return operation;
+};
+
+/** `/studies/{S}/series?limit=..&offset=0&includefield=...` */
+export function qidoSeriesPath(studyUid: string, limit: number): string {
+  return `/studies/${studyUid}${qidoSearchPath('series', { limit, offset: 0, includeField: INCLUDE_FIELDS })}`;
+}
+
+/**
+ * The outcome of a QIDO exchange below the study level: the client's failure,
+ * else ok for a DICOM JSON array (or 204) whose result count is in [atLeast, limit].
+ */
+export function checkQidoAnswer(
+  exchange: HttpExchange,
+  body: JsonArrayInspection,
+  expected: { limit: number; atLeast: number; what: string },
+): Outcome {
+  if (exchange.outcome.kind !== 'ok') return exchange.outcome;
+  const count = exchange.status === 204 ? 0 : undefined;
+  if (count === undefined) {
+    const contentType = headerValue(exchange.headers['content-type']);
+    // application/dicom+json per PS3.18 8.7.3; plain application/json from some gateways is tolerated.
+    if (!/^application\/(dicom\+)?json\b/i.test(contentType)) {
+      return { kind: 'check-failed', reason: `content type ${contentType === '' ? '(none)' : contentType}` };
+    }
+    if (!body.ok) return { kind: 'check-failed', reason: body.reason };
+  }
+  const found = count ?? (body.ok ? body.count : 0);
+  // PS3.18 8.3.4.4: never more than the limit.
+  if (found > expected.limit) return { kind: 'check-failed', reason: `${found} ${expected.what} for limit ${expected.limit}` };
+  if (found < expected.atLeast) return { kind: 'check-failed', reason: `${found} ${expected.what}, expected at least ${expected.atLeast}` };
+  return { kind: 'ok' };
+}

@@ -1,0 +1,62 @@
+/**
+ * `wado.rendered`: a rendered image, as a thumbnail strip or a web page
+ * embedding an image asks for it: WADO-RS
+ * `GET /studies/{S}/series/{Se}/instances/{I}/rendered` with
+ * `Accept: image/jpeg` (PS3.18 section 10.4.1.1.3; media types in 8.7.4). The
+ * instance is one the target holds (src/operations/dicomweb-catalog.ts), taken round robin.
+ *
+ * Check: an image/jpeg or image/png answer that starts with the format's
+ * signature (JPEG SOI FF D8 FF, ITU T.81 B.1.1.3; PNG's 8-byte signature).
+ * Only the first bytes are kept.
+ */
+import type { Outcome } from '../metrics/names.js';
+import type { HttpExchange } from '../protocol/dicomweb/client.js';
+import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
+import { createOperationClient, exchangeResult, headerValue, lookupFailedResult } from './dicomweb-setup.js';
+import type { Operation, OperationFactory } from './types.js';
+
+export const ACCEPT_RENDERED = 'image/jpeg, image/png;q=0.5';
+const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export const createWadoRendered: OperationFactory = (setup) => {
+  const client = createOperationClient('wado.rendered', setup);
+  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'instances' });
+  const operation: Operation = {
+    name: 'wado.rendered',
+    async run({ iteration, signal }) {
+      const lookup = await catalog.get(signal);
+      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
+      const instance = pickRoundRobin(lookup.catalog.instances, iteration);
+      let head = Buffer.alloc(0);
+      const exchange = await client.get(`/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/rendered`, {
+        accept: ACCEPT_RENDERED,
+        signal,
+        discardBody: true,
+        onBodyChunk: (chunk) => {
+          if (head.length < PNG_SIGNATURE.length) head = Buffer.concat([head, chunk.subarray(0, PNG_SIGNATURE.length - head.length)]);
+        },
+      });
+      return exchangeResult(exchange, checkRenderedAnswer(exchange, head));
+    },
+    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
+    prepare: async (signal) => {
+      await catalog.get(signal);
+    },
+    close: () => client.close(),
+  };
+  return operation;
+};
+
+/** Ok for image/jpeg or image/png whose first bytes (`head`) are that format's signature. */
+export function checkRenderedAnswer(exchange: HttpExchange, head: Buffer): Outcome {
+  if (exchange.outcome.kind !== 'ok') return exchange.outcome;
+  const contentType = headerValue(exchange.headers['content-type']).toLowerCase();
+  if (contentType.startsWith('image/jpeg')) {
+    return head.subarray(0, 3).equals(JPEG_SIGNATURE) ? { kind: 'ok' } : { kind: 'check-failed', reason: 'image/jpeg without a JPEG signature' };
+  }
+  if (contentType.startsWith('image/png')) {
+    return head.equals(PNG_SIGNATURE) ? { kind: 'ok' } : { kind: 'check-failed', reason: 'image/png without a PNG signature' };
+  }
+  return { kind: 'check-failed', reason: `content type ${contentType === '' ? '(none)' : contentType}, expected image/jpeg or image/png` };
+}

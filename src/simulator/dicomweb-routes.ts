@@ -1,0 +1,353 @@
+/**
+ * The simulator's DICOMweb resources beyond the study search: QIDO-RS series
+ * and instance searches (PS3.18 section 10.6), WADO-RS metadata, instances,
+ * frames and rendered images (section 10.4) and STOW-RS (section 10.5), over
+ * the store of src/simulator/dicomweb-store.ts, through the shared fault
+ * injector (latency, stall, 503 by `errorRate`, 429 by `throttleRate`).
+ *
+ * Paths, relative to the service root:
+ *   GET  /studies/{S}/series                       QIDO series of a study
+ *   GET  /studies/{S}/series/{Se}/instances        QIDO instances of a series
+ *   GET  /studies/{S}/series/{Se}/metadata         WADO-RS metadata (DICOM JSON)
+ *   GET  /studies/{S}/series/{Se}/instances/{I}    WADO-RS instance (multipart, application/dicom)
+ *   GET  .../instances/{I}/frames/{n,m,...}        WADO-RS frames (multipart, application/octet-stream)
+ *   GET  .../instances/{I}/rendered                WADO-RS rendered (image/jpeg or image/png)
+ *   POST /studies, POST /studies/{S}               STOW-RS
+ * Root-level /series and /instances searches are not served (404).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { encodeMultipartRelated, type MultipartPart } from '../protocol/dicomweb/multipart-encoder.js';
+import { parseMediaType } from '../protocol/dicomweb/multipart-media-type.js';
+import { MultipartParser } from '../protocol/dicomweb/multipart-parser.js';
+import {
+  encodePart10,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  instanceToDicomJson,
+  pixelDataFor,
+  type SyntheticInstance,
+} from '../synth/dicomweb-instances.js';
+import type { DicomJsonObject } from '../synth/studies.js';
+import { readPart10Head } from './dicomweb-part10-reader.js';
+import { RENDERED_JPEG, RENDERED_PNG } from './dicomweb-rendered-images.js';
+import { FAILURE_CANNOT_UNDERSTAND, type DicomwebStore, type StoreSeries } from './dicomweb-store.js';
+import type { FaultInjector } from './faults.js';
+
+export interface DicomwebRoutesOptions {
+  store: DicomwebStore;
+  faults: FaultInjector;
+  /** The service root URL, for RetrieveURL attributes (known once the server listens). */
+  baseUrl: () => string;
+  /** Told after a STOW request stored at least one instance (the study search must see it). */
+  onStored: () => void;
+}
+
+/** Handles a request if it is one of these routes; false when the path is not one (the caller answers 404). */
+export type DicomwebRouteHandler = (request: IncomingMessage, response: ServerResponse, path: string, query: string) => Promise<boolean>;
+
+const DICOM_JSON = 'application/dicom+json';
+/** Bytes of a STOW part kept for reading its header; the rest is counted and dropped. */
+const STOW_HEAD_BYTES = 64 * 1024;
+/** JSON answers cached, by total size; cleared whenever STOW stores something. */
+const JSON_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+interface CachedJson {
+  body: Buffer;
+  /** `limit` cut the answer short (PS3.18 10.6.3: a Warning header says so). */
+  truncated: boolean;
+}
+
+export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRouteHandler {
+  const { store, faults } = options;
+  const jsonCache = new Map<string, CachedJson>();
+  let jsonCacheBytes = 0;
+
+  /** The cached answer for `key`, else built (undefined from `build` means not found, and is not cached). */
+  const cachedJson = (key: string, build: () => { objects: unknown[]; truncated: boolean } | undefined): CachedJson | undefined => {
+    let cached = jsonCache.get(key);
+    if (cached === undefined) {
+      const built = build();
+      if (built === undefined) return undefined;
+      cached = { body: Buffer.from(JSON.stringify(built.objects), 'utf8'), truncated: built.truncated };
+      while (jsonCacheBytes + cached.body.length > JSON_CACHE_MAX_BYTES && jsonCache.size > 0) {
+        const oldest = jsonCache.keys().next().value!;
+        jsonCacheBytes -= jsonCache.get(oldest)!.body.length;
+        jsonCache.delete(oldest);
+      }
+      if (cached.body.length <= JSON_CACHE_MAX_BYTES) {
+        jsonCache.set(key, cached);
+        jsonCacheBytes += cached.body.length;
+      }
+    }
+    return cached;
+  };
+
+  /** Latency, stall, then 429 or 503 when the knobs say so; true when the request was answered here. */
+  const injectFaults = async (response: ServerResponse): Promise<boolean> => {
+    await faults.delayAnswer();
+    // RFC 6585 section 4 and RFC 9110 section 10.2.3: say when to come back.
+    if (faults.shouldThrottle()) return answered(response, 429, { 'retry-after': '1' });
+    if (faults.shouldFail()) return answered(response, 503, { 'retry-after': '1' });
+    return false;
+  };
+
+  return async (request, response, path, query) => {
+    const segments = path.split('/').slice(1).map(decodeURIComponent);
+    if (segments[0] !== 'studies') return false;
+    const method = request.method ?? 'GET';
+    const [, studyUid, seriesWord, seriesUid, leaf, sopUid, instanceLeaf, frameList] = segments;
+
+    if (method === 'POST' && segments.length <= 2) {
+      await stow(request, response, studyUid);
+      return true;
+    }
+    if (studyUid === undefined || seriesWord !== 'series' || segments.length < 3) return false;
+    if (method !== 'GET') return answered(response, 405, { allow: 'GET' });
+
+    const accept = request.headers.accept ?? '*/*';
+    if (segments.length === 3) {
+      if (!acceptsJson(accept)) return answered(response, 406);
+      if (await injectFaults(response)) return true;
+      pageOfJson(response, `${path}?${query}`, query, () => store.series(studyUid)?.map((one) => seriesObject(one, options.baseUrl())));
+      return true;
+    }
+    if (seriesUid === undefined) return false;
+    if (segments.length === 5 && (leaf === 'instances' || leaf === 'metadata')) {
+      if (!acceptsJson(accept)) return answered(response, 406);
+      if (await injectFaults(response)) return true;
+      if (leaf === 'metadata') {
+        const found = cachedJson(path, () => {
+          const instances = store.instances(studyUid, seriesUid);
+          return instances === undefined ? undefined : { objects: instances.map(instanceToDicomJson), truncated: false };
+        });
+        if (found === undefined) return answered(response, 404);
+        return answered(response, 200, { 'content-type': DICOM_JSON }, found.body);
+      }
+      const build = () => store.instances(studyUid, seriesUid)?.map((one) => instanceObject(one, options.baseUrl()));
+      pageOfJson(response, `${path}?${query}`, query, build);
+      return true;
+    }
+    if (leaf !== 'instances' || sopUid === undefined) return false;
+
+    if (segments.length === 6) {
+      if (!/multipart\/related|application\/dicom|\*\/\*/i.test(accept)) return answered(response, 406);
+      if (await injectFaults(response)) return true;
+      const instance = store.instance(studyUid, seriesUid, sopUid);
+      if (instance === undefined) return answered(response, 404);
+      const { head, pixelData } = encodePart10(instance);
+      const encoded = encodeMultipartRelated([{ contentType: 'application/dicom', content: [head, pixelData] }], 'application/dicom');
+      writeMultipart(response, encoded.contentType, encoded.chunks, encoded.byteLength);
+      return true;
+    }
+    if (segments.length === 8 && instanceLeaf === 'frames' && frameList !== undefined) {
+      if (!/multipart\/related|application\/octet-stream|\*\/\*/i.test(accept)) return answered(response, 406);
+      const frames = parseFrameList(frameList);
+      if (frames === undefined) return answered(response, 400, { 'content-type': 'text/plain' }, 'frame list must be numbers from 1, comma-separated');
+      if (await injectFaults(response)) return true;
+      const instance = store.instance(studyUid, seriesUid, sopUid);
+      if (instance === undefined) return answered(response, 404);
+      if (frames.some((frame) => frame > instance.numberOfFrames)) return answered(response, 404);
+      const pixels = pixelDataFor(instance.rows, instance.columns);
+      const frameType = `application/octet-stream; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`;
+      // Every frame of a synthetic instance is the same pattern (see pixelDataFor).
+      const parts: MultipartPart[] = frames.map(() => ({ contentType: frameType, content: [pixels] }));
+      // The pattern cannot hold `--` (its high bytes are below 0x10): no need to scan it.
+      const encoded = encodeMultipartRelated(parts, 'application/octet-stream', undefined, false);
+      writeMultipart(response, encoded.contentType, encoded.chunks, encoded.byteLength);
+      return true;
+    }
+    if (segments.length === 7 && instanceLeaf === 'rendered') {
+      const image = renderedFor(accept);
+      if (image === undefined) return answered(response, 406);
+      if (await injectFaults(response)) return true;
+      if (store.instance(studyUid, seriesUid, sopUid) === undefined) return answered(response, 404);
+      return answered(response, 200, { 'content-type': image.type }, image.bytes);
+    }
+    return false;
+  };
+
+  /** QIDO paging (PS3.18 8.3.4.4) of a cached full answer; a Warning says when `limit` cut it short. */
+  function pageOfJson(response: ServerResponse, key: string, query: string, build: () => DicomJsonObject[] | undefined): void {
+    const params = new URLSearchParams(query);
+    const limit = params.has('limit') ? Number(params.get('limit')) : undefined;
+    const offset = params.has('offset') ? Number(params.get('offset')) : 0;
+    if ((limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) || !(Number.isInteger(offset) && offset >= 0)) {
+      return reply(response, 400, { 'content-type': 'text/plain' }, 'limit and offset must be non-negative integers');
+    }
+    const modality = params.get('Modality') ?? params.get('00080060') ?? '';
+    const found = cachedJson(key, () => {
+      let all = build();
+      if (all === undefined) return undefined;
+      if (modality !== '') all = all.filter((object) => object['00080060']?.Value?.[0] === modality);
+      const end = limit === undefined ? all.length : offset + limit;
+      return { objects: all.slice(offset, end), truncated: end < all.length };
+    });
+    if (found === undefined) return reply(response, 404);
+    const { body, truncated } = found;
+    const headers: Record<string, string> = { 'content-type': DICOM_JSON };
+    if (truncated) headers.warning = '299 pacs-load-simulator: There are additional results that can be requested';
+    reply(response, 200, headers, body);
+  }
+
+  /** STOW-RS (PS3.18 10.5): reads every part's head, stores what it can, answers 200, 202 or 409 (10.5.3). */
+  async function stow(request: IncomingMessage, response: ServerResponse, studyUid: string | undefined): Promise<void> {
+    const type = parseMediaType(request.headers['content-type']);
+    const boundary = type?.parameters.get('boundary');
+    // PS3.18 10.5.1.1: multipart/related with type application/dicom; anything else is 415.
+    if (type?.essence !== 'multipart/related' || boundary === undefined || boundary === '' || boundary.length > 70) {
+      request.resume();
+      await finished(request);
+      return reply(response, 415, { 'content-type': 'text/plain' }, 'expected multipart/related; type="application/dicom"');
+    }
+    const heads: Buffer[][] = [];
+    const headBytes: number[] = [];
+    const partTypes: string[] = [];
+    const parser = new MultipartParser(boundary, {
+      onPartStart(index, headers) {
+        heads[index] = [];
+        headBytes[index] = 0;
+        partTypes[index] = headers.get('content-type') ?? type.parameters.get('type') ?? '';
+      },
+      onPartData(index, data) {
+        const kept = headBytes[index]!;
+        if (kept >= STOW_HEAD_BYTES) return;
+        const slice = data.subarray(0, STOW_HEAD_BYTES - kept);
+        heads[index]!.push(Buffer.from(slice));
+        headBytes[index] = kept + slice.length;
+      },
+    });
+    for await (const chunk of request as AsyncIterable<Buffer>) parser.push(chunk);
+    const parsed = parser.finish();
+    if (!parsed.complete) return reply(response, 400, { 'content-type': 'text/plain' }, `malformed multipart body: ${parsed.reason}`);
+    if (parsed.parts === 0) return reply(response, 400, { 'content-type': 'text/plain' }, 'no instances in the request');
+    if (await injectFaults(response)) return;
+
+    const referenced: DicomJsonObject[] = [];
+    const failed: DicomJsonObject[] = [];
+    for (let index = 0; index < parsed.parts; index++) {
+      const reading = /^application\/dicom\b/i.test(partTypes[index] ?? '')
+        ? readPart10Head(Buffer.concat(heads[index] ?? []))
+        : ({ ok: false, reason: 'not application/dicom' } as const);
+      if (!reading.ok) {
+        failed.push(failedItem(undefined, FAILURE_CANNOT_UNDERSTAND));
+        continue;
+      }
+      const { instance } = reading;
+      // PS3.18 10.5.1: with /studies/{S}, instances of another study are refused.
+      const result = studyUid !== undefined && instance.studyInstanceUid !== studyUid
+        ? { ok: false as const, failureReason: STUDY_MISMATCH }
+        : store.store(instance);
+      if (result.ok) referenced.push(referencedItem(instance, options.baseUrl()));
+      else failed.push(failedItem(instance, result.failureReason));
+    }
+    if (referenced.length > 0) {
+      jsonCache.clear();
+      jsonCacheBytes = 0;
+      options.onStored();
+    }
+    const answer: DicomJsonObject = {};
+    if (failed.length > 0) answer['00081198'] = { vr: 'SQ', Value: failed as never[] };
+    if (referenced.length > 0) answer['00081199'] = { vr: 'SQ', Value: referenced as never[] };
+    const status = failed.length === 0 ? 200 : referenced.length === 0 ? 409 : 202;
+    reply(response, status, { 'content-type': DICOM_JSON }, JSON.stringify(answer));
+  }
+}
+
+/** Failure reason when an instance does not belong to the study of the request URL (PS3.18 Table 10.5.3-2, 0xA900 class). */
+const STUDY_MISMATCH = 0xa900;
+
+function referencedItem(instance: SyntheticInstance, baseUrl: string): DicomJsonObject {
+  return {
+    '00081150': { vr: 'UI', Value: [instance.sopClassUid] },
+    '00081155': { vr: 'UI', Value: [instance.sopInstanceUid] },
+    '00081190': {
+      vr: 'UR',
+      Value: [`${baseUrl}/studies/${instance.studyInstanceUid}/series/${instance.seriesInstanceUid}/instances/${instance.sopInstanceUid}`],
+    },
+  };
+}
+
+function failedItem(instance: SyntheticInstance | undefined, reason: number): DicomJsonObject {
+  const item: DicomJsonObject = { '00081197': { vr: 'US', Value: [reason] } };
+  if (instance !== undefined) {
+    item['00081150'] = { vr: 'UI', Value: [instance.sopClassUid] };
+    item['00081155'] = { vr: 'UI', Value: [instance.sopInstanceUid] };
+  }
+  return item;
+}
+
+/** Series attributes of a QIDO series answer (PS3.18 Table 10.6.3-4). */
+function seriesObject(series: StoreSeries, baseUrl: string): DicomJsonObject {
+  return {
+    '00080005': { vr: 'CS', Value: ['ISO_IR 192'] },
+    '00080060': { vr: 'CS', Value: [series.modality] },
+    '00081190': { vr: 'UR', Value: [`${baseUrl}/studies/${series.studyInstanceUid}/series/${series.seriesInstanceUid}`] },
+    '0020000D': { vr: 'UI', Value: [series.studyInstanceUid] },
+    '0020000E': { vr: 'UI', Value: [series.seriesInstanceUid] },
+    '00200011': { vr: 'IS', Value: [series.seriesNumber] },
+    '00201209': { vr: 'IS', Value: [series.instanceCount] },
+  };
+}
+
+/** Instance attributes of a QIDO instance answer (PS3.18 Table 10.6.3-5), with the image geometry. */
+function instanceObject(instance: SyntheticInstance, baseUrl: string): DicomJsonObject {
+  return {
+    '00080016': { vr: 'UI', Value: [instance.sopClassUid] },
+    '00080018': { vr: 'UI', Value: [instance.sopInstanceUid] },
+    '00080060': { vr: 'CS', Value: [instance.modality] },
+    '00081190': {
+      vr: 'UR',
+      Value: [`${baseUrl}/studies/${instance.studyInstanceUid}/series/${instance.seriesInstanceUid}/instances/${instance.sopInstanceUid}`],
+    },
+    '0020000D': { vr: 'UI', Value: [instance.studyInstanceUid] },
+    '0020000E': { vr: 'UI', Value: [instance.seriesInstanceUid] },
+    '00200013': { vr: 'IS', Value: [instance.instanceNumber] },
+    '00280008': { vr: 'IS', Value: [instance.numberOfFrames] },
+    '00280010': { vr: 'US', Value: [instance.rows] },
+    '00280011': { vr: 'US', Value: [instance.columns] },
+    '00280100': { vr: 'US', Value: [instance.bitsAllocated] },
+  };
+}
+
+function acceptsJson(accept: string): boolean {
+  return /json|\*\/\*|application\/\*/i.test(accept);
+}
+
+/** PS3.18 10.4.1.1.3 rendered media types: JPEG unless PNG is asked for and JPEG is not. */
+function renderedFor(accept: string): { type: string; bytes: Buffer } | undefined {
+  if (/image\/png/i.test(accept) && !/image\/jpeg/i.test(accept)) return { type: 'image/png', bytes: RENDERED_PNG };
+  if (/image\/jpeg|image\/\*|\*\/\*/i.test(accept)) return { type: 'image/jpeg', bytes: RENDERED_JPEG };
+  return undefined;
+}
+
+/** `1,2,5` (PS3.18 10.4.1.1.1: frame numbers from 1); undefined when malformed. */
+function parseFrameList(text: string): number[] | undefined {
+  const frames = text.split(',').map((part) => (/^\d{1,6}$/.test(part.trim()) ? Number(part.trim()) : 0));
+  return frames.length === 0 || frames.some((frame) => frame < 1) ? undefined : frames;
+}
+
+function writeMultipart(response: ServerResponse, contentType: string, chunks: readonly Buffer[], byteLength: number): void {
+  if (response.destroyed || response.headersSent) return;
+  response.writeHead(200, { 'content-type': contentType, 'content-length': String(byteLength) });
+  for (const chunk of chunks) response.write(chunk);
+  response.end();
+}
+
+function finished(request: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (request.readableEnded) resolve();
+    else request.once('end', resolve).once('close', resolve);
+  });
+}
+
+/** `reply`, then true: the request was answered here. */
+function answered(response: ServerResponse, status: number, headers?: Readonly<Record<string, string>>, body?: Buffer | string): true {
+  reply(response, status, headers, body);
+  return true;
+}
+
+function reply(response: ServerResponse, status: number, headers: Readonly<Record<string, string>> = {}, body: Buffer | string = ''): void {
+  if (response.destroyed || response.headersSent) return;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  response.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+  response.end(bytes);
+}

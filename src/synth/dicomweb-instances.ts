@@ -1,0 +1,337 @@
+/**
+ * Synthetic image instances for DICOMweb: the series and instances behind the
+ * seeded studies of src/synth/studies.ts (for the simulator's QIDO and WADO-RS),
+ * small synthetic studies for STOW-RS, and a minimal DICOM Part-10 writer
+ * (PS3.10 section 7: 128-byte preamble, `DICM`, the File Meta Information group,
+ * then the data set in Explicit VR Little Endian, PS3.5 section 7.1.2).
+ *
+ * Why a writer of our own: the DIMSE issue's study template
+ * (src/synth/study-template.ts) did not exist when this was written; this one
+ * writes exactly what DICOMweb needs and nothing else. TODO(#4): merge the two
+ * once both exist.
+ *
+ * Pixel data is a deterministic pattern per image size, shared by every
+ * instance of that size (one buffer, never copied), so a checker can compare a
+ * retrieved frame with what was sent without keeping it.
+ */
+import { createRandom, deriveSeed } from './random.js';
+import { StudyTag, type DicomJsonObject } from './studies.js';
+import { syntheticUid } from './uid.js';
+
+/** Everything an instance's header says, in one flat record. */
+export interface SyntheticInstance {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  patientId: string;
+  patientName: string;
+  studyDate: string;
+  accessionNumber: string;
+  modality: string;
+  seriesNumber: number;
+  instanceNumber: number;
+  rows: number;
+  columns: number;
+  /** Always 16 here: MONOCHROME2, one sample, 12 bits stored. */
+  bitsAllocated: number;
+  numberOfFrames: number;
+}
+
+/** One series of a synthetic study. */
+export interface SyntheticSeries {
+  seriesInstanceUid: string;
+  seriesNumber: number;
+  modality: string;
+  instanceCount: number;
+}
+
+/** Storage SOP classes per modality (PS3.4 Annex B.5). */
+const SOP_CLASS_BY_MODALITY: Readonly<Record<string, string>> = {
+  CT: '1.2.840.10008.5.1.4.1.1.2',
+  MR: '1.2.840.10008.5.1.4.1.1.4',
+  CR: '1.2.840.10008.5.1.4.1.1.1',
+  DX: '1.2.840.10008.5.1.4.1.1.1.1',
+  US: '1.2.840.10008.5.1.4.1.1.6.1',
+  MG: '1.2.840.10008.5.1.4.1.1.1.2',
+};
+/** Secondary Capture Image Storage, for any other modality. */
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+
+/** Image matrix per modality, near real sizes (DESIGN section 6: CT 0.5 MiB per image, CR several MB). */
+const MATRIX_BY_MODALITY: Readonly<Record<string, [rows: number, columns: number]>> = {
+  CT: [512, 512],
+  MR: [256, 256],
+  CR: [2048, 2048],
+  DX: [2048, 2048],
+  US: [480, 640],
+  MG: [2048, 1664],
+};
+
+export function sopClassFor(modality: string): string {
+  return SOP_CLASS_BY_MODALITY[modality] ?? SECONDARY_CAPTURE;
+}
+
+export function matrixFor(modality: string): [rows: number, columns: number] {
+  return MATRIX_BY_MODALITY[modality] ?? [256, 256];
+}
+
+/** A 32-bit hash of a string (FNV-1a), to derive seeds from UIDs. */
+function hashString(value: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < value.length; at++) hash = Math.imul(hash ^ value.charCodeAt(at), 0x01000193);
+  return hash >>> 0;
+}
+
+/** A UID that depends only on `parentUid` and `index`: the same on every run and machine. */
+export function childUid(parentUid: string, index: number): string {
+  return syntheticUid(createRandom(deriveSeed(hashString(parentUid), index)));
+}
+
+function firstString(object: DicomJsonObject, tag: string): string {
+  const value = object[tag]?.Value?.[0];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'object' && value !== null) return value.Alphabetic;
+  return '';
+}
+
+function firstNumber(object: DicomJsonObject, tag: string): number {
+  const value = Number(object[tag]?.Value?.[0]);
+  return Number.isFinite(value) ? value : 0;
+}
+
+/**
+ * The series of a seeded study: NumberOfStudyRelatedSeries series of its first
+ * modality, sharing NumberOfStudyRelatedInstances between them as evenly as
+ * whole numbers allow (the first series take the remainder).
+ */
+export function seriesOfStudy(study: DicomJsonObject): SyntheticSeries[] {
+  const studyUid = firstString(study, StudyTag.StudyInstanceUID);
+  const modality = firstString(study, StudyTag.ModalitiesInStudy) || 'OT';
+  const seriesCount = Math.max(1, firstNumber(study, StudyTag.NumberOfStudyRelatedSeries));
+  const instances = Math.max(seriesCount, firstNumber(study, StudyTag.NumberOfStudyRelatedInstances));
+  const base = Math.floor(instances / seriesCount);
+  const remainder = instances % seriesCount;
+  return Array.from({ length: seriesCount }, (_, index) => ({
+    seriesInstanceUid: childUid(studyUid, index + 1),
+    seriesNumber: index + 1,
+    modality,
+    instanceCount: base + (index < remainder ? 1 : 0),
+  }));
+}
+
+/** Instance `instanceNumber` (from 1) of a series of a seeded study. */
+export function instanceOfSeries(study: DicomJsonObject, series: SyntheticSeries, instanceNumber: number): SyntheticInstance {
+  const [rows, columns] = matrixFor(series.modality);
+  return {
+    studyInstanceUid: firstString(study, StudyTag.StudyInstanceUID),
+    seriesInstanceUid: series.seriesInstanceUid,
+    sopInstanceUid: childUid(series.seriesInstanceUid, instanceNumber),
+    sopClassUid: sopClassFor(series.modality),
+    patientId: firstString(study, StudyTag.PatientID),
+    patientName: firstString(study, StudyTag.PatientName),
+    studyDate: firstString(study, StudyTag.StudyDate),
+    accessionNumber: firstString(study, StudyTag.AccessionNumber),
+    modality: series.modality,
+    seriesNumber: series.seriesNumber,
+    instanceNumber,
+    rows,
+    columns,
+    bitsAllocated: 16,
+    numberOfFrames: 1,
+  };
+}
+
+export interface StowStudyOptions {
+  seed: number;
+  /** Distinguishes the studies of one seed (e.g. the operation's iteration). */
+  index: number;
+  instances: number;
+  modality: string;
+  /** Image matrix; default the modality's (CT 512 x 512). */
+  rows?: number;
+  columns?: number;
+  /** Today, DICOM DA. */
+  studyDate: string;
+}
+
+/**
+ * A whole synthetic study for STOW: `instances` images in one series, new UIDs
+ * derived from `seed` and `index`, and a visibly synthetic patient
+ * (PLSYN-STOW-...). Cheap: a few records, no pixel data (see `pixelDataFor`).
+ */
+export function buildStowStudy(options: StowStudyOptions): SyntheticInstance[] {
+  const random = createRandom(deriveSeed(options.seed, STOW_STREAM, options.index));
+  const studyInstanceUid = syntheticUid(random);
+  const seriesInstanceUid = syntheticUid(random);
+  const [defaultRows, defaultColumns] = matrixFor(options.modality);
+  const ordinal = String(options.index % 1_000_000).padStart(6, '0');
+  return Array.from({ length: options.instances }, (_, index) => ({
+    studyInstanceUid,
+    seriesInstanceUid,
+    sopInstanceUid: syntheticUid(random),
+    sopClassUid: sopClassFor(options.modality),
+    patientId: `PLSYN-STOW-${ordinal}`,
+    patientName: `PACSLOAD^SYNTH^STOW${ordinal}`,
+    studyDate: options.studyDate,
+    accessionNumber: `PLS${options.studyDate.slice(2)}${ordinal}`.slice(0, 16),
+    modality: options.modality,
+    seriesNumber: 1,
+    instanceNumber: index + 1,
+    rows: options.rows ?? defaultRows,
+    columns: options.columns ?? defaultColumns,
+    bitsAllocated: 16,
+    numberOfFrames: 1,
+  }));
+}
+
+/** Tags this generator's stream for `deriveSeed` ('ST', STOW studies). */
+const STOW_STREAM = 0x5354;
+
+/** Bytes of one frame: rows x columns x 2 (16 bits allocated, one sample). */
+export function frameBytes(instance: Pick<SyntheticInstance, 'rows' | 'columns' | 'bitsAllocated'>): number {
+  return instance.rows * instance.columns * (instance.bitsAllocated / 8);
+}
+
+const pixelCache = new Map<string, Buffer>();
+/** Sizes kept; a handful are in use at a time. */
+const PIXEL_CACHE_ENTRIES = 16;
+
+/**
+ * The pixel data of every synthetic image of this size: a 12-bit diagonal
+ * pattern, little endian. One shared, read-only buffer per size: callers must
+ * not write into it.
+ */
+export function pixelDataFor(rows: number, columns: number): Buffer {
+  const key = `${rows}x${columns}`;
+  let pixels = pixelCache.get(key);
+  if (pixels === undefined) {
+    pixels = Buffer.alloc(rows * columns * 2);
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < columns; x++) pixels.writeUInt16LE(((x + y) * 7) & 0x0fff, (y * columns + x) * 2);
+    }
+    if (pixelCache.size >= PIXEL_CACHE_ENTRIES) pixelCache.delete(pixelCache.keys().next().value!);
+    pixelCache.set(key, pixels);
+  }
+  return pixels;
+}
+
+/** Explicit VR Little Endian (PS3.5 section A.2). */
+export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+/** This tool's implementation class UID (PS3.7 D.3.3.2), a fixed 2.25 UUID-derived UID. */
+const IMPLEMENTATION_CLASS_UID = '2.25.216172782113783808130394120138153921034';
+
+type ElementValue = { text: string } | { us: number } | { bytes: Buffer };
+type Element = [tag: number, vr: string, value: ElementValue];
+
+/**
+ * The instance as a Part-10 file, in two pieces: `head` (preamble, meta
+ * information and every element up to the Pixel Data element header) and
+ * `pixelData` (the shared buffer of `pixelDataFor`). Concatenated, they are the file.
+ */
+export function encodePart10(instance: SyntheticInstance): { head: Buffer; pixelData: Buffer } {
+  const pixelData = pixelDataFor(instance.rows, instance.columns);
+  const meta = encodeElements([
+    [0x00020001, 'OB', { bytes: Buffer.from([0, 1]) }],
+    [0x00020002, 'UI', { text: instance.sopClassUid }],
+    [0x00020003, 'UI', { text: instance.sopInstanceUid }],
+    [0x00020010, 'UI', { text: EXPLICIT_VR_LITTLE_ENDIAN }],
+    [0x00020012, 'UI', { text: IMPLEMENTATION_CLASS_UID }],
+    [0x00020013, 'SH', { text: 'PACSLOAD' }],
+  ]);
+  // PS3.10 7.1: (0002,0000) File Meta Information Group Length counts the bytes after it.
+  const groupLength = encodeElements([[0x00020000, 'UL', { bytes: uint32(meta.length) }]]);
+  const dataset = encodeElements([
+    [0x00080005, 'CS', { text: 'ISO_IR 192' }],
+    [0x00080016, 'UI', { text: instance.sopClassUid }],
+    [0x00080018, 'UI', { text: instance.sopInstanceUid }],
+    [0x00080020, 'DA', { text: instance.studyDate }],
+    [0x00080050, 'SH', { text: instance.accessionNumber }],
+    [0x00080060, 'CS', { text: instance.modality }],
+    [0x00080080, 'LO', { text: 'SYNTHETIC LOAD-TEST DATA' }],
+    [0x00100010, 'PN', { text: instance.patientName }],
+    [0x00100020, 'LO', { text: instance.patientId }],
+    [0x0020000d, 'UI', { text: instance.studyInstanceUid }],
+    [0x0020000e, 'UI', { text: instance.seriesInstanceUid }],
+    [0x00200011, 'IS', { text: String(instance.seriesNumber) }],
+    [0x00200013, 'IS', { text: String(instance.instanceNumber) }],
+    [0x00280002, 'US', { us: 1 }],
+    [0x00280004, 'CS', { text: 'MONOCHROME2' }],
+    [0x00280010, 'US', { us: instance.rows }],
+    [0x00280011, 'US', { us: instance.columns }],
+    [0x00280100, 'US', { us: 16 }],
+    [0x00280101, 'US', { us: 12 }],
+    [0x00280102, 'US', { us: 11 }],
+    [0x00280103, 'US', { us: 0 }],
+  ]);
+  const pixelHeader = Buffer.alloc(12);
+  writeTag(pixelHeader, 0, 0x7fe00010);
+  pixelHeader.write('OW', 4, 'latin1');
+  pixelHeader.writeUInt32LE(pixelData.length, 8);
+  const preamble = Buffer.alloc(132);
+  preamble.write('DICM', 128, 'latin1');
+  return { head: Buffer.concat([preamble, groupLength, meta, dataset, pixelHeader]), pixelData };
+}
+
+/** The study, series and instance attributes of an instance as DICOM JSON (PS3.18 Annex F.2), as WADO-RS metadata returns. */
+export function instanceToDicomJson(instance: SyntheticInstance): DicomJsonObject {
+  return {
+    '00080016': { vr: 'UI', Value: [instance.sopClassUid] },
+    '00080018': { vr: 'UI', Value: [instance.sopInstanceUid] },
+    '00080020': { vr: 'DA', Value: [instance.studyDate] },
+    '00080050': { vr: 'SH', Value: [instance.accessionNumber] },
+    '00080060': { vr: 'CS', Value: [instance.modality] },
+    '00100010': { vr: 'PN', Value: [{ Alphabetic: instance.patientName }] },
+    '00100020': { vr: 'LO', Value: [instance.patientId] },
+    '0020000D': { vr: 'UI', Value: [instance.studyInstanceUid] },
+    '0020000E': { vr: 'UI', Value: [instance.seriesInstanceUid] },
+    '00200011': { vr: 'IS', Value: [instance.seriesNumber] },
+    '00200013': { vr: 'IS', Value: [instance.instanceNumber] },
+    '00280002': { vr: 'US', Value: [1] },
+    '00280004': { vr: 'CS', Value: ['MONOCHROME2'] },
+    '00280008': { vr: 'IS', Value: [instance.numberOfFrames] },
+    '00280010': { vr: 'US', Value: [instance.rows] },
+    '00280011': { vr: 'US', Value: [instance.columns] },
+    '00280100': { vr: 'US', Value: [instance.bitsAllocated] },
+  };
+}
+
+/** VRs with a 2-byte reserved field and a 4-byte length (PS3.5 Table 7.1-1). */
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+
+function encodeElements(elements: readonly Element[]): Buffer {
+  const pieces: Buffer[] = [];
+  for (const [tag, vr, value] of elements) {
+    let bytes: Buffer;
+    if ('text' in value) {
+      bytes = Buffer.from(value.text, 'utf8');
+      // PS3.5 6.2: values have even length; UI pads with NUL, text with a space.
+      if (bytes.length % 2 === 1) bytes = Buffer.concat([bytes, Buffer.from([vr === 'UI' ? 0 : 0x20])]);
+    } else if ('us' in value) {
+      bytes = Buffer.alloc(2);
+      bytes.writeUInt16LE(value.us, 0);
+    } else {
+      bytes = value.bytes;
+    }
+    const long = LONG_VRS.has(vr);
+    const header = Buffer.alloc(long ? 12 : 8);
+    writeTag(header, 0, tag);
+    header.write(vr, 4, 'latin1');
+    if (long) header.writeUInt32LE(bytes.length, 8);
+    else header.writeUInt16LE(bytes.length, 6);
+    pieces.push(header, bytes);
+  }
+  return Buffer.concat(pieces);
+}
+
+function writeTag(buffer: Buffer, at: number, tag: number): void {
+  buffer.writeUInt16LE(tag >>> 16, at);
+  buffer.writeUInt16LE(tag & 0xffff, at + 2);
+}
+
+function uint32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value, 0);
+  return bytes;
+}

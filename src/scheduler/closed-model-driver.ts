@@ -65,7 +65,11 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Drive
   const segment = options.segment ?? WHOLE_SEGMENT;
   assertSegment(segment);
   const indices = (options.iterationIndices ?? ownedIndices(segment))[Symbol.iterator]();
-  let indicesLeft = true;
+  // One index read ahead, so a segment with no iterations at all (a worker that
+  // owns no user of an `iterations` scenario) ends at once instead of idling
+  // until maxDuration.
+  let nextIndex = indices.next();
+  let indicesLeft = nextIndex.done !== true;
   const inFlight = new InFlight();
   const wakeUp = new WakeUp();
   /** Users (by number) whose loop is running, possibly finishing a last operation. */
@@ -75,13 +79,14 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Drive
   let started = 0;
 
   const takeIndex = (): number | undefined => {
-    if (!indicesLeft) return undefined;
-    const next = indices.next();
-    if (next.done === true) {
+    if (nextIndex.done === true) {
       indicesLeft = false;
       return undefined;
     }
-    return next.value;
+    const index = nextIndex.value;
+    nextIndex = indices.next();
+    indicesLeft = nextIndex.done !== true;
+    return index;
   };
   const mayStart = (user: number): boolean =>
     !stopped && user < wantedUsers && inFlight.failure === undefined && signal?.aborted !== true && clock.nowUs() < endUs;

@@ -162,6 +162,34 @@ describe('runClosedModel', () => {
     }
   });
 
+  it('ends at once on a worker that owns no user of an iterations scenario', async () => {
+    const clock = new FakeClock();
+    const executor = { type: 'iterations' as const, iterations: 3, users: 1, maxDurationUs: 600_000 * MS };
+    const settled: number[] = [];
+    const runs = [0, 1].map((index) => {
+      const plan = planScenario(executor, { index, count: 2 });
+      if (plan.model !== 'closed') throw new Error('closed plan expected');
+      return runClosedModel({
+        clock,
+        scenarioStartUs: 0,
+        endUs: plan.durationUs,
+        gracefulStopUs: 0,
+        usersAt: plan.usersAt,
+        iterationIndices: plan.iterationIndices,
+        startOperation: () => clock.sleepUntilUs(clock.nowUs() + 10 * MS),
+      }).then((result) => {
+        settled.push(index);
+        return result;
+      });
+    });
+    // Three 10 ms iterations on worker 0; worker 1 has nothing to do.
+    await clock.advanceTo(100 * MS);
+    expect(settled.sort()).toEqual([0, 1]);
+    const [owner, idle] = await Promise.all(runs);
+    expect(owner).toEqual({ started: 3, dropped: 0, timedOut: 0 });
+    expect(idle).toEqual({ started: 0, dropped: 0, timedOut: 0 });
+  });
+
   it('drops the iterations not started by maxDuration', async () => {
     const clock = new FakeClock();
     const h = harness(clock, 100 * MS);

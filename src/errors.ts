@@ -14,6 +14,8 @@ export const ExitCode = {
   usage: 2,
   invalidProfile: 3,
   preflightFailed: 4,
+  /** `--verify`: an acknowledged instance is missing from the target, or the check could not run (data loss outranks slowness: wins over 99). */
+  verifyFailed: 98,
   thresholdsFailed: 99,
   interrupted: 130,
 } as const;

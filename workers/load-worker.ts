@@ -11,6 +11,7 @@ import { PacsLoadError, toErrorData } from '../src/errors.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import { createOperation } from '../src/operations/index.js';
 import type { Operation } from '../src/operations/types.js';
+import { AcknowledgedCollector } from '../src/operations/acknowledged-collector.js';
 import { systemClock, type Clock } from '../src/scheduler/index.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerTask, WorkerTaskResult } from '../src/wire/messages.js';
 import { runScenario } from './scenario-runner.js';
@@ -31,6 +32,8 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
   setMaxListeners(0, stop.signal);
   const operations: Operation[] = [];
   let snapshotsSent = 0;
+  // `--verify`: what the targets acknowledged, bounded (src/operations/acknowledged-collector.ts).
+  const acknowledged = task.verify === true ? new AcknowledgedCollector() : undefined;
 
   const started = waitForStart(port, stop);
   try {
@@ -76,6 +79,7 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
             clock,
             recorder,
             stopSignal: stop.signal,
+            ...(acknowledged === undefined ? {} : { onAcknowledged: (instances) => acknowledged.add(instances) }),
           }),
         ),
       );
@@ -85,6 +89,11 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
       const finalSequence = lastSequence + 1;
       post({ type: 'snapshot', snapshot: recorder.takeSnapshot(workerIndex, finalSequence * intervalUs, Math.max(finalSequence * intervalUs, clock.nowUs()), finalSequence) });
       snapshotsSent++;
+    }
+    if (acknowledged !== undefined) {
+      // Before `done`, on the same port, so the coordinator has them all when it verifies.
+      for (const instances of acknowledged.chunks()) post({ type: 'acknowledged', workerIndex, instances, notKept: 0 });
+      if (acknowledged.notKept > 0) post({ type: 'acknowledged', workerIndex, instances: [], notKept: acknowledged.notKept });
     }
     post({ type: 'done', workerIndex });
     return { workerIndex, snapshotsSent };

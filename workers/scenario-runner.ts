@@ -9,7 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { outcomeKey } from '../src/metrics/names.js';
 import type { MetricsRecorder } from '../src/metrics/recorder.js';
-import type { Operation } from '../src/operations/types.js';
+import type { AcknowledgedInstance, Operation } from '../src/operations/types.js';
 import type { ResolvedScenario } from '../src/profile/types.js';
 import { planScenario, runClosedModel, runOpenModel, type Clock, type PlannedArrival, type WorkerSegment } from '../src/scheduler/index.js';
 
@@ -21,6 +21,8 @@ export interface ScenarioRunOptions {
   recorder: MetricsRecorder;
   /** Aborted by a coordinator `stop`: plan nothing new, let in-flight work finish within gracefulStop. */
   stopSignal: AbortSignal;
+  /** `--verify`: told the instances each operation's target acknowledged as stored. */
+  onAcknowledged?: (instances: readonly AcknowledgedInstance[]) => void;
 }
 
 /** How long operations cut off at the end of the graceful stop get to report their outcome. */
@@ -62,6 +64,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
         bytesSent: result.bytesSent,
         bytesReceived: result.bytesReceived,
       });
+      if (result.acknowledged !== undefined) options.onAcknowledged?.(result.acknowledged);
     } finally {
       recorder.addInFlight(name, operationName, -1);
     }

@@ -12,7 +12,8 @@ import { PacsLoadError } from '../errors.js';
 import { RunAggregator } from '../metrics/aggregate.js';
 import { buildSummary } from '../metrics/summary.js';
 import { evaluateThresholds, shouldAbort } from '../metrics/thresholds.js';
-import type { RunSummary } from '../metrics/types.js';
+import type { RunSummary, VerifySummary } from '../metrics/types.js';
+import type { AcknowledgedInstance } from '../operations/types.js';
 import type { Output } from '../outputs/types.js';
 import { describeScenario } from '../profile/describe.js';
 import type { ResolvedProfile, ResolvedTarget } from '../profile/types.js';
@@ -23,6 +24,7 @@ import { preflight } from './preflight.js';
 import { warmUp } from '../operations/warm-up.js';
 import type { OperationName } from '../metrics/names.js';
 import { startWorkerPool, type WorkerPool } from './worker-pool.js';
+import { verifyStored } from './verify-stored.js';
 
 export interface RunLoadOptions {
   profile: ResolvedProfile;
@@ -41,6 +43,11 @@ export interface RunLoadOptions {
   onSimulatorStarted?: (simulator: RunningSimulator) => void;
   /** Recorded in the summary (the CLI passes process.version). */
   nodeVersion?: string;
+  /**
+   * `--verify`: after the load, check that every instance the target
+   * acknowledged is stored (verify-stored.ts); the result is `summary.verify`.
+   */
+  verify?: boolean;
 }
 
 export interface RunLoadResult {
@@ -93,6 +100,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     let runEpochMs = 0;
     let lastIntervalShown = -1;
     let workerError: PacsLoadError | undefined;
+    const acknowledged: AcknowledgedInstance[] = [];
+    let acknowledgedNotKept = 0;
     let resolveAllDone: () => void = () => {};
     const allDone = new Promise<void>((resolve) => (resolveAllDone = resolve));
 
@@ -124,6 +133,10 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           }
           return;
         }
+        case 'acknowledged':
+          for (const instance of message.instances) acknowledged.push(instance);
+          acknowledgedNotKept += message.notKept;
+          return;
         case 'done':
           aggregator.workerDone(message.workerIndex);
           doneCount++;
@@ -152,6 +165,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         profile: resolvedProfile,
         seed,
         env: { ...options.env },
+        verify: options.verify === true,
       })),
       onMessage,
     });
@@ -168,6 +182,15 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     if (workerError !== undefined) throw workerError;
 
     const endedAt = new Date();
+    let verify: VerifySummary | undefined;
+    if (options.verify === true) {
+      // After endedAt: the check is not part of the measured run.
+      verify =
+        // Set by the message handler: TypeScript cannot see that it may have changed.
+        (endReason as RunSummary['run']['endReason']) === 'interrupted'
+          ? { checked: 0, missing: 0, missingInstances: [], notChecked: acknowledged.length + acknowledgedNotKept, error: 'not checked: the run was interrupted' }
+          : await verifyStored({ target: target.dimse, instances: acknowledged, notKept: acknowledgedNotKept });
+    }
     const summaries = aggregator.operationSummaries();
     const thresholds = evaluateThresholds(profile.thresholds, summaries);
     const summary = buildSummary({
@@ -185,6 +208,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       aggregator,
       thresholds,
     });
+    if (verify !== undefined) summary.verify = verify;
     for (const output of options.outputs) await output.stop(summary);
     return { summary, thresholdsPassed: thresholds.every((result) => result.passed) };
   } finally {

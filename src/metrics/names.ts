@@ -22,6 +22,7 @@ export const OPERATION_NAMES = [
   'qr.find',
   'qr.move',
   'qr.get',
+  'viewer.open',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -45,6 +46,7 @@ export const DICOMWEB_OPERATIONS: readonly OperationName[] = [
   'wado.frames',
   'wado.rendered',
   'stow.study',
+  'viewer.open',
 ];
 
 /**

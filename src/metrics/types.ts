@@ -119,6 +119,25 @@ export interface RunSummary {
   operations: OperationSummary[];
   thresholds: ThresholdResult[];
   intervals: IntervalPoint[];
+  /** `--verify` only: whether every instance the target acknowledged is really there. */
+  verify?: VerifySummary;
+}
+
+/**
+ * The after-run check that acknowledged instances are stored (issue 3, item 4):
+ * C-FIND at IMAGE level against the target (src/coordinator/verify-stored.ts).
+ */
+export interface VerifySummary {
+  /** Acknowledged instances whose presence was checked. */
+  checked: number;
+  /** Of those, how many the target does not return. */
+  missing: number;
+  /** SOP Instance UIDs of the first 100 missing instances. */
+  missingInstances: string[];
+  /** Acknowledged instances not checked: beyond the workers' memory cap, or in a study whose query failed. */
+  notChecked: number;
+  /** Why the check could not be completed (a failed query, no DIMSE target); the run is then not verified. */
+  error?: string;
 }
 
 /** The figures of the live console line, for the latest complete interval (all workers reported). */

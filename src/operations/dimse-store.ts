@@ -32,7 +32,7 @@ import { deriveSeed } from '../synth/random.js';
 import { instanceValues, pickStudyModality, storeStudyIdentity, type StudyIdentity } from '../synth/store-study.js';
 import { STORE_MODALITIES, buildStudyTemplate, isStoreModality, type StoreModality, type StudyTemplate } from '../synth/study-template.js';
 import { requireDimseTarget } from './dimse-target.js';
-import type { Operation, OperationFactory, OperationResult } from './types.js';
+import type { AcknowledgedInstance, Operation, OperationFactory, OperationResult } from './types.js';
 
 /** Profile values of `transferSyntax` and the UIDs they stand for (PS3.5 A.1, A.2). */
 export const STORE_TRANSFER_SYNTAXES = {
@@ -58,6 +58,8 @@ export interface StudySendResult extends OperationResult {
   instancesAnswered: number;
   /** SOP Instance UIDs of the stored images, in order, for a later check that they are really there. */
   storedInstanceUids: string[];
+  /** The stored images with their study and series, for `--verify`. */
+  acknowledged: AcknowledgedInstance[];
 }
 
 /** Transport outcomes that, once a study has begun, mean the target went away mid-study. */
@@ -79,6 +81,7 @@ export async function sendStudy(options: StudySendOptions): Promise<StudySendRes
     instancesStored: 0,
     instancesAnswered: 0,
     storedInstanceUids: [],
+    acknowledged: [],
   };
   let begun = false;
   let statusOutcome: Outcome = { kind: 'ok' };
@@ -111,8 +114,11 @@ export async function sendStudy(options: StudySendOptions): Promise<StudySendRes
       const statusClass = classifyDimseStatus(response.status);
       if (statusClass === 'success' || statusClass === 'warning') {
         result.instancesStored++;
-        const uid = values[response.requestIndex]?.sopInstanceUid;
-        if (uid !== undefined) result.storedInstanceUids.push(uid);
+        const instance = values[response.requestIndex];
+        if (instance !== undefined) {
+          result.storedInstanceUids.push(instance.sopInstanceUid);
+          result.acknowledged.push({ studyUid: instance.studyInstanceUid, seriesUid: instance.seriesInstanceUid, sopInstanceUid: instance.sopInstanceUid });
+        }
       }
     }
     const outcome = association.outcome;
@@ -181,6 +187,8 @@ export const createDimseStore: OperationFactory = (setup) => {
       const study = storeStudyIdentity(setup.seed, iteration, new Date());
       const sent = await sendStudy({ target, template, study, imagesPerAssociation: params.imagesPerAssociation, signal });
       const result: OperationResult = { outcome: sent.outcome, bytesSent: sent.bytesSent, bytesReceived: sent.bytesReceived };
+      // Whatever was acknowledged counts, even in a study that was then cut off (aborted).
+      if (sent.acknowledged.length > 0) result.acknowledged = sent.acknowledged;
       if (sent.setupUs !== undefined) result.setupUs = sent.setupUs;
       return result;
     },

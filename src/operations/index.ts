@@ -17,6 +17,7 @@ import { createWadoFrames } from './wado-frames.js';
 import { createWadoInstance } from './wado-instance.js';
 import { createWadoMetadata } from './wado-metadata.js';
 import { createWadoRendered } from './wado-rendered.js';
+import { createViewerOpen } from './viewer-open.js';
 
 const FACTORIES: Record<OperationName, OperationFactory> = {
   'dimse.echo': createDimseEcho,
@@ -35,6 +36,7 @@ const FACTORIES: Record<OperationName, OperationFactory> = {
   'qr.find': createQrFind,
   'qr.move': createQrMove,
   'qr.get': createQrGet,
+  'viewer.open': createViewerOpen,
 };
 
 export function createOperation(name: OperationName, setup: OperationSetup): Operation {

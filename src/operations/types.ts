@@ -15,6 +15,20 @@ export interface OperationResult {
   setupUs?: number;
   /** DICOMweb: request sent to first response byte, integer microseconds. */
   ttfbUs?: number;
+  /**
+   * Storage operations: the instances the target acknowledged as stored
+   * (C-STORE success or warning, PS3.4 B.2.3), for `--verify`
+   * (src/coordinator/verify-stored.ts). Absent when the operation stores nothing.
+   */
+  acknowledged?: AcknowledgedInstance[];
+}
+
+/** One instance a target said it stored. */
+export interface AcknowledgedInstance {
+  studyUid: string;
+  /** Known for DIMSE sends; lets the check query per series (PS3.4 C.4.1.3.1.1, hierarchical). */
+  seriesUid?: string;
+  sopInstanceUid: string;
 }
 
 /** What an operation is built from, once per worker and scenario. */

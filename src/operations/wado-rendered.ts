@@ -5,6 +5,12 @@
  * `Accept: image/jpeg` (PS3.18 section 10.4.1.1.3; media types in 8.7.4). The
  * instance is one the target holds (src/operations/dicomweb-catalog.ts), taken round robin.
  *
+ * Why one media type and no list: Orthanc's DICOMweb plugin (1.7, Debian 12)
+ * answers `Accept: image/jpeg, image/png;q=0.5` (or any list, or a `q`
+ * parameter) with 400 "Parameter out of range"; image/jpeg alone is the
+ * default rendered media type of single-frame images (PS3.18 8.7.4). A server
+ * that answers PNG anyway still passes the check below.
+ *
  * Check: an image/jpeg or image/png answer that starts with the format's
  * signature (JPEG SOI FF D8 FF, ITU T.81 B.1.1.3; PNG's 8-byte signature).
  * Only the first bytes are kept.
@@ -15,7 +21,7 @@ import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
 import { createOperationClient, exchangeResult, headerValue, lookupFailedResult } from './dicomweb-setup.js';
 import type { Operation, OperationFactory } from './types.js';
 
-export const ACCEPT_RENDERED = 'image/jpeg, image/png;q=0.5';
+export const ACCEPT_RENDERED = 'image/jpeg';
 const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

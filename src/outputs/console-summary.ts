@@ -7,7 +7,7 @@
 import { formatBytesPerSec, formatDurationUs, formatPercent, formatRate } from '../metrics/format.js';
 import type { HistogramName } from '../metrics/names.js';
 import { isSuccessKey } from '../metrics/names.js';
-import type { OperationSummary, RunSummary, ThresholdResult } from '../metrics/types.js';
+import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } from '../metrics/types.js';
 import { outcomeGloss } from './outcome-gloss.js';
 import type { TableColumn } from './table.js';
 import { renderTable } from './table.js';
@@ -35,6 +35,7 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     ...renderErrorsByClass(summary.operations),
     '',
     ...renderThresholds(summary.thresholds, paint),
+    ...renderVerify(summary.verify, paint),
     ...renderVerdict(summary, paint),
   ];
 }
@@ -185,6 +186,26 @@ function renderVerdict(summary: RunSummary, paint: Painter): string[] {
         ];
   const endReason = END_REASON_TEXT[summary.run.endReason];
   if (endReason !== undefined) lines.push(endReason);
+  return lines;
+}
+
+/** UIDs of missing instances printed at most; the summary JSON lists up to 100. */
+const VERIFY_UIDS_SHOWN = 10;
+
+/** `--verify` (src/coordinator/verify-stored.ts): one line, plus the first missing UIDs. Nothing without `--verify`. */
+function renderVerify(verify: VerifySummary | undefined, paint: Painter): string[] {
+  if (verify === undefined) return [];
+  const notChecked = verify.notChecked > 0 ? `, ${formatCount(verify.notChecked)} not checked` : '';
+  if (verify.error !== undefined) {
+    return [`verify: ${paint.fail('not verified')}: ${verify.error} (${formatCount(verify.checked)} checked, ${formatCount(verify.missing)} missing${notChecked})`];
+  }
+  if (verify.missing === 0) {
+    return [`verify: ${paint.pass(`${formatCount(verify.checked)} acknowledged instances checked, all stored`)}${notChecked}`];
+  }
+  const lines = [`verify: ${paint.fail(`${formatCount(verify.missing)} of ${formatCount(verify.checked)} acknowledged instances missing`)}${notChecked}`];
+  for (const uid of verify.missingInstances.slice(0, VERIFY_UIDS_SHOWN)) lines.push(`${INDENT}missing ${uid}`);
+  const unlisted = verify.missing - Math.min(verify.missing, VERIFY_UIDS_SHOWN);
+  if (unlisted > 0) lines.push(`${INDENT}... and ${formatCount(unlisted)} more (the summary JSON lists the first ${verify.missingInstances.length})`);
   return lines;
 }
 

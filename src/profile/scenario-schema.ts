@@ -39,6 +39,7 @@ export const SCENARIO_DEFAULTS = {
   gracefulStop: '30s',
   stations: 1,
   modality: 'CT',
+  maxFramesInFlight: 100,
 } as const;
 
 type ExecutorKey =
@@ -51,7 +52,15 @@ type ExecutorKey =
   | 'startUsers'
   | 'iterations'
   | 'maxDuration';
-type ParamKey = 'stations' | 'modality' | 'expectItems' | 'limit' | StoreParamKey | 'imagesPerRequest' | RetrieveParamKey;
+type ParamKey =
+  | 'stations'
+  | 'modality'
+  | 'expectItems'
+  | 'limit'
+  | StoreParamKey
+  | 'imagesPerRequest'
+  | RetrieveParamKey
+  | 'maxFramesInFlight';
 /** The Q/R operations' keys (src/profile/retrieve-params.ts). */
 type RetrieveParamKey = 'patients' | 'level' | 'moveDestination' | 'storeScpPort';
 /** dimse.store's keys (src/operations/dimse-store.ts). */
@@ -87,6 +96,7 @@ const DICOMWEB_FETCH_OPERATIONS: readonly OperationName[] = [
   'wado.instance',
   'wado.frames',
   'wado.rendered',
+  'viewer.open',
 ];
 
 export const OPERATION_PARAM_KEYS: Record<ParamKey, readonly OperationName[]> = {
@@ -104,6 +114,7 @@ export const OPERATION_PARAM_KEYS: Record<ParamKey, readonly OperationName[]> = 
   level: ['qr.find'],
   moveDestination: ['qr.move'],
   storeScpPort: ['qr.move'],
+  maxFramesInFlight: ['viewer.open'],
 };
 
 /**
@@ -176,7 +187,7 @@ const stageSchema = objectField(
  */
 const modalityField = textField({
   description:
-    'mwl.find, qido.studies: the modality to query for; qido.series, qido.instances, wado.*: fetch studies of this modality; dimse.store, stow.study: the modality of the studies sent (PS3.3 C.7.3.1.1.1 defined terms, e.g. CT, MR, CR).',
+    'mwl.find, qido.studies: the modality to query for; qido.series, qido.instances, wado.*: fetch studies of this modality; viewer.open: open studies of this modality; dimse.store, stow.study: the modality of the studies sent (PS3.3 C.7.3.1.1.1 defined terms, e.g. CT, MR, CR).',
   example: 'CT',
 }).superRefine((value, ctx) => {
   if (value === '' || /^[A-Z0-9_ ]{1,16}$/.test(value)) return;
@@ -263,6 +274,14 @@ const scenarioShape = {
     example: '50',
     min: 1,
   }).optional(),
+  maxFramesInFlight: intField({
+    description: `viewer.open: frame requests in flight at most per study open; the others wait their turn, as a viewer's image loader queues them. Default ${SCENARIO_DEFAULTS.maxFramesInFlight} (OHIF v3).`,
+    example: '100',
+    min: 1,
+    max: 10_000,
+  })
+    .optional()
+    .meta({ default: SCENARIO_DEFAULTS.maxFramesInFlight }),
   ...storeParamShape,
   ...retrieveParamShape,
 };
@@ -383,6 +402,7 @@ export function resolveScenario(name: string, scenario: ScenarioOutput): Resolve
       ...resolveStoreParams(scenario),
       imagesPerRequest: scenario.imagesPerRequest,
       ...resolveRetrieveParams(scenario),
+      ...(scenario.operation === 'viewer.open' ? { maxFramesInFlight: scenario.maxFramesInFlight ?? SCENARIO_DEFAULTS.maxFramesInFlight } : {}),
     },
   };
 }

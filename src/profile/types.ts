@@ -124,6 +124,8 @@ export interface OperationParams {
   moveDestination?: string | undefined;
   /** qr.move: port of the tool's store SCP, worker i listening on storeScpPort + i; 0 (default) picks a free port. */
   storeScpPort?: number | undefined;
+  /** viewer.open: frame requests in flight at most per open (default 100, src/operations/viewer-open.ts). */
+  maxFramesInFlight?: number | undefined;
 }
 
 /**

@@ -98,19 +98,27 @@ export class StoredInstanceIndex {
 
   /** A copy of the index, studies in the order they first arrived. */
   studies(): StoredStudy[] {
-    return [...this.#studies.values()].map((study) => ({
-      studyInstanceUid: study.studyInstanceUid,
-      patientId: study.patientId,
-      series: study.series.map((series) => ({ ...series, sopInstanceUids: [...series.sopInstanceUids] })),
-      instances: study.instances,
-      bytes: study.bytes,
-    }));
+    return [...this.#studies.values()].map(copyStudy);
   }
 
-  /** The study with this UID, or undefined. */
+  /**
+   * A copy of the study with this UID, or undefined. A map lookup, not a scan:
+   * `--verify` asks once per series after runs of thousands of studies.
+   */
   study(studyInstanceUid: string): StoredStudy | undefined {
-    return this.studies().find((study) => study.studyInstanceUid === studyInstanceUid);
+    const study = this.#studies.get(studyInstanceUid);
+    return study === undefined ? undefined : copyStudy(study);
   }
+}
+
+function copyStudy(study: StoredStudy): StoredStudy {
+  return {
+    studyInstanceUid: study.studyInstanceUid,
+    patientId: study.patientId,
+    series: study.series.map((series) => ({ ...series, sopInstanceUids: [...series.sopInstanceUids] })),
+    instances: study.instances,
+    bytes: study.bytes,
+  };
 }
 
 /** A received data set: its identifying attributes as elements, and how many bytes it had. */

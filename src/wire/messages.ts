@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorData } from '../errors.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
+import type { AcknowledgedInstance } from '../operations/types.js';
 import type { ResolvedProfile } from '../profile/types.js';
 
 /** The single long task each piscina worker runs for the whole run. */
@@ -18,12 +19,20 @@ export interface WorkerTask {
   env: Record<string, string | undefined>;
   /** The worker posts `WorkerMessage`s here and listens for `CoordinatorMessage`s. */
   port: MessagePort;
+  /** `--verify`: collect the instances targets acknowledged and send them (`acknowledged`) before `done`. */
+  verify?: boolean;
 }
 
 export type WorkerMessage =
   /** The worker has built its operations and waits for `start`, so start-up is never counted as lag. */
   | { type: 'ready'; workerIndex: number }
   | { type: 'snapshot'; snapshot: IntervalSnapshot }
+  /**
+   * `--verify` only: instances the target acknowledged, in chunks, after the
+   * final snapshot and before `done`. `notKept` counts instances acknowledged
+   * beyond the worker's memory cap (not listed, so not checked).
+   */
+  | { type: 'acknowledged'; workerIndex: number; instances: AcknowledgedInstance[]; notKept: number }
   /** Sent once, after the final snapshot, when every scenario has ended. */
   | { type: 'done'; workerIndex: number }
   /** A worker-level failure (not a target failure): the run cannot be trusted. */

@@ -38,6 +38,12 @@ export interface OrthancOptions {
   dicomweb?: boolean;
   /** C-MOVE destinations: AE title -> host and port (Orthanc's `DicomModalities`). */
   modalities?: Readonly<Record<string, { host: string; port: number }>>;
+  /**
+   * HTTP users (user name -> password, Orthanc's `RegisteredUsers`): when given,
+   * Orthanc requires HTTP Basic authentication on its REST API and DICOMweb
+   * (`AuthenticationEnabled`); the helper's own requests use the first user.
+   */
+  users?: Readonly<Record<string, string>>;
 }
 
 export interface RunningOrthanc {
@@ -106,6 +112,11 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     OverwriteInstances: true,
     HttpDescribeErrors: true,
   };
+  const users = Object.entries(options.users ?? {});
+  if (users.length > 0) Object.assign(config, { AuthenticationEnabled: true, RegisteredUsers: Object.fromEntries(users) });
+  // RFC 7617 Basic credentials of the first user, for the helper's own requests.
+  const headers: Record<string, string> =
+    users.length > 0 ? { authorization: `Basic ${Buffer.from(`${users[0]![0]}:${users[0]![1]}`, 'utf8').toString('base64')}` } : {};
   const configPath = join(folder, 'orthanc.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const child = spawn(ORTHANC_BINARY, [configPath], {
@@ -127,13 +138,13 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     return stopping;
   };
   const getJson = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${restUrl}${path}`);
+    const response = await fetch(`${restUrl}${path}`, { headers });
     if (!response.ok) throw new Error(`Orthanc GET ${path}: HTTP ${response.status}`);
     return (await response.json()) as T;
   };
 
   try {
-    await waitUntilReady(child, restUrl, () => log);
+    await waitUntilReady(child, restUrl, headers, () => log);
   } catch (error) {
     await stop();
     throw error;
@@ -141,11 +152,16 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   return { aeTitle, host: '127.0.0.1', dicomPort, httpPort, restUrl, worklistFolder, getJson, stop };
 }
 
-async function waitUntilReady(child: ChildProcess, restUrl: string, log: () => string): Promise<void> {
+async function waitUntilReady(
+  child: ChildProcess,
+  restUrl: string,
+  headers: Record<string, string>,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Orthanc exited with code ${child.exitCode}:\n${log()}`);
-    const ok = await fetch(`${restUrl}/system`).then(
+    const ok = await fetch(`${restUrl}/system`, { headers }).then(
       (response) => response.ok,
       () => false,
     );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, PacsLoadError } from '../../errors.js';
 import { runLoad } from '../../coordinator/run-load.js';
+import { verifyPassed } from '../../coordinator/verify-compare.js';
 import { createConsoleOutput } from '../../outputs/console-output.js';
 import { createSummaryJsonOutput } from '../../outputs/summary-json-output.js';
 import type { Output } from '../../outputs/types.js';
@@ -14,9 +15,14 @@ interface RunFlags {
   color?: boolean;
   seed?: string;
   runId?: string;
+  verify?: boolean;
 }
 
-/** `pacs-load run PROFILE`: the main job. Exit 0, 99 (thresholds failed) or 130 (interrupted). */
+/**
+ * `pacs-load run PROFILE`: the main job. Exit 0, 98 (`--verify` found missing
+ * instances or could not check), 99 (thresholds failed) or 130 (interrupted),
+ * first match wins in the order 130, 98, 99.
+ */
 export function registerRun(program: Command, context: CliContext): void {
   program
     .command('run')
@@ -28,6 +34,7 @@ export function registerRun(program: Command, context: CliContext): void {
     .option('--no-color', 'no ANSI colours')
     .option('--seed <n>', 'seed of the synthetic data (default 1)')
     .option('--run-id <id>', 'run id for outputs (default: a random UUID)')
+    .option('--verify', 'after the load, check with C-FIND that every instance the target acknowledged is stored; exit 98 if not')
     .action(async (file: string, flags: RunFlags) => {
       const profile = await loadProfileFile(file);
       const outputs: Output[] = [
@@ -43,8 +50,11 @@ export function registerRun(program: Command, context: CliContext): void {
         env: context.env,
         interrupt: context.interrupt,
         nodeVersion: process.version,
+        verify: flags.verify === true,
       });
+      const verify = result.summary.verify;
       if (result.summary.run.endReason === 'interrupted') context.setExitCode(ExitCode.interrupted);
+      else if (verify !== undefined && !verifyPassed(verify)) context.setExitCode(ExitCode.verifyFailed);
       else if (!result.thresholdsPassed) context.setExitCode(ExitCode.thresholdsFailed);
     });
 }

@@ -42,3 +42,18 @@ export function createStudyGetRequest(studyInstanceUid: string): DcmjsCGetReques
   request.setAddStorageSopClassesToAssociation(true);
   return request;
 }
+
+/**
+ * An IMAGE-level Study Root C-FIND (PS3.4 C.6.2.1.4) of the instances of one
+ * series, returning each SOP Instance UID: what `--verify` asks to check that
+ * acknowledged instances are stored. The unique keys of the levels above are
+ * given, as the hierarchical search requires (PS3.4 C.4.1.3.1.1); without a
+ * series UID the query is relational and not every SCP answers it.
+ */
+export function createImageLevelFindRequest(studyInstanceUid: string, seriesInstanceUid?: string): DcmjsCFindRequest {
+  const identifier: Record<string, unknown> = { QueryRetrieveLevel: 'IMAGE', StudyInstanceUID: studyInstanceUid };
+  if (seriesInstanceUid !== undefined) identifier.SeriesInstanceUID = seriesInstanceUid;
+  // Universal matching (PS3.4 C.2.2.2.3): every instance, with its UID returned.
+  identifier.SOPInstanceUID = '';
+  return createStudyRootFindRequest(identifier);
+}

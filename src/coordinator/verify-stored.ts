@@ -1,0 +1,105 @@
+/**
+ * `--verify` (issue 3, item 4): after the load, asks the target whether every
+ * instance it acknowledged as stored is really there, with one Study Root
+ * C-FIND at IMAGE level per series (PS3.4 C.4.1, C.6.2.1.4) returning the SOP
+ * Instance UIDs, and names what is missing. A target that acknowledges
+ * C-STORE but then loses the instance (a full disk, a crashed ingest queue, a
+ * database rollback) is exactly what this catches.
+ *
+ * The queries run a batch of series per association, one batch after the
+ * other, so the check adds little load to a target that has just been tested.
+ * A query that fails (refused, timeout, failure status) leaves its instances
+ * "not checked", never "missing", and sets `error`: the run is not verified.
+ */
+import type { VerifySummary } from '../metrics/types.js';
+import type { AcknowledgedInstance } from '../operations/types.js';
+import type { DimseTarget } from '../profile/types.js';
+import { runAssociation } from '../protocol/dimse/association.js';
+import { createImageLevelFindRequest } from '../protocol/dimse/qr-requests.js';
+import { classifyDimseStatus, formatDimseStatus, isPendingStatus } from '../protocol/dimse/status.js';
+import { compareFound, groupAcknowledged, type VerifyGroup } from './verify-compare.js';
+
+export interface VerifyStoredOptions {
+  /** The target's DIMSE side; undefined when the profile has none (then nothing can have been acknowledged by DIMSE). */
+  target: DimseTarget | undefined;
+  instances: Iterable<AcknowledgedInstance>;
+  /** Instances acknowledged beyond the workers' memory cap: reported as not checked. */
+  notKept: number;
+  /** Series queried per association; default 16. */
+  seriesPerAssociation?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_SERIES_PER_ASSOCIATION = 16;
+
+/**
+ * Queries the target and compares. Resolves with the summary (with `error`
+ * when a query failed); never rejects for a target failure.
+ */
+export async function verifyStored(options: VerifyStoredOptions): Promise<VerifySummary> {
+  const groups = groupAcknowledged(options.instances);
+  const { target } = options;
+  if (groups.length === 0) return compareFound([], [], options.notKept);
+  if (target === undefined) {
+    return { ...compareFound(groups, [], options.notKept), error: 'the profile has no DIMSE target to query' };
+  }
+  const perAssociation = Math.max(1, options.seriesPerAssociation ?? DEFAULT_SERIES_PER_ASSOCIATION);
+  const found: Array<Set<string> | undefined> = [];
+  const errors: string[] = [];
+  for (let first = 0; first < groups.length; first += perAssociation) {
+    const batch = groups.slice(first, first + perAssociation);
+    const answers = await queryBatch(target, batch, options.signal);
+    found.push(...answers.found);
+    if (answers.error !== undefined) errors.push(answers.error);
+  }
+  const summary = compareFound(groups, found, options.notKept);
+  const failedQueries = found.filter((set) => set === undefined).length;
+  if (failedQueries > 0) {
+    summary.error = `${failedQueries} of ${groups.length} C-FIND queries failed (first: ${errors[0] ?? 'no answer'})`;
+  }
+  return summary;
+}
+
+/** One association, one IMAGE-level C-FIND per series of the batch. */
+async function queryBatch(
+  target: DimseTarget,
+  batch: readonly VerifyGroup[],
+  signal: AbortSignal | undefined,
+): Promise<{ found: Array<Set<string> | undefined>; error: string | undefined }> {
+  const association = await runAssociation({
+    ...target,
+    // Each query may return a series of hundreds of images: one operation's time per query.
+    operationTimeoutUs: target.operationTimeoutUs * batch.length,
+    requests: batch.map((group) => createImageLevelFindRequest(group.studyUid, group.seriesUid)),
+    ...(signal === undefined ? {} : { signal }),
+  });
+  const found = batch.map(() => new Set<string>());
+  const finalStatus: Array<number | undefined> = batch.map(() => undefined);
+  for (const response of association.responses) {
+    if (isPendingStatus(response.status)) {
+      // PS3.4 C.4.1.1.3.2: each pending response carries one match.
+      const uid = firstText(response.dataset?.getElements().SOPInstanceUID);
+      if (uid !== undefined) found[response.requestIndex]?.add(uid);
+    } else {
+      finalStatus[response.requestIndex] = response.status;
+    }
+  }
+  let error: string | undefined;
+  const result = batch.map((_, index) => {
+    const status = finalStatus[index];
+    // Only a success ends a complete list of matches (PS3.4 C.4.1.1.4).
+    if (status !== undefined && classifyDimseStatus(status) === 'success') return found[index];
+    error ??= status === undefined ? `no answer (${association.outcome.kind})` : `status ${formatDimseStatus(status)}`;
+    return undefined;
+  });
+  return { found: result, error };
+}
+
+/** A UI value as dcmjs gives it: a string, or an array whose first item is one. */
+function firstText(value: unknown): string | undefined {
+  const single: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof single !== 'string') return undefined;
+  // UI values are padded with NUL to an even length (PS3.5 6.2); some readers keep it.
+  const uid = single.replace(/[\0\s]+$/, '').trim();
+  return uid === '' ? undefined : uid;
+}

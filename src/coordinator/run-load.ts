@@ -22,6 +22,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { WorkerMessage } from '../wire/messages.js';
 import { preflight } from './preflight.js';
 import { warmUp } from '../operations/warm-up.js';
+import { warmUpMetrics } from '../metrics/warm-up.js';
 import type { OperationName } from '../metrics/names.js';
 import { startWorkerPool, type WorkerPool } from './worker-pool.js';
 import { verifyStored } from './verify-stored.js';
@@ -76,11 +77,13 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       target = simulator.target;
       // The embedded simulator answers on this thread: warm its answering code
       // up too, with read-only operations so its data is unchanged.
-      await warmUp({ operations: SIMULATOR_WARM_UP_OPERATIONS, target, iterations: 200, budgetMs: 1_500 });
+      await warmUp({ operations: SIMULATOR_WARM_UP_OPERATIONS, target, iterations: 600, budgetMs: 3_000 });
     } else {
       target = profile.target;
     }
     if (profile.options.preflight) await preflight(profile, target, options.env);
+    // Merging snapshots runs on this thread, beside an embedded simulator's answers.
+    warmUpMetrics();
 
     const startedAt = new Date();
     for (const output of options.outputs) {

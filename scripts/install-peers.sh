@@ -3,7 +3,7 @@
 # (DESIGN section 9). Idempotent; needs root. Tests that need a peer skip with a
 # visible message only where the peer cannot exist here; CI always installs them.
 set -euo pipefail
-packages=(dcmtk orthanc orthanc-dicomweb)
+packages=(dcmtk orthanc orthanc-dicomweb wrk openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

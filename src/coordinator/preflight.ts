@@ -27,7 +27,9 @@ export async function preflight(profile: ResolvedProfile, target: ResolvedTarget
     checks.push(
       check(target, 'qido.studies', env, (detail) =>
         new PacsLoadError('ERR_TARGET_UNREACHABLE', `Preflight QIDO-RS to ${dicomweb.baseUrl}/studies failed: ${detail}`, {
-          hint: `Check that ${dicomweb.baseUrl} is the DICOMweb root (it should answer GET ${dicomweb.baseUrl}/studies?limit=1), and the credentials named in target.dicomweb.auth. Set preflight: false to skip this check.`,
+          hint: isCertificateFailure(detail)
+            ? `The TLS certificate of ${dicomweb.baseUrl} was not trusted. Give its CA as target.dicomweb.tls.caFile (PEM), or for a test system only set target.dicomweb.tls.rejectUnauthorized: false.`
+            : `Check that ${dicomweb.baseUrl} is the DICOMweb root (it should answer GET ${dicomweb.baseUrl}/studies?limit=1), and the credentials named in target.dicomweb.auth. Set preflight: false to skip this check.`,
         }),
       ),
     );
@@ -66,4 +68,9 @@ async function check(
  */
 function provesReachable(key: string): boolean {
   return key === 'ok' || key === 'check_failed' || key.startsWith('dimse_warning_') || key.startsWith('dimse_failure_') || key === 'http_5xx';
+}
+
+/** Node's TLS verification error codes, as they appear in an outcome key (network_error_<code>). */
+function isCertificateFailure(detail: string): boolean {
+  return /cert|self signed|unable to verify|unable to get issuer/i.test(detail);
 }

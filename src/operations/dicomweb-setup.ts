@@ -1,6 +1,7 @@
 /**
  * What every DICOMweb operation does at setup: check that the profile has a
- * DICOMweb target, resolve its credentials from the environment, and open one
+ * DICOMweb target, resolve its credentials from the environment, read its CA
+ * file (src/operations/dicomweb-tls.ts), and open one
  * undici pool of `target.dicomweb.connections` keep-alive connections.
  * Throws PacsLoadError at setup, never during `run()`.
  */
@@ -8,11 +9,13 @@ import { PacsLoadError } from '../errors.js';
 import type { OperationName, Outcome } from '../metrics/names.js';
 import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
 import { createDicomwebClient, type DicomwebClient, type HttpExchange } from '../protocol/dicomweb/client.js';
+import { dicomwebTlsOptions } from './dicomweb-tls.js';
 import type { OperationResult, OperationSetup } from './types.js';
 
 /**
  * The client for `operation`. Throws PacsLoadError ERR_PROFILE_INVALID without a
- * DICOMweb target or with an unusable one, ERR_USAGE when a credential variable is unset.
+ * DICOMweb target or with an unusable one, ERR_USAGE when a credential variable is unset,
+ * and as `dicomwebTlsOptions` for the CA file.
  */
 export function createOperationClient(operation: OperationName, setup: OperationSetup): DicomwebClient {
   const target = setup.target.dicomweb;
@@ -23,8 +26,9 @@ export function createOperationClient(operation: OperationName, setup: Operation
     });
   }
   const auth = resolveHttpAuth(target.auth, setup.env);
+  const tls = dicomwebTlsOptions(target.tls);
   try {
-    return createDicomwebClient({ baseUrl: target.baseUrl, connections: target.connections, timeoutUs: target.operationTimeoutUs, auth });
+    return createDicomwebClient({ baseUrl: target.baseUrl, connections: target.connections, timeoutUs: target.operationTimeoutUs, auth, tls });
   } catch (error) {
     // The schema should have caught it; say so in the profile's terms rather than as a crash.
     throw new PacsLoadError('ERR_PROFILE_INVALID', `target.dicomweb is not usable: ${(error as Error).message}`, {

@@ -10,12 +10,11 @@
  * a JSON array with no more results than the limit, in a JSON media type.
  */
 import type { Outcome } from '../metrics/names.js';
-import { PacsLoadError } from '../errors.js';
-import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
-import { createDicomwebClient, type DicomwebClient, type HttpExchange } from '../protocol/dicomweb/client.js';
+import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { DicomJsonArrayScanner, type JsonArrayInspection } from '../protocol/dicomweb/dicom-json-array.js';
 import { dateRange, qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
 import { localDicomDate } from '../synth/dicom-date.js';
+import { createOperationClient } from './dicomweb-setup.js';
 import type { Operation, OperationFactory, OperationResult } from './types.js';
 
 /** One study-list page when the profile sets no limit (OHIF asks for 101; a round 100 reads better in reports). */
@@ -30,34 +29,12 @@ const INCLUDE_FIELDS = ['00081030', '00080060'] as const;
 /**
  * Builds the operation for one worker and scenario: one undici pool of
  * `target.dicomweb.connections` keep-alive connections, closed by `close()`.
- * Throws PacsLoadError when the profile has no DICOMweb target or a credential
- * variable is unset; never during `run()`.
+ * Throws PacsLoadError when the profile has no DICOMweb target, a credential
+ * variable is unset or the CA file is unusable (src/operations/dicomweb-setup.ts);
+ * never during `run()`.
  */
 export const createQidoStudies: OperationFactory = (setup) => {
-  const target = setup.target.dicomweb;
-  if (target === undefined) {
-    throw new PacsLoadError('ERR_PROFILE_INVALID', 'qido.studies needs a DICOMweb target.', {
-      hint: 'Add target.dicomweb.baseUrl to the profile, or remove the target to use the embedded simulator.',
-      problems: [{ path: 'target.dicomweb', message: 'missing', fix: 'set target.dicomweb.baseUrl' }],
-    });
-  }
-  const auth = resolveHttpAuth(target.auth, setup.env);
-  let client: DicomwebClient;
-  try {
-    client = createDicomwebClient({
-      baseUrl: target.baseUrl,
-      connections: target.connections,
-      timeoutUs: target.operationTimeoutUs,
-      auth,
-    });
-  } catch (error) {
-    // The schema should have caught it; say so in the profile's terms rather than as a crash.
-    throw new PacsLoadError('ERR_PROFILE_INVALID', `target.dicomweb is not usable: ${(error as Error).message}`, {
-      hint: 'Give target.dicomweb.baseUrl as http(s)://host:port/path, and connections as a positive integer.',
-      cause: error,
-      problems: [{ path: 'target.dicomweb', message: (error as Error).message, fix: 'correct the value' }],
-    });
-  }
+  const client = createOperationClient('qido.studies', setup);
   const limit = setup.params.limit ?? DEFAULT_QIDO_LIMIT;
   const modality = setup.params.modality;
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   asRecord,
+  booleanField,
   durationField,
   intField,
   objectField,
@@ -160,14 +161,51 @@ const baseUrlField = textField({ description: 'Base URL of the DICOMweb service 
   })
   .transform((value) => value.replace(/\/+$/, ''));
 
+/** The path of a PEM file; a pasted certificate is the likely mistake. */
+const caFileField = textField({
+  description: 'PEM file of extra CA certificates to trust (a private CA); relative to the working directory. Read when the run starts.',
+  example: 'certs/pacs-ca.pem',
+}).superRefine((value, ctx) => {
+  if (value.includes('-----BEGIN')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: problemText('`caFile` holds a certificate, not a file path', 'save the PEM text to a file and write its path, e.g. `caFile: certs/pacs-ca.pem`'),
+    });
+  }
+});
+
+const tlsSchema = objectField(
+  {
+    caFile: caFileField.optional(),
+    rejectUnauthorized: booleanField({
+      description: 'Verify the server certificate and host name. Default true; false accepts any certificate (test setups only).',
+    }).prefault(true),
+  },
+  { description: 'TLS for an https `baseUrl`: a private CA to trust, or verification off.', example: '{ caFile: certs/pacs-ca.pem }' },
+);
+
 const dicomwebSchema = objectField(
   {
     baseUrl: baseUrlField,
     connections: intField({ description: 'Keep-alive connections per worker. Default 16.', example: '16', min: 1, max: 1024 }).prefault(16),
     timeout: durationField({ description: 'A whole request must finish within this. Default 30s.', example: '30s' }).prefault('30s'),
     auth: authSchema.optional(),
+    tls: tlsSchema.optional(),
   },
   { description: 'The DICOMweb service of the target (needed by DICOMweb operations).', example: '{ baseUrl: http://127.0.0.1:8042/dicom-web }' },
+).superRefine(
+  (dicomweb, ctx) => {
+    const raw = dicomweb as Record<string, unknown>;
+    // TLS settings on a plain-HTTP URL would be silently ignored: say so instead.
+    if (raw.tls !== undefined && typeof raw.baseUrl === 'string' && /^http:/i.test(raw.baseUrl)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: problemText('`tls` applies only to an https `baseUrl`', 'write `baseUrl: https://...`, or remove `tls`'),
+      });
+    }
+  },
+  { when: (payload) => asRecord(payload.value) !== undefined },
 );
 
 /** The `target` schema; at least one service. */
@@ -214,6 +252,9 @@ export function resolveTarget(target: TargetOutput): ResolvedTarget {
             connections: dicomweb.connections,
             operationTimeoutUs: dicomweb.timeout,
             auth: resolveAuth(dicomweb.auth),
+            ...(dicomweb.tls === undefined
+              ? {}
+              : { tls: { caFile: dicomweb.tls.caFile, rejectUnauthorized: dicomweb.tls.rejectUnauthorized } }),
           },
   };
 }

@@ -51,6 +51,20 @@ export interface DicomwebTarget {
   connections: number;
   operationTimeoutUs: number;
   auth: DicomwebAuth | undefined;
+  /** TLS settings for an https baseUrl; absent means the system CAs and verification on. */
+  tls?: DicomwebTls | undefined;
+}
+
+/** How to trust an https DICOMweb target (`target.dicomweb.tls`). */
+export interface DicomwebTls {
+  /**
+   * Path of a PEM file of extra trusted CA certificates, as written in the
+   * profile (relative paths are relative to the working directory). Read at
+   * operation setup (src/operations/dicomweb-tls.ts), not by the profile loader.
+   */
+  caFile: string | undefined;
+  /** Verify the server certificate chain and host name (default true). */
+  rejectUnauthorized: boolean;
 }
 
 /** Credentials are named by environment variable, never written in the profile. */

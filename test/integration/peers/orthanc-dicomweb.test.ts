@@ -3,13 +3,17 @@
  * exist"): stow.study sends a small study, then QIDO-RS finds it at every
  * level, WADO-RS metadata lists its instances, and a frame fetched back holds
  * exactly the pixel bytes that were sent; a STOW with a wrong content type is
- * classified as HTTP 415; with authentication on, runs without credentials
+ * classified as HTTP 415; viewer.open opens the study with one frame request
+ * per instance (counted by a small proxy in front of Orthanc); with
+ * authentication on, runs without credentials
  * are classified as HTTP 401 (http_4xx) and the run carries on, and basic
  * auth from an environment variable gets through.
  *
  * Skipped only when Orthanc or its DICOMweb plugin is not installed
  * (scripts/install-peers.sh installs orthanc and orthanc-dicomweb).
  */
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasOrthancDicomweb, startOrthanc } from '../../helpers/orthanc.js';
 import type { RunningOrthanc } from '../../helpers/orthanc.js';
@@ -72,6 +76,43 @@ function multipartParts(contentType: string, body: Buffer): Buffer[] {
   const result = parser.finish();
   if (!result.complete) throw new Error(`multipart answer incomplete: ${result.reason}`);
   return parts.map((chunks) => Buffer.concat(chunks));
+}
+
+interface CountingProxy {
+  /** The proxy's DICOMweb root, in front of Orthanc's. */
+  baseUrl: string;
+  /** Paths (with query) of every request, in arrival order. */
+  paths: string[];
+  close(): Promise<void>;
+}
+
+/** A forwarding proxy in front of Orthanc's HTTP port (test only) that records each request path. */
+async function countingProxy(orthanc: RunningOrthanc): Promise<CountingProxy> {
+  const agent = new Agent({ keepAlive: true });
+  const paths: string[] = [];
+  const server = createServer({ noDelay: true, keepAlive: true }, (request, response) => {
+    const path = request.url ?? '/';
+    paths.push(path);
+    const upstream = httpRequest({ host: '127.0.0.1', port: orthanc.httpPort, path, method: request.method, headers: request.headers, agent }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('socket', (socket: Socket) => socket.setNoDelay(true));
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dicom-web`,
+    paths,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      }),
+  };
 }
 
 /** 20 QIDO searches in one second against `baseUrl`; `auth` is YAML appended to the target (e.g. `, auth: {...}`). */
@@ -185,6 +226,38 @@ describe.skipIf(!hasOrthancDicomweb)('Orthanc DICOMweb peer', () => {
       // Nothing was stored by it.
       const statistics = await orthanc.getJson<{ CountInstances: number }>('/statistics');
       expect(statistics.CountInstances).toBe(IMAGES);
+    });
+
+    it('viewer.open opens the study: ok, one frame request per instance, in the viewer order', async () => {
+      const proxy = await countingProxy(orthanc);
+      const open = createOperation('viewer.open', setup(proxy.baseUrl, {}));
+      try {
+        const signal = new AbortController().signal;
+        await open.prepare?.(signal);
+        proxy.paths.length = 0; // count the open only, not the target lookup
+        const result = await open.run({ iteration: 0, signal });
+        expect(result.outcome).toEqual({ kind: 'ok' });
+        // Time to first image is measured, and the frames' bytes are counted.
+        expect(Number.isInteger(result.ttfbUs)).toBe(true);
+        expect(result.bytesReceived).toBeGreaterThan(IMAGES * rows * columns * 2);
+
+        const { CountInstances, CountSeries } = await orthanc.getJson<{ CountInstances: number; CountSeries: number }>('/statistics');
+        const frames = proxy.paths.filter((path) => path.includes('/frames/'));
+        expect(frames).toHaveLength(CountInstances);
+        // Every image sent was asked for exactly once, by its own frame URL.
+        const study = sent[0]!.studyInstanceUid;
+        expect(frames.sort()).toEqual(
+          sent.map((instance) => `/dicom-web/studies/${study}/series/${instance.seriesInstanceUid}/instances/${instance.sopInstanceUid}/frames/1`).sort(),
+        );
+        // Study search, prior search, series list, metadata per series, frames: 3 + series + images.
+        expect(proxy.paths).toHaveLength(3 + CountSeries + CountInstances);
+        expect(proxy.paths[0]).toContain(`StudyInstanceUID=${study}`);
+        expect(proxy.paths.filter((path) => path.includes('PatientID='))).toHaveLength(1);
+        expect(proxy.paths.filter((path) => path.endsWith('/metadata'))).toHaveLength(CountSeries);
+      } finally {
+        await open.close();
+        await proxy.close();
+      }
     });
   });
 

@@ -1,0 +1,300 @@
+/**
+ * DICOMweb benchmark (issue 4, "Performance"), all figures in one run:
+ *
+ * 1. qido.studies requests/s at saturation on ONE worker against one fast local
+ *    endpoint, beside autocannon and wrk against the same URL. Goal: pacs-load
+ *    at least 80% of autocannon.
+ * 2. wado.frames throughput (MB/s, requests/s) on loopback, beside autocannon
+ *    (and wrk) fetching one frame of the same simulator.
+ *
+ * The endpoint is the embedded simulator started standalone in a child process
+ * (`pacs-load simulate`), so it shares no event loop with autocannon, which runs
+ * in this process. Its QIDO answer for `limit=10` is about 11 KB of DICOM JSON;
+ * a frame is one uncompressed CT frame in a multipart/related body.
+ *
+ * Saturation is the closed model: constant-concurrency with users = connections,
+ * so every tool keeps the same number of requests outstanding and none is
+ * rate-limited. Each URL is warmed for a few seconds first (simulator JIT), so
+ * the first tool measured is not the one that pays for it.
+ *
+ *   npm run bench:dicomweb [-- --duration 15s --qido-connections 32 --frame-connections 16]
+ *
+ * Prints a markdown table and writes bench/results/dicomweb.json. Not part of npm test.
+ */
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import type { OperationSummary, RunSummary } from '../src/metrics/types.js';
+import { qidoStudiesPath } from '../src/operations/qido-studies.js';
+import { ACCEPT_FRAMES } from '../src/operations/wado-frames.js';
+import { localDicomDate } from '../src/synth/dicom-date.js';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cliPath = join(repoRoot, 'dist/src/cli/main.js');
+const resultsDir = join(repoRoot, 'bench/results');
+const MB = 1_000_000;
+/** The query limit of the QIDO figure: one page of ten studies, about 11 KB of DICOM JSON. */
+const QIDO_LIMIT = 10;
+/** The modality pacs-load queries by default (scenario `modality`); the peers ask for the same. */
+const MODALITY = 'CT';
+const WARM_UP_SECONDS = 3;
+
+interface Args {
+  durationSeconds: number;
+  qidoConnections: number;
+  frameConnections: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { durationSeconds: 15, qidoConnections: 32, frameConnections: 16 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const value = argv[i + 1] ?? '';
+    switch (argv[i]) {
+      case '--duration': args.durationSeconds = seconds(value); break;
+      case '--qido-connections': args.qidoConnections = Number(value); break;
+      case '--frame-connections': args.frameConnections = Number(value); break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  return args;
+}
+
+function seconds(text: string): number {
+  const match = /^(\d+)(s|m)$/.exec(text);
+  if (match === null) throw new Error(`bad duration ${text}; use 15s or 1m`);
+  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+}
+
+interface Simulator {
+  baseUrl: string;
+  child: ChildProcess;
+}
+
+/** `pacs-load simulate` in its own process; resolves with its DICOMweb base URL once it listens. */
+async function startSimulatorProcess(): Promise<Simulator> {
+  const child = spawn(process.execPath, [cliPath, 'simulate', '--http-port', '0', '--dimse-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its stderr only matters when it fails to start (on stop it says it is stopping).
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`simulator did not start; it printed: ${output}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /DICOMweb\s+(\S+)/.exec(output);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited with ${code}: ${output}`)));
+  });
+  child.stdout!.resume();
+  return { baseUrl, child };
+}
+
+async function stopSimulatorProcess(simulator: Simulator): Promise<void> {
+  if (simulator.child.exitCode !== null) return;
+  const exited = once(simulator.child, 'exit');
+  simulator.child.kill('SIGINT'); // the CLI closes the simulator on its first interrupt
+  await exited;
+}
+
+/** Runs the built CLI with one worker on a profile; returns the summary's only operation. */
+async function runTool(name: string, profileYaml: string): Promise<OperationSummary> {
+  const folder = await mkdtemp(join(tmpdir(), 'pacsload-bench-'));
+  const profilePath = join(folder, `${name}.yaml`);
+  const outPath = join(folder, `${name}-summary.json`);
+  await writeFile(profilePath, profileYaml);
+  const child = spawn(process.execPath, [cliPath, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  try {
+    if (code !== 0) throw new Error(`pacs-load exited with ${code} for ${name}`);
+    const summary = JSON.parse(await readFile(outPath, 'utf8')) as RunSummary;
+    return summary.operations[0]!;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** A closed-model profile: `users` users on as many keep-alive connections, for the bench duration. */
+function concurrencyProfile(name: string, baseUrl: string, operation: string, users: number, durationSeconds: number, extra = ''): string {
+  return [
+    `name: ${name}`,
+    'preflight: false',
+    `target: { dicomweb: { baseUrl: "${baseUrl}", connections: ${users} } }`,
+    'scenarios:',
+    '  load:',
+    `    operation: ${operation}`,
+    '    executor: constant-concurrency',
+    `    users: ${users}`,
+    `    duration: ${durationSeconds}s`,
+    `    modality: ${MODALITY}`,
+    extra,
+  ].join('\n');
+}
+
+interface CannonFigures {
+  requestsPerSec: number;
+  mbPerSec: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon in this process, no rate limit: as fast as `connections` connections go. */
+async function cannon(url: string, accept: string, connections: number, durationSeconds: number): Promise<CannonFigures> {
+  const result = await autocannon({ url, connections, duration: durationSeconds, headers: { accept } });
+  return {
+    requestsPerSec: result.requests.total / result.duration,
+    mbPerSec: result.throughput.average / MB,
+    p99Ms: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+interface WrkFigures {
+  requestsPerSec: number;
+  mbPerSec: number;
+  output: string;
+}
+
+/** wrk with one thread and `connections` connections; parses its Requests/sec and Transfer/sec lines. */
+async function wrk(url: string, accept: string, connections: number, durationSeconds: number): Promise<WrkFigures> {
+  try {
+    const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${durationSeconds}s`, '--latency', '-H', `Accept: ${accept}`, url]);
+    const requests = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 'NaN');
+    const transfer = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(stdout);
+    // wrk prints binary units (1 MB = 2^20 bytes); convert to decimal MB like the other columns.
+    const scale: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+    const mbPerSec = transfer === null ? NaN : (Number(transfer[1]) * scale[transfer[2]!]!) / MB;
+    return { requestsPerSec: requests, mbPerSec, output: stdout };
+  } catch (error) {
+    // wrk missing: run scripts/install-peers.sh
+    return { requestsPerSec: NaN, mbPerSec: NaN, output: String(error) };
+  }
+}
+
+/** One frame URL of a CT instance the simulator holds: QIDO studies -> series -> instances (PS3.18 10.6). */
+async function frameUrl(baseUrl: string): Promise<string> {
+  const uid = async (path: string, tag: string): Promise<string> => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { accept: 'application/dicom+json' } });
+    const body = (await response.json()) as Record<string, { Value?: string[] }>[];
+    const value = body[0]?.[tag]?.Value?.[0];
+    if (value === undefined) throw new Error(`no ${tag} in the answer to ${path}`);
+    return value;
+  };
+  const study = await uid(`/studies?ModalitiesInStudy=${MODALITY}&limit=1`, '0020000D');
+  const series = await uid(`/studies/${study}/series`, '0020000E');
+  const instance = await uid(`/studies/${study}/series/${series}/instances`, '00080018');
+  return `${baseUrl}/studies/${study}/series/${series}/instances/${instance}/frames/1`;
+}
+
+interface Row {
+  figure: string;
+  tool: string;
+  peer: string;
+  peerName: string;
+  ratio: string;
+  goal: string;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const rows: Row[] = [];
+  const json: Record<string, unknown> = { args, node: process.version, date: new Date().toISOString() };
+  const simulator = await startSimulatorProcess();
+  try {
+    await benchQido(args, simulator.baseUrl, rows, json);
+    await benchFrames(args, simulator.baseUrl, rows, json);
+  } finally {
+    await stopSimulatorProcess(simulator);
+  }
+  await printAndSave(rows, json);
+}
+
+/** Figure 1: qido.studies at saturation, one worker, beside autocannon and wrk. */
+async function benchQido(args: Args, baseUrl: string, rows: Row[], json: Record<string, unknown>): Promise<void> {
+  const connections = args.qidoConnections;
+  // The very URL qido.studies sends (today's studies of the modality, one page).
+  const url = `${baseUrl}${qidoStudiesPath(localDicomDate(new Date()), MODALITY, QIDO_LIMIT)}`;
+  const bodyBytes = (await (await fetch(url, { headers: { accept: 'application/dicom+json' } })).arrayBuffer()).byteLength;
+  await cannon(url, 'application/dicom+json', connections, WARM_UP_SECONDS);
+
+  const tool = await runTool(
+    'qido',
+    concurrencyProfile('bench-dicomweb-qido', baseUrl, 'qido.studies', connections, args.durationSeconds, `    limit: ${QIDO_LIMIT}`),
+  );
+  const peer = await cannon(url, 'application/dicom+json', connections, args.durationSeconds);
+  const wrkPeer = await wrk(url, 'application/dicom+json', connections, args.durationSeconds);
+  rows.push(
+    row(`qido.studies req/s, 1 worker, ${connections} conns (${(bodyBytes / 1000).toFixed(1)} KB body)`, tool.ratePerSec, peer.requestsPerSec, `autocannon -c${connections}`, '>= 0.80', '/s'),
+    row('qido.studies req/s vs wrk', tool.ratePerSec, wrkPeer.requestsPerSec, `wrk -t1 -c${connections}`, '-', '/s'),
+    row('qido.studies p99 response', (tool.latency.response?.p99Us ?? NaN) / 1000, peer.p99Ms, 'autocannon', '-', ' ms'),
+    row('qido.studies failed', tool.failed, peer.errors + peer.non2xx, 'autocannon errors + non2xx', '0', ''),
+  );
+  json.qido = { url, bodyBytes, tool: strip(tool), autocannon: peer, wrk: wrkPeer };
+}
+
+/** Figure 2: wado.frames MB/s on loopback, beside autocannon (and wrk) on one frame URL. */
+async function benchFrames(args: Args, baseUrl: string, rows: Row[], json: Record<string, unknown>): Promise<void> {
+  const connections = args.frameConnections;
+  const url = await frameUrl(baseUrl);
+  const frameBytes = (await (await fetch(url, { headers: { accept: ACCEPT_FRAMES } })).arrayBuffer()).byteLength;
+  await cannon(url, ACCEPT_FRAMES, connections, WARM_UP_SECONDS);
+
+  const tool = await runTool('frames', concurrencyProfile('bench-dicomweb-frames', baseUrl, 'wado.frames', connections, args.durationSeconds));
+  const toolMbPerSec = tool.bytesReceived / tool.activeSeconds / MB;
+  const peer = await cannon(url, ACCEPT_FRAMES, connections, args.durationSeconds);
+  const wrkPeer = await wrk(url, ACCEPT_FRAMES, connections, args.durationSeconds);
+  rows.push(
+    row(`wado.frames MB/s, 1 worker, ${connections} users (${(frameBytes / 1000).toFixed(0)} KB body)`, toolMbPerSec, peer.mbPerSec, `autocannon -c${connections}`, 'report', ' MB/s'),
+    row('wado.frames MB/s vs wrk', toolMbPerSec, wrkPeer.mbPerSec, `wrk -t1 -c${connections}`, 'report', ' MB/s'),
+    row('wado.frames req/s', tool.ratePerSec, peer.requestsPerSec, `autocannon -c${connections}`, 'report', '/s'),
+    row('wado.frames p99 response', (tool.latency.response?.p99Us ?? NaN) / 1000, peer.p99Ms, 'autocannon', '-', ' ms'),
+    row('wado.frames failed', tool.failed, peer.errors + peer.non2xx, 'autocannon errors + non2xx', '0', ''),
+  );
+  json.frames = { url, frameBytes, toolMbPerSec, tool: strip(tool), autocannon: peer, wrk: wrkPeer };
+}
+
+/** The summary without its encoded histograms (large, and the stats are there already). */
+function strip(summary: OperationSummary): Omit<OperationSummary, 'histograms'> {
+  const { histograms: _histograms, ...rest } = summary;
+  return rest;
+}
+
+async function printAndSave(rows: Row[], json: Record<string, unknown>): Promise<void> {
+  const table = [
+    '| figure | pacs-load | peer | peer tool | ratio | goal |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, 'dicomweb.json'), JSON.stringify({ ...json, table }, null, 2));
+}
+
+function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {
+  const format = (value: number): string => (Number.isFinite(value) ? `${Number(value.toPrecision(4))}${unit}` : '-');
+  return {
+    figure,
+    tool: format(tool),
+    peer: format(peer),
+    peerName,
+    ratio: Number.isFinite(peer) && peer !== 0 ? (tool / peer).toFixed(2) : '-',
+    goal,
+  };
+}
+
+await main();

@@ -4,10 +4,8 @@
  * they resolve to, and the message and fix when one is misused.
  */
 import { describe, expect, it } from 'vitest';
-import type { Problem } from '../../../src/errors.js';
 import { DICOMWEB_OPERATIONS, OPERATION_NAMES } from '../../../src/metrics/names.js';
-import { validateProfile } from '../../../src/profile/schema.js';
-import type { ResolvedProfile } from '../../../src/profile/types.js';
+import { valid, problemAt } from '../../helpers/profile-validation.js';
 
 type Raw = Record<string, unknown>;
 
@@ -15,20 +13,6 @@ const RUN = { executor: 'constant-arrival-rate', rate: '10/s', duration: '30s' }
 
 function withScenario(scenario: Raw, overrides: Raw = {}): Raw {
   return { name: 'test', scenarios: { s: { ...RUN, ...scenario } }, ...overrides };
-}
-
-function valid(raw: unknown): ResolvedProfile {
-  const result = validateProfile(raw);
-  if (!result.ok) throw new Error(`expected a valid profile, got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return result.profile;
-}
-
-function problemAt(raw: unknown, path: string): Problem {
-  const result = validateProfile(raw);
-  if (result.ok) throw new Error('expected problems, but the profile is valid');
-  const matches = result.problems.filter((problem) => problem.path === path);
-  if (matches.length !== 1) throw new Error(`expected one problem at "${path}", got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return matches[0]!;
 }
 
 const NEW_OPERATIONS = ['qido.series', 'qido.instances', 'wado.metadata', 'wado.instance', 'wado.frames', 'wado.rendered', 'stow.study'];

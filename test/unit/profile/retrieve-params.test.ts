@@ -3,28 +3,12 @@
  * storeScpPort (qr.*), and stations/modality for mpps.*, each problem with its path and fix.
  */
 import { describe, expect, it } from 'vitest';
-import type { Problem } from '../../../src/errors.js';
-import { validateProfile } from '../../../src/profile/schema.js';
-import type { ResolvedProfile } from '../../../src/profile/types.js';
+import { valid, problemAt } from '../../helpers/profile-validation.js';
 
 const ITERATIONS = { executor: 'iterations', iterations: 2 };
 
 function withScenario(scenario: Record<string, unknown>): unknown {
   return { name: 'test', scenarios: { s: { ...ITERATIONS, ...scenario } } };
-}
-
-function valid(raw: unknown): ResolvedProfile {
-  const result = validateProfile(raw);
-  if (!result.ok) throw new Error(`expected a valid profile, got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return result.profile;
-}
-
-function problemAt(raw: unknown, path: string): Problem {
-  const result = validateProfile(raw);
-  if (result.ok) throw new Error('expected problems, but the profile is valid');
-  const matches = result.problems.filter((problem) => problem.path === path);
-  if (matches.length !== 1) throw new Error(`expected one problem at "${path}", got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return matches[0]!;
 }
 
 describe('Q/R scenario keys', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/errors.js';
 import { OPERATION_NAMES } from '../../../src/metrics/names.js';
 import { validateProfile } from '../../../src/profile/schema.js';
-import type { ResolvedProfile } from '../../../src/profile/types.js';
+import { valid } from '../../helpers/profile-validation.js';
 
 type Raw = Record<string, unknown>;
 
@@ -20,12 +20,6 @@ function profile(overrides: Raw = {}): Raw {
 /** A profile with one scenario `s`. */
 function withScenario(scenario: Raw, overrides: Raw = {}): Raw {
   return profile({ scenarios: { s: scenario }, ...overrides });
-}
-
-function valid(raw: unknown): ResolvedProfile {
-  const result = validateProfile(raw);
-  if (!result.ok) throw new Error(`expected a valid profile, got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return result.profile;
 }
 
 function problemsOf(raw: unknown): Problem[] {

@@ -7,10 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Problem } from '../../../src/errors.js';
 import { dicomwebTlsOptions } from '../../../src/operations/dicomweb-tls.js';
-import { validateProfile } from '../../../src/profile/schema.js';
-import type { ResolvedProfile } from '../../../src/profile/types.js';
+import { valid, problemAt } from '../../helpers/profile-validation.js';
 
 type Raw = Record<string, unknown>;
 
@@ -20,20 +18,6 @@ function withDicomweb(dicomweb: Raw): Raw {
     target: { dicomweb },
     scenarios: { s: { operation: 'qido.studies', executor: 'constant-arrival-rate', rate: '10/s', duration: '30s' } },
   };
-}
-
-function valid(raw: unknown): ResolvedProfile {
-  const result = validateProfile(raw);
-  if (!result.ok) throw new Error(`expected a valid profile, got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return result.profile;
-}
-
-function problemAt(raw: unknown, path: string): Problem {
-  const result = validateProfile(raw);
-  if (result.ok) throw new Error('expected problems, but the profile is valid');
-  const matches = result.problems.filter((problem) => problem.path === path);
-  if (matches.length !== 1) throw new Error(`expected one problem at "${path}", got:\n${JSON.stringify(result.problems, null, 2)}`);
-  return matches[0]!;
 }
 
 const HTTPS = 'https://pacs.test/dicom-web';

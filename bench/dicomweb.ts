@@ -27,18 +27,15 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import type { OperationSummary, RunSummary } from '../src/metrics/types.js';
 import { qidoStudiesPath } from '../src/operations/qido-studies.js';
 import { ACCEPT_FRAMES } from '../src/operations/wado-frames.js';
 import { localDicomDate } from '../src/synth/dicom-date.js';
+import { CLI_PATH, RESULTS_DIR, parseSeconds } from './common.js';
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(repoRoot, 'dist/src/cli/main.js');
-const resultsDir = join(repoRoot, 'bench/results');
 const MB = 1_000_000;
 /** The query limit of the QIDO figure: one page of ten studies, about 11 KB of DICOM JSON. */
 const QIDO_LIMIT = 10;
@@ -57,7 +54,7 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
-      case '--duration': args.durationSeconds = seconds(value); break;
+      case '--duration': args.durationSeconds = parseSeconds(value); break;
       case '--qido-connections': args.qidoConnections = Number(value); break;
       case '--frame-connections': args.frameConnections = Number(value); break;
       default: throw new Error(`unknown option ${argv[i]}`);
@@ -66,11 +63,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function seconds(text: string): number {
-  const match = /^(\d+)(s|m)$/.exec(text);
-  if (match === null) throw new Error(`bad duration ${text}; use 15s or 1m`);
-  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
-}
 
 interface Simulator {
   baseUrl: string;
@@ -79,7 +71,7 @@ interface Simulator {
 
 /** `pacs-load simulate` in its own process; resolves with its DICOMweb base URL once it listens. */
 async function startSimulatorProcess(): Promise<Simulator> {
-  const child = spawn(process.execPath, [cliPath, 'simulate', '--http-port', '0', '--dimse-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, 'simulate', '--http-port', '0', '--dimse-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Its stderr only matters when it fails to start (on stop it says it is stopping).
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -114,7 +106,7 @@ async function runTool(name: string, profileYaml: string): Promise<OperationSumm
   const profilePath = join(folder, `${name}.yaml`);
   const outPath = join(folder, `${name}-summary.json`);
   await writeFile(profilePath, profileYaml);
-  const child = spawn(process.execPath, [cliPath, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
+  const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -281,8 +273,8 @@ async function printAndSave(rows: Row[], json: Record<string, unknown>): Promise
     ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  await mkdir(resultsDir, { recursive: true });
-  await writeFile(join(resultsDir, 'dicomweb.json'), JSON.stringify({ ...json, table }, null, 2));
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(join(RESULTS_DIR, 'dicomweb.json'), JSON.stringify({ ...json, table }, null, 2));
 }
 
 function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {

@@ -26,21 +26,16 @@ import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunSummary } from '../src/metrics/types.js';
 import { localDicomDate } from '../src/synth/dicom-date.js';
 import { buildWorklist, stationAeTitle } from '../src/synth/worklist.js';
 import type { WorklistItem } from '../src/synth/worklist.js';
+import { CLI_PATH, RESULTS_DIR, freePort } from './common.js';
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(repoRoot, 'dist/src/cli/main.js');
-const resultsDir = join(repoRoot, 'bench/results');
 const dcmtkEnv = { ...process.env, TCP_NODELAY: '1' };
 const AE_TITLE = 'WLMSCP';
 /** findscu --repeat: queries per process; the process is restarted until the time is up. */
@@ -66,13 +61,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A DCMTK dump (dump2dcm input) of one worklist item; tags in ascending order. */
 function worklistDump(item: WorklistItem): string {
@@ -213,7 +201,7 @@ async function pacsLoad(port: number, args: Args, users: number): Promise<ToolFi
   ].join('\n');
   await writeFile(profilePath, profile);
   try {
-    const child = spawn(process.execPath, [cliPath, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
+    const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -292,9 +280,9 @@ async function main(): Promise<void> {
       ...tableRows(single),
     ].join('\n');
     process.stdout.write(`${table}\n`);
-    await mkdir(resultsDir, { recursive: true });
+    await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(
-      join(resultsDir, 'mwl.json'),
+      join(RESULTS_DIR, 'mwl.json'),
       JSON.stringify(
         {
           args,

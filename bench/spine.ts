@@ -17,15 +17,12 @@ import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { RunSummary } from '../src/metrics/types.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { NO_FAULTS } from '../src/simulator/faults.js';
+import { CLI_PATH, RESULTS_DIR, parseSeconds } from './common.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(repoRoot, 'dist/src/cli/main.js');
-const resultsDir = join(repoRoot, 'bench/results');
 
 interface Args {
   /** Which parts to run: qido, echo, memory (default all). */
@@ -42,8 +39,8 @@ function parseArgs(argv: string[]): Args {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
       case '--only': args.only = new Set(value.split(',')); break;
-      case '--duration': args.durationSeconds = seconds(value); break;
-      case '--memory-duration': args.memoryDurationSeconds = seconds(value); break;
+      case '--duration': args.durationSeconds = parseSeconds(value); break;
+      case '--memory-duration': args.memoryDurationSeconds = parseSeconds(value); break;
       case '--qido-rate': args.qidoRate = Number(value); break;
       case '--echo-rate': args.echoRate = Number(value); break;
       default: throw new Error(`unknown option ${argv[i]}`);
@@ -52,11 +49,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function seconds(text: string): number {
-  const match = /^(\d+)(s|m)$/.exec(text);
-  if (match === null) throw new Error(`bad duration ${text}; use 30s or 5m`);
-  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
-}
 
 interface ToolRun {
   summary: RunSummary;
@@ -66,11 +58,11 @@ interface ToolRun {
 
 /** Runs the built CLI on a profile and samples its resident memory every second. */
 async function runTool(name: string, profileYaml: string): Promise<ToolRun> {
-  await mkdir(resultsDir, { recursive: true });
-  const profilePath = join(resultsDir, `${name}.yaml`);
-  const outPath = join(resultsDir, `${name}-summary.json`);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const profilePath = join(RESULTS_DIR, `${name}.yaml`);
+  const outPath = join(RESULTS_DIR, `${name}-summary.json`);
   await writeFile(profilePath, profileYaml);
-  const child = spawn(process.execPath, [cliPath, 'run', profilePath, '--workers', '2', '--quiet', '--out', outPath], {
+  const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', '2', '--quiet', '--out', outPath], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const rssSamplesMb: number[] = [];
@@ -184,7 +176,7 @@ function printAndSave(rows: Row[], json: Record<string, unknown>): void {
     ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  writeFileSync(join(resultsDir, `spine-${(json.args as { only: string[] }).only.join('-')}.json`), JSON.stringify({ ...json, table }, null, 2));
+  writeFileSync(join(RESULTS_DIR, `spine-${(json.args as { only: string[] }).only.join('-')}.json`), JSON.stringify({ ...json, table }, null, 2));
 }
 
 function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {

@@ -21,21 +21,16 @@ import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunSummary } from '../src/metrics/types.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../src/synth/dicom-elements.js';
 import { instanceValues, storeStudyIdentity } from '../src/synth/store-study.js';
 import { buildStudyTemplate, instanceFileChunks } from '../src/synth/study-template.js';
+import { CLI_PATH, RESULTS_DIR, freePort } from './common.js';
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(repoRoot, 'dist/src/cli/main.js');
-const resultsDir = join(repoRoot, 'bench/results');
 const dcmtkEnv = { ...process.env, TCP_NODELAY: '1' };
 const IMAGE_BYTES = 512 * 1024;
 const MB = 1_000_000;
@@ -60,13 +55,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startStorescp(): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
@@ -107,12 +95,12 @@ interface ToolRun {
 
 /** Runs the built CLI on a profile, sampling its resident memory (main process; worker threads share it). */
 async function runTool(name: string, workers: number, profileYaml: string): Promise<ToolRun> {
-  await mkdir(resultsDir, { recursive: true });
+  await mkdir(RESULTS_DIR, { recursive: true });
   const folder = await mkdtemp(join(tmpdir(), 'pacsload-bench-'));
   const profilePath = join(folder, `${name}.yaml`);
   const outPath = join(folder, `${name}-summary.json`);
   await writeFile(profilePath, profileYaml);
-  const child = spawn(process.execPath, [cliPath, 'run', profilePath, '--workers', String(workers), '--quiet', '--out', outPath], {
+  const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', String(workers), '--quiet', '--out', outPath], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peakRssMb = 0;
@@ -235,9 +223,9 @@ async function main(): Promise<void> {
     }
     const table = rows.join('\n');
     process.stdout.write(`${table}\n`);
-    await mkdir(resultsDir, { recursive: true });
+    await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(
-      join(resultsDir, 'store.json'),
+      join(RESULTS_DIR, 'store.json'),
       JSON.stringify(
         {
           args,

@@ -12,10 +12,11 @@
  */
 import { DicomJsonArrayScanner } from '../protocol/dicomweb/dicom-json-array.js';
 import { qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
-import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
-import { createOperationClient, exchangeResult, lookupFailedResult } from './dicomweb-setup.js';
+import { pickRoundRobin } from './dicomweb-catalog.js';
+import { createCatalogOperation } from './catalog-operation.js';
+import { exchangeResult } from './dicomweb-setup.js';
 import { checkQidoAnswer } from './qido-series.js';
-import type { Operation, OperationFactory } from './types.js';
+import type { OperationFactory } from './types.js';
 
 /** Instances per page when the profile sets no limit (a CT series rarely exceeds it). */
 export const DEFAULT_QIDO_INSTANCES_LIMIT = 1000;
@@ -25,32 +26,19 @@ export const SOP_INSTANCE_UID_KEY = '00080018"';
 const INCLUDE_FIELDS = ['00280008', '00280010', '00280011', '00280100'] as const;
 
 export const createQidoInstances: OperationFactory = (setup) => {
-  const client = createOperationClient('qido.instances', setup);
-  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'instances' });
   const limit = setup.params.limit ?? DEFAULT_QIDO_INSTANCES_LIMIT;
-  const operation: Operation = {
-    name: 'qido.instances',
-    async run({ iteration, signal }) {
-      const lookup = await catalog.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
-      const series = pickRoundRobin(lookup.catalog.series, iteration);
-      const scanner = new DicomJsonArrayScanner(SOP_INSTANCE_UID_KEY);
-      const exchange = await client.get(qidoInstancesPath(series.studyUid, series.seriesUid, limit), {
-        accept: 'application/dicom+json',
-        signal,
-        discardBody: true,
-        onBodyChunk: (chunk) => scanner.push(chunk),
-      });
-      const atLeast = series.complete ? Math.min(series.instanceCount, limit) : 1;
-      return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast, what: 'instances' }));
-    },
-    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
-    prepare: async (signal) => {
-      await catalog.get(signal);
-    },
-    close: () => client.close(),
-  };
-  return operation;
+  return createCatalogOperation('qido.instances', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+    const series = pickRoundRobin(catalog.series, iteration);
+    const scanner = new DicomJsonArrayScanner(SOP_INSTANCE_UID_KEY);
+    const exchange = await client.get(qidoInstancesPath(series.studyUid, series.seriesUid, limit), {
+      accept: 'application/dicom+json',
+      signal,
+      discardBody: true,
+      onBodyChunk: (chunk) => scanner.push(chunk),
+    });
+    const atLeast = series.complete ? Math.min(series.instanceCount, limit) : 1;
+    return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast, what: 'instances' }));
+  });
 };
 
 /** `/studies/{S}/series/{Se}/instances?limit=..&offset=0&includefield=...` */

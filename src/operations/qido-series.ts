@@ -13,9 +13,10 @@ import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { DicomJsonArrayScanner, type JsonArrayInspection } from '../protocol/dicomweb/dicom-json-array.js';
 import { qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
-import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
-import { createOperationClient, exchangeResult, headerValue, lookupFailedResult } from './dicomweb-setup.js';
-import type { Operation, OperationFactory } from './types.js';
+import { pickRoundRobin } from './dicomweb-catalog.js';
+import { createCatalogOperation } from './catalog-operation.js';
+import { exchangeResult, headerValue } from './dicomweb-setup.js';
+import type { OperationFactory } from './types.js';
 
 /** Series per page when the profile sets no limit: more than any real study has. */
 export const DEFAULT_QIDO_SERIES_LIMIT = 100;
@@ -25,31 +26,18 @@ export const SERIES_INSTANCE_UID_KEY = '0020000E"';
 const INCLUDE_FIELDS = ['0008103E', '00201209', '00400244'] as const;
 
 export const createQidoSeries: OperationFactory = (setup) => {
-  const client = createOperationClient('qido.series', setup);
-  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'studies' });
   const limit = setup.params.limit ?? DEFAULT_QIDO_SERIES_LIMIT;
-  const operation: Operation = {
-    name: 'qido.series',
-    async run({ iteration, signal }) {
-      const lookup = await catalog.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
-      const studyUid = pickRoundRobin(lookup.catalog.studyUids, iteration);
-      const scanner = new DicomJsonArrayScanner(SERIES_INSTANCE_UID_KEY);
-      const exchange = await client.get(qidoSeriesPath(studyUid, limit), {
-        accept: 'application/dicom+json',
-        signal,
-        discardBody: true,
-        onBodyChunk: (chunk) => scanner.push(chunk),
-      });
-      return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast: 1, what: 'series' }));
-    },
-    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
-    prepare: async (signal) => {
-      await catalog.get(signal);
-    },
-    close: () => client.close(),
-  };
-  return operation;
+  return createCatalogOperation('qido.series', setup, 'studies', async ({ client, catalog, iteration, signal }) => {
+    const studyUid = pickRoundRobin(catalog.studyUids, iteration);
+    const scanner = new DicomJsonArrayScanner(SERIES_INSTANCE_UID_KEY);
+    const exchange = await client.get(qidoSeriesPath(studyUid, limit), {
+      accept: 'application/dicom+json',
+      signal,
+      discardBody: true,
+      onBodyChunk: (chunk) => scanner.push(chunk),
+    });
+    return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast: 1, what: 'series' }));
+  });
 };
 
 /** `/studies/{S}/series?limit=..&offset=0&includefield=...` */

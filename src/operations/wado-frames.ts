@@ -12,9 +12,10 @@
  * BitsAllocated / 8 bytes when the lookup learned the geometry; a compressed
  * one (image/jls, image/jp2, ...) is non-empty.
  */
-import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
-import { createOperationClient, exchangeResult, lookupFailedResult } from './dicomweb-setup.js';
-import type { Operation, OperationFactory } from './types.js';
+import { pickRoundRobin } from './dicomweb-catalog.js';
+import { createCatalogOperation } from './catalog-operation.js';
+import { exchangeResult } from './dicomweb-setup.js';
+import type { OperationFactory } from './types.js';
 import { MultipartAnswerCheck } from './wado-multipart-check.js';
 
 export const ACCEPT_FRAMES = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
@@ -22,36 +23,23 @@ export const ACCEPT_FRAMES = 'multipart/related; type="application/octet-stream"
 export const FRAMES_PER_REQUEST = 1;
 
 export const createWadoFrames: OperationFactory = (setup) => {
-  const client = createOperationClient('wado.frames', setup);
-  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'instances' });
-  const operation: Operation = {
-    name: 'wado.frames',
-    async run({ iteration, signal }) {
-      const lookup = await catalog.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
-      const instance = pickRoundRobin(lookup.catalog.instances, iteration);
-      const frames = Array.from({ length: Math.min(FRAMES_PER_REQUEST, instance.frames) }, (_, index) => index + 1);
-      const check = new MultipartAnswerCheck({
-        parts: frames.length,
-        // Uncompressed frames, or a compressed pixel format the server kept (PS3.18 8.7.3.3.2).
-        partType: /^(application\/octet-stream|image\/|video\/)/i,
-        uncompressedPartBytes: instance.frameBytes,
-      });
-      const path = `/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/frames/${frames.join(',')}`;
-      const exchange = await client.get(path, {
-        accept: ACCEPT_FRAMES,
-        signal,
-        discardBody: true,
-        onResponseHeaders: check.onResponseHeaders,
-        onBodyChunk: check.onBodyChunk,
-      });
-      return exchangeResult(exchange, check.outcome(exchange));
-    },
-    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
-    prepare: async (signal) => {
-      await catalog.get(signal);
-    },
-    close: () => client.close(),
-  };
-  return operation;
+  return createCatalogOperation('wado.frames', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+    const instance = pickRoundRobin(catalog.instances, iteration);
+    const frames = Array.from({ length: Math.min(FRAMES_PER_REQUEST, instance.frames) }, (_, index) => index + 1);
+    const check = new MultipartAnswerCheck({
+      parts: frames.length,
+      // Uncompressed frames, or a compressed pixel format the server kept (PS3.18 8.7.3.3.2).
+      partType: /^(application\/octet-stream|image\/|video\/)/i,
+      uncompressedPartBytes: instance.frameBytes,
+    });
+    const path = `/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/frames/${frames.join(',')}`;
+    const exchange = await client.get(path, {
+      accept: ACCEPT_FRAMES,
+      signal,
+      discardBody: true,
+      onResponseHeaders: check.onResponseHeaders,
+      onBodyChunk: check.onBodyChunk,
+    });
+    return exchangeResult(exchange, check.outcome(exchange));
+  });
 };

@@ -11,36 +11,24 @@
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { DicomJsonArrayScanner, type JsonArrayInspection } from '../protocol/dicomweb/dicom-json-array.js';
-import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
-import { createOperationClient, exchangeResult, headerValue, lookupFailedResult } from './dicomweb-setup.js';
+import { pickRoundRobin } from './dicomweb-catalog.js';
+import { createCatalogOperation } from './catalog-operation.js';
+import { exchangeResult, headerValue } from './dicomweb-setup.js';
 import { SOP_INSTANCE_UID_KEY } from './qido-instances.js';
-import type { Operation, OperationFactory } from './types.js';
+import type { OperationFactory } from './types.js';
 
 export const createWadoMetadata: OperationFactory = (setup) => {
-  const client = createOperationClient('wado.metadata', setup);
-  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'instances' });
-  const operation: Operation = {
-    name: 'wado.metadata',
-    async run({ iteration, signal }) {
-      const lookup = await catalog.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
-      const series = pickRoundRobin(lookup.catalog.series, iteration);
-      const scanner = new DicomJsonArrayScanner(SOP_INSTANCE_UID_KEY);
-      const exchange = await client.get(`/studies/${series.studyUid}/series/${series.seriesUid}/metadata`, {
-        accept: 'application/dicom+json',
-        signal,
-        discardBody: true,
-        onBodyChunk: (chunk) => scanner.push(chunk),
-      });
-      return exchangeResult(exchange, checkMetadataAnswer(exchange, scanner.result(), series.complete ? series.instanceCount : undefined));
-    },
-    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
-    prepare: async (signal) => {
-      await catalog.get(signal);
-    },
-    close: () => client.close(),
-  };
-  return operation;
+  return createCatalogOperation('wado.metadata', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+    const series = pickRoundRobin(catalog.series, iteration);
+    const scanner = new DicomJsonArrayScanner(SOP_INSTANCE_UID_KEY);
+    const exchange = await client.get(`/studies/${series.studyUid}/series/${series.seriesUid}/metadata`, {
+      accept: 'application/dicom+json',
+      signal,
+      discardBody: true,
+      onBodyChunk: (chunk) => scanner.push(chunk),
+    });
+    return exchangeResult(exchange, checkMetadataAnswer(exchange, scanner.result(), series.complete ? series.instanceCount : undefined));
+  });
 };
 
 /** Ok for a DICOM JSON array with `expectedInstances` objects (at least one when unknown). */

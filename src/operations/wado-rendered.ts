@@ -17,41 +17,29 @@
  */
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
-import { DicomwebCatalog, pickRoundRobin } from './dicomweb-catalog.js';
-import { createOperationClient, exchangeResult, headerValue, lookupFailedResult } from './dicomweb-setup.js';
-import type { Operation, OperationFactory } from './types.js';
+import { pickRoundRobin } from './dicomweb-catalog.js';
+import { createCatalogOperation } from './catalog-operation.js';
+import { exchangeResult, headerValue } from './dicomweb-setup.js';
+import type { OperationFactory } from './types.js';
 
 export const ACCEPT_RENDERED = 'image/jpeg';
 const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const createWadoRendered: OperationFactory = (setup) => {
-  const client = createOperationClient('wado.rendered', setup);
-  const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'instances' });
-  const operation: Operation = {
-    name: 'wado.rendered',
-    async run({ iteration, signal }) {
-      const lookup = await catalog.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
-      const instance = pickRoundRobin(lookup.catalog.instances, iteration);
-      let head = Buffer.alloc(0);
-      const exchange = await client.get(`/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/rendered`, {
-        accept: ACCEPT_RENDERED,
-        signal,
-        discardBody: true,
-        onBodyChunk: (chunk) => {
-          if (head.length < PNG_SIGNATURE.length) head = Buffer.concat([head, chunk.subarray(0, PNG_SIGNATURE.length - head.length)]);
-        },
-      });
-      return exchangeResult(exchange, checkRenderedAnswer(exchange, head));
-    },
-    // The target lookup, before time zero when the worker calls it (see Operation.prepare).
-    prepare: async (signal) => {
-      await catalog.get(signal);
-    },
-    close: () => client.close(),
-  };
-  return operation;
+  return createCatalogOperation('wado.rendered', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+    const instance = pickRoundRobin(catalog.instances, iteration);
+    let head = Buffer.alloc(0);
+    const exchange = await client.get(`/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/rendered`, {
+      accept: ACCEPT_RENDERED,
+      signal,
+      discardBody: true,
+      onBodyChunk: (chunk) => {
+        if (head.length < PNG_SIGNATURE.length) head = Buffer.concat([head, chunk.subarray(0, PNG_SIGNATURE.length - head.length)]);
+      },
+    });
+    return exchangeResult(exchange, checkRenderedAnswer(exchange, head));
+  });
 };
 
 /** Ok for image/jpeg or image/png whose first bytes (`head`) are that format's signature. */

@@ -26,6 +26,7 @@ import { createOperation } from '../../../src/operations/index.js';
 import type { OperationResult, OperationSetup } from '../../../src/operations/types.js';
 import { parseProfileText } from '../../../src/profile/load.js';
 import type { DicomwebTls } from '../../../src/profile/types.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 const run = promisify(execFile);
 const OPENSSL = ['/usr/bin/openssl', '/bin/openssl'].find((path) => existsSync(path));
@@ -77,7 +78,7 @@ scenarios:
 `;
 }
 
-describe.skipIf(OPENSSL === undefined)('DICOMweb over TLS with a private CA', () => {
+describe.skipIf(skipWithoutPeer(OPENSSL !== undefined))('DICOMweb over TLS with a private CA', () => {
   let folder: string;
   let server: Server;
   let baseUrl: string;

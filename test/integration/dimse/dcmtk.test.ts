@@ -25,12 +25,13 @@ import { createWorklistFindRequest } from '../../../src/protocol/dimse/requests.
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
 import { buildWorklist } from '../../../src/synth/worklist.js';
 import type { WorklistItem } from '../../../src/synth/worklist.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 const run = promisify(execFile);
 const hasDcmtk = ['/usr/bin/echoscu', '/usr/bin/findscu'].every((path) => existsSync(path));
 const dcmtkEnv = { ...process.env, TCP_NODELAY: '1' };
 
-describe.skipIf(!hasDcmtk)('DCMTK SCUs against the simulator', () => {
+describe.skipIf(skipWithoutPeer(hasDcmtk))('DCMTK SCUs against the simulator', () => {
   let running: TestSimulator;
   beforeAll(async () => {
     running = await startTestSimulator();
@@ -88,7 +89,7 @@ const hasWlmscpfs = ['/usr/bin/wlmscpfs', '/usr/bin/dump2dcm'].every((path) => e
  * Our SCU against DCMTK's worklist SCP (DESIGN section 9): the synthetic
  * worklist is written as `.wl` files and `mwl.find` must count the station's items.
  */
-describe.skipIf(!hasWlmscpfs)('dimse.echo and mwl.find against DCMTK wlmscpfs', () => {
+describe.skipIf(skipWithoutPeer(hasWlmscpfs))('dimse.echo and mwl.find against DCMTK wlmscpfs', () => {
   const aeTitle = 'PACSLOAD-WL';
   const stations = 2;
   const stepsPerStation = 3;

@@ -32,6 +32,7 @@ import { startDimseSimulator } from '../../../src/simulator/dimse-scp.js';
 import type { RunningDimseSimulator } from '../../../src/simulator/dimse-scp.js';
 import { FaultInjector, NO_FAULTS } from '../../../src/simulator/faults.js';
 import { iteration, operationSetup } from './helpers.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 const run = promisify(execFile);
 const hasScus = ['/usr/bin/findscu', '/usr/bin/getscu', '/usr/bin/movescu'].every((path) => existsSync(path));
@@ -49,7 +50,7 @@ const studies: readonly PriorStudy[] = archive.studiesOf(patientId);
 const newest = studies[0]!;
 const instanceCount = (study: PriorStudy): number => studyInstances(study).length;
 
-describe.skipIf(!hasScus)('DCMTK Q/R SCUs against the simulator', () => {
+describe.skipIf(skipWithoutPeer(hasScus))('DCMTK Q/R SCUs against the simulator', () => {
   let simulator: RunningDimseSimulator;
   let folder: string;
   beforeAll(async () => {
@@ -97,7 +98,7 @@ describe.skipIf(!hasScus)('DCMTK Q/R SCUs against the simulator', () => {
   });
 });
 
-describe.skipIf(!hasDcmqrscp)('qr.find, qr.move and qr.get against DCMTK dcmqrscp', () => {
+describe.skipIf(skipWithoutPeer(hasDcmqrscp))('qr.find, qr.move and qr.get against DCMTK dcmqrscp', () => {
   const aeTitle = 'PACSQR';
   let folder: string;
   let port: number;

@@ -23,6 +23,7 @@ import type { OperationParams } from '../../../src/profile/types.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { instanceValues, storeStudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStudyTemplate, instanceFileChunks } from '../../../src/synth/study-template.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 const run = promisify(execFile);
 const hasDcmtk = ['/usr/bin/storescp', '/usr/bin/storescu', '/usr/bin/dcmdump'].every((path) => existsSync(path));
@@ -71,7 +72,7 @@ async function startStorescp(folder: string, extraArgs: string[] = []): Promise<
   throw new Error('storescp did not start');
 }
 
-describe.skipIf(!hasDcmtk)('dimse.store and DCMTK', () => {
+describe.skipIf(skipWithoutPeer(hasDcmtk))('dimse.store and DCMTK', () => {
   it.each([
     ['CT', 'explicit-little-endian', 'LittleEndianExplicit'],
     ['MR', 'implicit-little-endian', 'LittleEndianImplicit'],

@@ -31,6 +31,7 @@ import { parseMediaType } from '../../../src/protocol/dicomweb/multipart-media-t
 import { MultipartParser } from '../../../src/protocol/dicomweb/multipart-parser.js';
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
 import { buildStowStudy, pixelDataFor } from '../../../src/synth/dicomweb-instances.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 /** Small images: the test is about the protocol and the bytes, not the bandwidth. */
 const IMAGES = 3;
@@ -127,7 +128,7 @@ scenarios:
 `;
 }
 
-describe.skipIf(!hasOrthancDicomweb)('Orthanc DICOMweb peer', () => {
+describe.skipIf(skipWithoutPeer(hasOrthancDicomweb))('Orthanc DICOMweb peer', () => {
   describe('a study sent by STOW-RS comes back by QIDO-RS and WADO-RS', () => {
     let orthanc: RunningOrthanc;
     let baseUrl: string;

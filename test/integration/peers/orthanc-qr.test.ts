@@ -25,6 +25,7 @@ import { SYNTHETIC_PATIENT_NAME_PREFIX } from '../../../src/synth/studies.js';
 import type { StudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStudyTemplate } from '../../../src/synth/study-template.js';
 import type { StudyTemplate } from '../../../src/synth/study-template.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 const SEED = 17;
 /** Two patients, round robin: iteration 0 is PLSYN-000001 (with priors), iteration 1 PLSYN-000002 (none). */
@@ -53,7 +54,7 @@ function priorIdentity(index: number, studyDate: string): StudyIdentity {
   };
 }
 
-describe.skipIf(!hasOrthanc)('Q/R against Orthanc', () => {
+describe.skipIf(skipWithoutPeer(hasOrthanc))('Q/R against Orthanc', () => {
   let orthanc: RunningOrthanc;
   let storeScpPort: number;
   let template: StudyTemplate;

@@ -21,6 +21,7 @@ import { isPendingStatus } from '../../../src/protocol/dimse/status.js';
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
 import { STORE_MODALITIES } from '../../../src/synth/study-template.js';
 import { buildWorklist, stationAeTitle } from '../../../src/synth/worklist.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
 const STATIONS = 2;
 const STEPS_PER_STATION = 3;
@@ -58,7 +59,7 @@ interface OrthancStatistics {
   CountPatients: number;
 }
 
-describe.skipIf(!hasOrthanc)('Orthanc peer', () => {
+describe.skipIf(skipWithoutPeer(hasOrthanc))('Orthanc peer', () => {
   let orthanc: RunningOrthanc;
   beforeAll(async () => {
     orthanc = await startOrthanc({ dicomweb: true });

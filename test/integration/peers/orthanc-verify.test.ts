@@ -12,8 +12,9 @@ import type { AcknowledgedInstance } from '../../../src/operations/types.js';
 import type { DimseTarget } from '../../../src/profile/types.js';
 import { hasOrthanc, startOrthanc } from '../../helpers/orthanc.js';
 import type { RunningOrthanc } from '../../helpers/orthanc.js';
+import { skipWithoutPeer } from '../../helpers/peers.js';
 
-describe.skipIf(!hasOrthanc)('verify against Orthanc', () => {
+describe.skipIf(skipWithoutPeer(hasOrthanc))('verify against Orthanc', () => {
   let orthanc: RunningOrthanc;
   let target: DimseTarget;
   beforeAll(async () => {

@@ -67,8 +67,13 @@ scenarios:
     const service = qido.latency.service!;
     expect(response.p99Us).toBeGreaterThanOrEqual(800 * MS);
     // With at most 2 in flight, the operations planned during the stall queue:
-    // their wait is in the response time, not in the service time.
-    expect(response.p99Us).toBeGreaterThan(service.p99Us);
+    // their wait is in the response time, not in the service time. About a
+    // quarter of the arrivals wait 0.1-1 s, but only the 2 stalled operations
+    // have a long service time, so the p90s differ by hundreds of ms. (The
+    // p99s may be equal: both are the stalled operation, whose lag is smaller
+    // than one histogram bucket at 1 s.)
+    expect(response.p99Us).toBeGreaterThanOrEqual(service.p99Us);
+    expect(response.p90Us - service.p90Us).toBeGreaterThanOrEqual(300 * MS);
     expect(qido.latency.lag!.p99Us).toBeGreaterThanOrEqual(500 * MS);
   });
 

@@ -14,6 +14,8 @@ export const ExitCode = {
   usage: 2,
   invalidProfile: 3,
   preflightFailed: 4,
+  /** `--influx-required` (or another required output): points were dropped, so the run's record is incomplete. */
+  outputIncomplete: 97,
   /** `--verify`: an acknowledged instance is missing from the target, or the check could not run (data loss outranks slowness: wins over 99). */
   verifyFailed: 98,
   thresholdsFailed: 99,
@@ -33,6 +35,10 @@ export const ErrorCodes = {
   ERR_PREFLIGHT_FAILED: ExitCode.preflightFailed,
   ERR_WORKER_FAILED: ExitCode.internal,
   ERR_SIMULATOR_START: ExitCode.internal,
+  /** A required output (`--influx-required`) cannot reach its destination before the load starts. */
+  ERR_OUTPUT_UNREACHABLE: ExitCode.preflightFailed,
+  /** A summary or other input file is not what the command expects (corrupt, foreign, wrong version). */
+  ERR_INPUT_INVALID: ExitCode.invalidProfile,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

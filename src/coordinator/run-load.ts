@@ -6,13 +6,13 @@
  * interrupt, and build the summary from the exact merge of every interval.
  */
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, arch, cpus, hostname, platform, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PacsLoadError } from '../errors.js';
 import { RunAggregator } from '../metrics/aggregate.js';
 import { buildSummary } from '../metrics/summary.js';
 import { evaluateThresholds, shouldAbort } from '../metrics/thresholds.js';
-import type { RunSummary, VerifySummary } from '../metrics/types.js';
+import type { IntervalReport, RunEnvironment, RunSummary, VerifySummary } from '../metrics/types.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
 import type { Output } from '../outputs/types.js';
 import { describeScenario } from '../profile/describe.js';
@@ -49,6 +49,8 @@ export interface RunLoadOptions {
    * acknowledged is stored (verify-stored.ts); the result is `summary.verify`.
    */
   verify?: boolean;
+  /** The profile file's text, kept in the summary as "the profile as run" (reports show it). */
+  profileSource?: string;
 }
 
 export interface RunLoadResult {
@@ -96,7 +98,10 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       });
     }
 
-    const aggregator = new RunAggregator(workerCount);
+    const onIntervalComplete = (report: IntervalReport): void => {
+      for (const output of options.outputs) output.interval(report);
+    };
+    const aggregator = new RunAggregator(workerCount, { onIntervalComplete });
     let endReason: RunSummary['run']['endReason'] = 'completed';
     let readyCount = 0;
     let doneCount = 0;
@@ -130,7 +135,6 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           const live = aggregator.latestCompleteInterval();
           if (live !== undefined && live.sequence > lastIntervalShown) {
             lastIntervalShown = live.sequence;
-            for (const output of options.outputs) output.interval(live.status);
             const failing = shouldAbort(profile.thresholds, aggregator.operationSummaries(), live.status.elapsedUs);
             if (failing.length > 0) stopWorkers('threshold-abort');
           }
@@ -207,12 +211,20 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         endReason,
         tool: { name: 'pacs-load', version: TOOL_VERSION, node: options.nodeVersion ?? 'unknown' },
         target: describeTarget(target, simulator !== undefined),
+        environment: runEnvironment(),
+        ...(options.profileSource === undefined ? {} : { profileSource: options.profileSource }),
       },
       aggregator,
       thresholds,
     });
     if (verify !== undefined) summary.verify = verify;
-    for (const output of options.outputs) await output.stop(summary);
+    // Outputs that deliver elsewhere (InfluxDB) go first, so the summary file and
+    // reports written after them can say what was delivered.
+    for (const output of options.outputs.filter((candidate) => candidate.delivers === true)) {
+      const delivery = await output.stop(summary);
+      if (delivery !== undefined) summary.outputs = { ...summary.outputs, [output.name]: delivery };
+    }
+    for (const output of options.outputs.filter((candidate) => candidate.delivers !== true)) await output.stop(summary);
     return { summary, thresholdsPassed: thresholds.every((result) => result.passed) };
   } finally {
     await pool?.close();
@@ -225,6 +237,18 @@ function describeTarget(target: ResolvedTarget, embedded: boolean): string {
   if (target.dimse !== undefined) parts.push(`DIMSE ${target.dimse.calledAe}@${target.dimse.host}:${target.dimse.port}`);
   if (target.dicomweb !== undefined) parts.push(`DICOMweb ${target.dicomweb.baseUrl}`);
   return (embedded ? 'embedded simulator: ' : '') + parts.join(', ');
+}
+
+function runEnvironment(): RunEnvironment {
+  const cores = cpus();
+  return {
+    hostname: hostname(),
+    platform: platform(),
+    arch: arch(),
+    cpus: cores.length,
+    cpuModel: cores[0]?.model.trim() ?? 'unknown',
+    memoryBytes: totalmem(),
+  };
 }
 
 function defaultWorkerFilename(): string {

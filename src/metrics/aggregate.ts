@@ -17,10 +17,27 @@
  * Contract: called from the coordinator's thread only, never concurrently.
  */
 import { PacsLoadError } from '../errors.js';
-import { HISTOGRAM_NAMES, isSuccessKey } from './names.js';
-import { decodeHistogram, latencyStats, newHistogram, type Histogram } from './histogram.js';
+import { HISTOGRAM_NAMES, isSuccessKey, type HistogramName } from './names.js';
+import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, type Histogram } from './histogram.js';
 import { compareSeries, SeriesAccumulator } from './series-accumulator.js';
-import type { IntervalPoint, IntervalSnapshot, LiveStatus, OperationSummary, SeriesSnapshot } from './types.js';
+import type {
+  EncodedHistograms,
+  IntervalPoint,
+  IntervalReport,
+  IntervalSnapshot,
+  LiveStatus,
+  OperationSummary,
+  SeriesSnapshot,
+} from './types.js';
+
+export interface RunAggregatorOptions {
+  /**
+   * Called once per interval when it completes, in sequence order, with the
+   * interval's histograms merged across workers and encoded (outputs such as
+   * InfluxDB store them). Without a listener nothing is encoded.
+   */
+  onIntervalComplete?: (report: IntervalReport) => void;
+}
 
 /** One interval merged across workers. */
 export interface IntervalView {
@@ -39,6 +56,8 @@ interface IntervalSeries {
   point: IntervalPoint;
   /** Response histogram of the interval; released when the interval completes. */
   response: Histogram | undefined;
+  /** The interval's other histograms, kept only for an `onIntervalComplete` listener; released with `response`. */
+  others: Partial<Record<HistogramName, Histogram>>;
 }
 
 interface IntervalState {
@@ -76,15 +95,17 @@ export class RunAggregator {
   readonly #completeSequences: number[] = [];
   #failedTotal = 0;
   #droppedTotal = 0;
+  readonly #onIntervalComplete: ((report: IntervalReport) => void) | undefined;
 
   /** `workerCount`: the number of workers whose snapshots make an interval complete. */
-  constructor(workerCount: number) {
+  constructor(workerCount: number, options: RunAggregatorOptions = {}) {
     if (!Number.isInteger(workerCount) || workerCount < 1) {
       throw new PacsLoadError('ERR_INTERNAL', `RunAggregator needs at least one worker, got ${workerCount}.`, {
         hint: 'This is a bug in pacs-load; please report it with the profile and the command you ran.',
       });
     }
     this.#workerCount = workerCount;
+    this.#onIntervalComplete = options.onIntervalComplete;
     this.#workers = Array.from({ length: workerCount }, () => ({ latestSequence: -1, latestInFlight: 0, done: false }));
   }
 
@@ -207,6 +228,7 @@ export class RunAggregator {
           endUs: interval.endUs,
           completed: 0,
           failed: 0,
+          outcomes: {},
           dropped: 0,
           inFlight: 0,
           bytesSent: 0,
@@ -214,12 +236,16 @@ export class RunAggregator {
           response: undefined,
         },
         response: undefined,
+        others: {},
       };
       interval.series.set(key, intervalSeries);
     }
     const point = intervalSeries.point;
     point.completed += completed;
     point.failed += failed;
+    for (const [outcome, count] of Object.entries(series.outcomes)) {
+      point.outcomes[outcome] = (point.outcomes[outcome] ?? 0) + count;
+    }
     point.dropped += series.dropped;
     point.inFlight += series.inFlight;
     point.bytesSent += series.bytesSent;
@@ -231,9 +257,12 @@ export class RunAggregator {
       // Decode once; the same histogram feeds the run total and the interval.
       const histogram = decodeHistogram(encoded);
       run.accumulator.addHistogram(name, histogram);
-      if (name === 'response' && interval.view === undefined) {
+      if (interval.view !== undefined) continue;
+      if (name === 'response') {
         intervalSeries.response ??= newHistogram();
         intervalSeries.response.add(histogram);
+      } else if (this.#onIntervalComplete !== undefined) {
+        (intervalSeries.others[name] ??= newHistogram()).add(histogram);
       }
     }
     if (interval.view !== undefined) {
@@ -250,16 +279,44 @@ export class RunAggregator {
       if (!this.#isComplete(interval)) return;
       // Reduce to stats and release the histograms: memory stays flat.
       const p95Us = mergedResponseP95(interval);
+      const report = this.#onIntervalComplete === undefined ? undefined : this.#reportOf(interval, p95Us);
       for (const series of interval.series.values()) {
         if (series.response !== undefined) series.point.response = latencyStats(series.response);
         series.response = undefined;
+        series.others = {};
       }
       interval.view = this.#viewOf(interval, true, p95Us);
+      if (report !== undefined) this.#onIntervalComplete?.({ ...report, status: interval.view.status });
       this.#pending.delete(interval.sequence);
       this.#completeSequences.push(interval.sequence);
       // Only an interval first seen after a later one completed (out of order) lands here out of order.
       if ((this.#completeSequences.at(-2) ?? -1) > interval.sequence) this.#completeSequences.sort((x, y) => x - y);
     }
+  }
+
+  /** The interval's points with their histograms encoded, before they are released. */
+  #reportOf(interval: IntervalState, p95Us: number | undefined): IntervalReport {
+    const view = this.#viewOf(interval, true, p95Us);
+    const histogramsByKey = new Map<string, EncodedHistograms>();
+    for (const [key, series] of interval.series) {
+      const encoded: EncodedHistograms = {};
+      if (series.response !== undefined) encoded.response = encodeHistogram(series.response);
+      for (const name of HISTOGRAM_NAMES) {
+        const histogram = series.others[name];
+        if (histogram !== undefined) encoded[name] = encodeHistogram(histogram);
+      }
+      histogramsByKey.set(key, encoded);
+    }
+    return {
+      sequence: view.sequence,
+      startUs: view.startUs,
+      endUs: view.endUs,
+      status: view.status,
+      series: view.points.map((point) => ({
+        point,
+        histograms: histogramsByKey.get(seriesKey(point.scenario, point.operation)) ?? {},
+      })),
+    };
   }
 
   #isComplete(interval: IntervalState): boolean {

@@ -95,10 +95,13 @@ function mergeIntervals(points: readonly IntervalPoint[]): IntervalPoint[] {
   return [...groups.values()]
     .map((group) => {
       const [head, ...rest] = group as [IntervalPoint, ...IntervalPoint[]];
-      const merged: IntervalPoint = { ...head };
+      const merged: IntervalPoint = { ...head, outcomes: { ...head.outcomes } };
       for (const point of rest) {
         merged.completed += point.completed;
         merged.failed += point.failed;
+        for (const [outcome, count] of Object.entries(point.outcomes)) {
+          merged.outcomes[outcome] = (merged.outcomes[outcome] ?? 0) + count;
+        }
         merged.dropped += point.dropped;
         merged.inFlight += point.inFlight;
         merged.bytesSent += point.bytesSent;
@@ -124,6 +127,13 @@ function mergeRuns(runs: readonly RunSummary['run'][]): RunSummary['run'] {
     endReason: runs.find((run) => run.endReason !== 'completed')?.endReason ?? 'completed',
     tool: first.tool,
     target: unique(runs.map((run) => run.target)).join('; '),
+    // One machine's facts describe the merge only if every part ran there.
+    ...(runs.every((run) => JSON.stringify(run.environment) === JSON.stringify(first.environment)) && first.environment !== undefined
+      ? { environment: first.environment }
+      : {}),
+    ...(unique(runs.map((run) => run.profileSource ?? '')).length === 1 && first.profileSource !== undefined
+      ? { profileSource: first.profileSource }
+      : {}),
   };
 }
 

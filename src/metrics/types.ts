@@ -79,11 +79,54 @@ export interface IntervalPoint {
   endUs: number;
   completed: number;
   failed: number;
+  /** Completed operations by outcome key (`outcomeKey()`), for errors-by-outcome over time. */
+  outcomes: Record<string, number>;
   dropped: number;
   inFlight: number;
   bytesSent: number;
   bytesReceived: number;
   response: LatencyStats | undefined;
+}
+
+/**
+ * One complete interval as outputs receive it (`Output.interval`): the live
+ * line's figures and, per series, the point and the interval's own histograms
+ * merged across workers (encoded), so an output such as InfluxDB can store
+ * them for exact percentiles over any window later. Not kept in the summary.
+ */
+export interface IntervalReport {
+  sequence: number;
+  startUs: number;
+  endUs: number;
+  status: LiveStatus;
+  series: IntervalSeriesReport[];
+}
+
+export interface IntervalSeriesReport {
+  point: IntervalPoint;
+  histograms: EncodedHistograms;
+}
+
+/** What an output that delivers elsewhere (a database) managed to deliver, for the summary. */
+export interface OutputDelivery {
+  /** Points (or records) the destination acknowledged. */
+  written: number;
+  /** Write attempts that failed and were tried again. */
+  retried: number;
+  /** Points given up on: buffer full, retries exhausted, or still unsent at the end. */
+  dropped: number;
+  /** The last delivery error, secrets removed; absent when everything was written. */
+  lastError?: string;
+}
+
+/** Facts about the machine that generated the load, for reports. */
+export interface RunEnvironment {
+  hostname: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  cpuModel: string;
+  memoryBytes: number;
 }
 
 export interface ThresholdResult {
@@ -115,12 +158,18 @@ export interface RunSummary {
     endReason: 'completed' | 'threshold-abort' | 'interrupted';
     tool: { name: 'pacs-load'; version: string; node: string };
     target: string;
+    /** The load generator's machine (absent in summaries merged from several machines with different ones). */
+    environment?: RunEnvironment;
+    /** The profile as run: the text of the file given (it holds no secrets; they come from the environment). */
+    profileSource?: string;
   };
   operations: OperationSummary[];
   thresholds: ThresholdResult[];
   intervals: IntervalPoint[];
   /** `--verify` only: whether every instance the target acknowledged is really there. */
   verify?: VerifySummary;
+  /** Per output that delivers elsewhere (e.g. `influxdb`): what it delivered. */
+  outputs?: Record<string, OutputDelivery>;
 }
 
 /**

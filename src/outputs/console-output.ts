@@ -4,7 +4,7 @@
  * to a TextSink, so only src/cli/ decides that the text goes to stdout.
  */
 import { formatDurationUs, formatSignificant } from '../metrics/format.js';
-import type { LiveStatus, RunSummary } from '../metrics/types.js';
+import type { IntervalReport, LiveStatus, RunSummary } from '../metrics/types.js';
 import { formatCount, renderRunSummary } from './console-summary.js';
 import { renderTable } from './table.js';
 import type { Output, RunStartInfo, TextSink } from './types.js';
@@ -28,8 +28,8 @@ export function createConsoleOutput(options: ConsoleOutputOptions): Output {
     start(info: RunStartInfo) {
       write(toText(renderHeader(info)));
     },
-    interval(status: LiveStatus) {
-      if (!quiet) write(toText([renderLiveLine(status)]));
+    interval(report: IntervalReport) {
+      if (!quiet) write(toText([renderLiveLine(report.status)]));
     },
     async stop(summary: RunSummary) {
       write(toText(renderRunSummary(summary, { color })));

@@ -4,7 +4,7 @@
  * The coordinator calls these methods from one thread, never concurrently, in
  * the order start, interval*, stop.
  */
-import type { LiveStatus, RunSummary } from '../metrics/types.js';
+import type { IntervalReport, OutputDelivery, RunSummary } from '../metrics/types.js';
 
 export interface RunStartInfo {
   runId: string;
@@ -18,10 +18,21 @@ export interface RunStartInfo {
 export interface Output {
   readonly name: string;
   start(info: RunStartInfo): void | Promise<void>;
-  /** Once per complete interval. Must not block: buffer and flush asynchronously if slow. */
-  interval(status: LiveStatus): void;
-  /** After the run, with the final summary. Resolves when everything is written. */
-  stop(summary: RunSummary): Promise<void>;
+  /**
+   * Once per complete interval, in sequence order. Must not block: buffer and
+   * flush asynchronously if slow. `report.series[].histograms` are the
+   * interval's own; do not keep them past the call unless you need them.
+   */
+  interval(report: IntervalReport): void;
+  /**
+   * After the run, with the final summary. Resolves when everything is written.
+   * An output with `delivers: true` is stopped before the others and resolves
+   * with what it delivered; the run adds that to `summary.outputs[name]` before
+   * the other outputs (summary file, reports) are stopped.
+   */
+  stop(summary: RunSummary): Promise<OutputDelivery | void>;
+  /** True for outputs that deliver to another system and report an `OutputDelivery`. */
+  readonly delivers?: boolean;
 }
 
 /** Where text goes; the CLI passes process.stdout.write, tests pass a collector. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isPacsLoadError } from '../../../src/errors.js';
 import { RunAggregator } from '../../../src/metrics/aggregate.js';
+import { decodeHistogram } from '../../../src/metrics/histogram.js';
 import { MetricsRecorder, type OperationSample } from '../../../src/metrics/recorder.js';
-import type { IntervalSnapshot } from '../../../src/metrics/types.js';
+import type { IntervalReport, IntervalSnapshot } from '../../../src/metrics/types.js';
 
 const SECOND_US = 1_000_000;
 
@@ -75,6 +76,31 @@ describe('RunAggregator intervals', () => {
       bytesReceived: 40_000,
     });
     expect(view?.points[0]?.response).toMatchObject({ count: 40, minUs: 1000, p50Us: 1500, maxUs: 2000 });
+  });
+
+  it('counts outcomes per interval point and hands each completed interval, with its merged histograms, to the listener in order', () => {
+    const reports: IntervalReport[] = [];
+    const aggregator = new RunAggregator(2, { onIntervalComplete: (report) => reports.push(report) });
+    const fill = (count: number, responseUs: number) => (recorder: MetricsRecorder) => {
+      for (let index = 0; index < count; index++) recorder.record('wl', 'mwl.find', ok(responseUs));
+      recorder.record('wl', 'mwl.find', failed(responseUs));
+    };
+    aggregator.add(snapshotOf(0, 0, fill(3, 1000)));
+    aggregator.add(snapshotOf(0, 1, fill(5, 3000)));
+    expect(reports).toHaveLength(0);
+    // Worker 1 reports interval 1 first: interval 0 completes (it will not come any more), then 1.
+    aggregator.add(snapshotOf(1, 1, fill(2, 5000)));
+    expect(reports.map((report) => report.sequence)).toEqual([0, 1]);
+    const [first, second] = reports as [IntervalReport, IntervalReport];
+    expect(first.series[0]?.point.outcomes).toEqual({ ok: 3, dimse_failure_a700: 1 });
+    expect(second.series[0]?.point.outcomes).toEqual({ ok: 7, dimse_failure_a700: 2 });
+    expect(second.status.errors).toBe(2);
+    const response = decodeHistogram(second.series[0]?.histograms.response ?? '');
+    const service = decodeHistogram(second.series[0]?.histograms.service ?? '');
+    expect(response.totalCount).toBe(9);
+    expect(service.totalCount).toBe(9);
+    expect(response.minNonZeroValue).toBe(3000);
+    expect(aggregator.intervalPoints()[1]?.outcomes).toEqual({ ok: 7, dimse_failure_a700: 2 });
   });
 
   it('lets workers run ahead without lockstep: an interval completes when every worker has sent it or a later one', () => {

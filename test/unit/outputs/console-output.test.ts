@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConsoleOutput, renderLiveLine } from '../../../src/outputs/console-output.js';
 import { stripAnsi } from '../../../src/outputs/table.js';
-import { buildSummary, collector, liveStatus, qidoSummary, startInfo, worklistSummary } from './fixtures.js';
+import { buildSummary, collector, intervalReport, liveStatus, qidoSummary, startInfo, worklistSummary } from './fixtures.js';
 
 const GREEN = '\u001b[32m';
 const RED = '\u001b[31m';
@@ -11,8 +11,8 @@ async function runConsole(options: { quiet: boolean; color: boolean }, summary =
   const sink = collector();
   const output = createConsoleOutput({ write: sink.write, ...options });
   await output.start(startInfo);
-  output.interval(liveStatus);
-  output.interval({ ...liveStatus, elapsedUs: 13_000_000, errors: 3, errorsTotal: 3 });
+  output.interval(intervalReport(liveStatus));
+  output.interval(intervalReport({ ...liveStatus, elapsedUs: 13_000_000, errors: 3, errorsTotal: 3 }));
   await output.stop(summary);
   return sink.text();
 }

@@ -4,7 +4,7 @@
  * (DICOMweb, with time to first byte). Histogram strings are left empty: the
  * outputs print the precomputed latency stats, never decode histograms.
  */
-import type { LatencyStats, LiveStatus, OperationSummary, RunSummary } from '../../../src/metrics/types.js';
+import type { LatencyStats, IntervalReport, LiveStatus, OperationSummary, RunSummary } from '../../../src/metrics/types.js';
 import type { RunStartInfo } from '../../../src/outputs/types.js';
 
 /** Latency stats from a few percentiles, in integer microseconds. */
@@ -105,6 +105,11 @@ export const liveStatus: LiveStatus = {
   inFlight: 4,
   droppedTotal: 0,
 };
+
+/** An interval as outputs receive it, with no series (the console needs only the status). */
+export function intervalReport(status: LiveStatus = liveStatus): IntervalReport {
+  return { sequence: Math.round(status.elapsedUs / 1_000_000) - 1, startUs: status.elapsedUs - 1_000_000, endUs: status.elapsedUs, status, series: [] };
+}
 
 /** A TextSink that keeps everything written, for assertions. */
 export function collector(): { write: (text: string) => void; text: () => string } {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PacsLoadError } from '../../../src/errors.js';
 import { createSummaryJsonOutput } from '../../../src/outputs/summary-json-output.js';
-import { buildSummary, liveStatus, startInfo } from './fixtures.js';
+import { buildSummary, intervalReport, startInfo } from './fixtures.js';
 
 describe('summary JSON output', () => {
   let directory: string;
@@ -24,7 +24,7 @@ describe('summary JSON output', () => {
     const summary = buildSummary();
 
     await output.start(startInfo);
-    output.interval(liveStatus);
+    output.interval(intervalReport());
     await output.stop(summary);
 
     const text = await readFile(path, 'utf8');

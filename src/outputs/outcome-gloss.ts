@@ -59,6 +59,8 @@ const FIXED_GLOSS: Record<string, string> = {
   connection_refused: 'TCP connection refused',
   connection_reset: 'connection reset by the peer',
   http_1xx: 'HTTP 1xx (no final answer)',
+  // PS3.18 section 10.5.3.1: STOW-RS answers 202 when some instances failed.
+  http_2xx: 'HTTP 2xx that reports a failure (STOW-RS 202: some instances not stored)',
   http_3xx: 'HTTP redirect',
   http_4xx: 'HTTP client error',
   http_5xx: 'HTTP server error',

@@ -23,6 +23,7 @@ describe('outcomeGloss', () => {
   it('glosses network, HTTP and check outcomes, and nothing for unknown keys', () => {
     expect(outcomeGloss('network_error_eproto')).toBe('network error EPROTO');
     expect(outcomeGloss('http_5xx')).toBe('HTTP server error');
+    expect(outcomeGloss('http_2xx')).toMatch(/STOW-RS 202/);
     expect(outcomeGloss('timeout')).toBe('no answer within the timeout');
     expect(outcomeGloss('something_new')).toBe('');
   });

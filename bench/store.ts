@@ -4,7 +4,8 @@
  * 0.5 MiB: dimse.store images/s and MB/s with 1 and 2 workers, beside DCMTK
  * storescu sending the same images (as Part 10 files) in the same run. Goal:
  * one worker at least half of storescu's rate, two workers at least equal.
- * Also the peak memory of sending one 350 MB object (goal: below 1.5x its size).
+ * Also the peak memory of sending one 350 MB object (goal: below 1.5x its size):
+ * an MG_TOMO (breast tomosynthesis) study of one multi-frame instance.
  *
  *   npm run bench:store [-- --images 300 --repeats 3 --big-object-mb 350]
  *
@@ -198,10 +199,10 @@ async function main(): Promise<void> {
 
     // One big object: peak RSS of the whole CLI (main thread + worker) against the object's size.
     const bigBytes = args.bigObjectMb * MB;
-    const big = args.bigObjectMb > 0 ? await runTool('store-big', 1, storeProfile(storescp.port, 1, 1, 1, `${args.bigObjectMb}MB`).replace('modality: CT', 'modality: MG')) : undefined;
+    const big = args.bigObjectMb > 0 ? await runTool('store-big', 1, storeProfile(storescp.port, 1, 1, 1, `${args.bigObjectMb}MB`).replace('modality: CT', 'modality: MG_TOMO')) : undefined;
     const bigOk = big?.summary.operations[0]?.succeeded === 1;
     // The same run with a 1 KiB image: what the process needs whatever it sends.
-    const baseline = big === undefined ? undefined : await runTool('store-baseline', 1, storeProfile(storescp.port, 1, 1, 1, '1KiB').replace('modality: CT', 'modality: MG'));
+    const baseline = big === undefined ? undefined : await runTool('store-baseline', 1, storeProfile(storescp.port, 1, 1, 1, '1KiB').replace('modality: CT', 'modality: MG_TOMO'));
     const bigMiB = bigBytes / 1024 / 1024;
 
     const rows = [

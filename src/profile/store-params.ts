@@ -13,7 +13,7 @@ import type { OperationParams } from './types.js';
  * Modalities with a synthetic study (src/synth/study-template.ts `STORE_MODALITIES`;
  * the profile layer may not import synth, and a unit test keeps the two equal).
  */
-export const STORE_MODALITY_NAMES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US'] as const;
+export const STORE_MODALITY_NAMES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'MG_TOMO'] as const;
 export const STORE_TRANSFER_SYNTAX_NAMES = ['explicit-little-endian', 'implicit-little-endian'] as const;
 
 /** 2 GiB: one image above that is not a study send but a different test. */
@@ -22,14 +22,14 @@ const MAX_IMAGE_SIZE_BYTES = 2 * 1024 ** 3;
 export const storeParamShape = {
   images: intField({
     description:
-      'dimse.store: images per study. Default per modality: CT 680, MR 570, CR 2, DX 2, MG 4, US 20 (multi-frame).',
+      'dimse.store: images per study. Default per modality: CT 680, MR 570, CR 2, DX 2, MG 4, US 20 (multi-frame), MG_TOMO 1 (multi-frame).',
     example: '680',
     min: 1,
     max: 100_000,
   }).optional(),
   imageSize: byteSizeField({
     description:
-      'dimse.store: pixel data per image, e.g. `512KiB`, `10MB` (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024). Default per modality: CT 0.5 MiB, MR 256 KiB, CR/DX 10 MB, MG 16 MiB, US 9.2 MB (10 RGB frames). Rows and columns keep the modality\'s aspect ratio, rounded up.',
+      'dimse.store: pixel data per image, e.g. `512KiB`, `10MB` (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024). Default per modality: CT 0.5 MiB, MR 256 KiB, CR/DX 10 MB, MG 16 MiB, US 9.2 MB (10 RGB frames), MG_TOMO 354 MB (52 frames). Rows and columns keep the modality\'s aspect ratio, rounded up.',
     example: '512KiB',
     maxBytes: MAX_IMAGE_SIZE_BYTES,
   }).optional(),

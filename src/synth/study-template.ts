@@ -27,8 +27,12 @@ import {
 import { createRandom } from './random.js';
 import { SYNTHETIC_INSTITUTION } from './studies.js';
 
-/** Modalities with a synthetic study shape. */
-export const STORE_MODALITIES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US'] as const;
+/**
+ * Modalities with a synthetic study shape. `MG_TOMO` is a breast tomosynthesis
+ * study (DICOM Modality MG): one large multi-frame object, the biggest single
+ * send a PACS sees.
+ */
+export const STORE_MODALITIES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'MG_TOMO'] as const;
 export type StoreModality = (typeof STORE_MODALITIES)[number];
 
 export function isStoreModality(value: string): value is StoreModality {
@@ -37,6 +41,8 @@ export function isStoreModality(value: string): value is StoreModality {
 
 /** What one image of a modality looks like, and how many a study has. */
 export interface ImageShape {
+  /** The Modality (0008,0060) value written (PS3.3 C.7.3.1.1.1). */
+  dicomModality: string;
   sopClassUid: string;
   /** Images (SOP instances) per study. */
   images: number;
@@ -55,15 +61,20 @@ export interface ImageShape {
 /**
  * Default shapes (DESIGN section 6): CT about 680 x 0.5 MiB, MR about 570 x
  * 256 KiB, CR/DX 2 x 10 MB, MG 4 x 16 MiB, US 20 multi-frame clips of 10 RGB
- * frames (9.2 MB each). SOP classes from PS3.4 Table B.5-1.
+ * frames (9.2 MB each), MG_TOMO one Breast Tomosynthesis Image of 52 frames of
+ * 2048 x 1664 (354 MB, "about 350 MB"). SOP classes from PS3.4 Table B.5-1.
+ * The tomosynthesis object carries the classic image attributes plus Number of
+ * Frames, not the enhanced IOD's functional group macros (PS3.3 A.55): archives
+ * store it by SOP class without checking them; it exists to move the bytes.
  */
 export const IMAGE_SHAPES: Readonly<Record<StoreModality, ImageShape>> = {
-  CT: { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', images: 680, series: 2, rows: 512, columns: 512, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY\\AXIAL' },
-  MR: { sopClassUid: '1.2.840.10008.5.1.4.1.1.4', images: 570, series: 6, rows: 512, columns: 256, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
-  CR: { sopClassUid: '1.2.840.10008.5.1.4.1.1.1', images: 2, series: 2, rows: 2500, columns: 2000, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
-  DX: { sopClassUid: '1.2.840.10008.5.1.4.1.1.1.1', images: 2, series: 2, rows: 2500, columns: 2000, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
-  MG: { sopClassUid: '1.2.840.10008.5.1.4.1.1.1.2', images: 4, series: 4, rows: 4096, columns: 2048, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
-  US: { sopClassUid: '1.2.840.10008.5.1.4.1.1.3.1', images: 20, series: 1, rows: 480, columns: 640, frames: 10, samplesPerPixel: 3, bitsAllocated: 8, photometric: 'RGB', imageType: 'ORIGINAL\\PRIMARY' },
+  CT: { dicomModality: 'CT', sopClassUid: '1.2.840.10008.5.1.4.1.1.2', images: 680, series: 2, rows: 512, columns: 512, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY\\AXIAL' },
+  MR: { dicomModality: 'MR', sopClassUid: '1.2.840.10008.5.1.4.1.1.4', images: 570, series: 6, rows: 512, columns: 256, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
+  CR: { dicomModality: 'CR', sopClassUid: '1.2.840.10008.5.1.4.1.1.1', images: 2, series: 2, rows: 2500, columns: 2000, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
+  DX: { dicomModality: 'DX', sopClassUid: '1.2.840.10008.5.1.4.1.1.1.1', images: 2, series: 2, rows: 2500, columns: 2000, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
+  MG: { dicomModality: 'MG', sopClassUid: '1.2.840.10008.5.1.4.1.1.1.2', images: 4, series: 4, rows: 4096, columns: 2048, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY' },
+  US: { dicomModality: 'US', sopClassUid: '1.2.840.10008.5.1.4.1.1.3.1', images: 20, series: 1, rows: 480, columns: 640, frames: 10, samplesPerPixel: 3, bitsAllocated: 8, photometric: 'RGB', imageType: 'ORIGINAL\\PRIMARY' },
+  MG_TOMO: { dicomModality: 'MG', sopClassUid: '1.2.840.10008.5.1.4.1.1.13.1.3', images: 1, series: 1, rows: 2048, columns: 1664, frames: 52, samplesPerPixel: 1, bitsAllocated: 16, photometric: 'MONOCHROME2', imageType: 'ORIGINAL\\PRIMARY\\TOMOSYNTHESIS\\NONE' },
 };
 
 /** What varies per instance; everything else is fixed in the template. */
@@ -133,7 +144,7 @@ export function buildStudyTemplate(options: StudyTemplateOptions): StudyTemplate
   // Runs of fixed elements are encoded now; per-instance slots stay open.
   const segments: Array<Buffer | { tag: number; vr: TemplateVr; key: ValueKey }> = [];
   let run: Buffer[] = [];
-  for (const slot of headerSlots(shape, options.modality)) {
+  for (const slot of headerSlots(shape)) {
     if ('key' in slot) {
       if (run.length > 0) segments.push(Buffer.concat(run));
       run = [];
@@ -206,7 +217,8 @@ function buildPixels(shape: ImageShape, seed: number): Buffer {
 }
 
 /** The header elements in ascending tag order (PS3.5 section 7.1: data elements are sorted by tag). */
-function headerSlots(shape: ImageShape, modality: StoreModality): Slot[] {
+function headerSlots(shape: ImageShape): Slot[] {
+  const modality = shape.dicomModality;
   const grayscale = shape.samplesPerPixel === 1;
   const multiFrame = shape.frames > 1;
   const slots: Slot[] = [

@@ -61,6 +61,7 @@ describe('study shapes', () => {
     ['DX', 2, 10_000_000],
     ['MG', 4, 16 * 1024 * 1024],
     ['US', 20, 640 * 480 * 3 * 10],
+    ['MG_TOMO', 1, 2048 * 1664 * 2 * 52],
   ] as const)('%s: %i images of %i bytes by default', (modality, images, bytes) => {
     const shape = resolveShape({ modality });
     expect(shape.images).toBe(images);
@@ -70,6 +71,21 @@ describe('study shapes', () => {
   it('US is multi-frame', () => {
     expect(IMAGE_SHAPES.US.frames).toBeGreaterThan(1);
     expect(IMAGE_SHAPES.US.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.3.1');
+  });
+
+  it('MG_TOMO is one multi-frame Breast Tomosynthesis Image of about 350 MB, written as Modality MG', () => {
+    const shape = resolveShape({ modality: 'MG_TOMO' });
+    expect(shape.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.13.1.3');
+    expect(shape.dicomModality).toBe('MG');
+    expect(shape.frames).toBe(52);
+    expect(shape.rows * shape.columns * shape.frames * 2).toBeGreaterThan(340_000_000);
+    const template = buildStudyTemplate({ modality: 'MG_TOMO', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, imageSizeBytes: 52 * 1024, seed: 4 });
+    const chunks = template.instanceChunks(instanceValues(storeStudyIdentity(5, 0, NOW), 0, 1, 1));
+    const header = readStoreHeader(Buffer.concat(chunks), EXPLICIT_VR_LITTLE_ENDIAN);
+    expect(header?.modality).toBe('MG');
+    expect(header?.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.13.1.3');
+    // Number of Frames (0028,0008) IS "52": tag, VR, length, value.
+    expect(chunks[0]?.includes(Buffer.from([0x28, 0x00, 0x08, 0x00, 0x49, 0x53, 0x02, 0x00, 0x35, 0x32]))).toBe(true);
   });
 
   it('overrides images and size, rounding the size up to whole rows', () => {

@@ -26,6 +26,9 @@ import { warmUpMetrics } from '../metrics/warm-up.js';
 import type { OperationName } from '../metrics/names.js';
 import { startWorkerPool, type WorkerPool } from './worker-pool.js';
 import { verifyStored } from './verify-stored.js';
+import { createDicomwebClient } from '../protocol/dicomweb/client.js';
+import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
+import { dicomwebTlsOptions } from '../operations/dicomweb-tls.js';
 
 export interface RunLoadOptions {
   profile: ResolvedProfile;
@@ -196,7 +199,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         // Set by the message handler: TypeScript cannot see that it may have changed.
         (endReason as RunSummary['run']['endReason']) === 'interrupted'
           ? { checked: 0, missing: 0, missingInstances: [], notChecked: acknowledged.length + acknowledgedNotKept, error: 'not checked: the run was interrupted' }
-          : await verifyStored({ target: target.dimse, instances: acknowledged, notKept: acknowledgedNotKept });
+          : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env);
     }
     const summaries = aggregator.operationSummaries();
     const thresholds = evaluateThresholds(profile.thresholds, summaries);
@@ -237,6 +240,31 @@ function describeTarget(target: ResolvedTarget, embedded: boolean): string {
   if (target.dimse !== undefined) parts.push(`DIMSE ${target.dimse.calledAe}@${target.dimse.host}:${target.dimse.port}`);
   if (target.dicomweb !== undefined) parts.push(`DICOMweb ${target.dicomweb.baseUrl}`);
   return (embedded ? 'embedded simulator: ' : '') + parts.join(', ');
+}
+
+/** `--verify`: C-FIND on the DIMSE side when there is one, else QIDO-RS on the DICOMweb side. */
+async function verifyTarget(
+  target: ResolvedTarget,
+  instances: readonly AcknowledgedInstance[],
+  notKept: number,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<VerifySummary> {
+  const web = target.dimse === undefined ? target.dicomweb : undefined;
+  const dicomweb =
+    web === undefined || instances.length === 0
+      ? undefined
+      : createDicomwebClient({
+          baseUrl: web.baseUrl,
+          connections: 1,
+          timeoutUs: web.operationTimeoutUs,
+          auth: resolveHttpAuth(web.auth, env),
+          tls: dicomwebTlsOptions(web.tls),
+        });
+  try {
+    return await verifyStored({ target: target.dimse, dicomweb, instances, notKept });
+  } finally {
+    await dicomweb?.close();
+  }
 }
 
 function runEnvironment(): RunEnvironment {

@@ -10,18 +10,25 @@
  * other, so the check adds little load to a target that has just been tested.
  * A query that fails (refused, timeout, failure status) leaves its instances
  * "not checked", never "missing", and sets `error`: the run is not verified.
+ *
+ * A target with no DIMSE side (instances sent by STOW-RS to a DICOMweb-only
+ * archive) is checked with QIDO-RS instead (verify-qido.ts), one series at a time.
  */
 import type { VerifySummary } from '../metrics/types.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
 import type { DimseTarget } from '../profile/types.js';
+import type { DicomwebClient } from '../protocol/dicomweb/client.js';
 import { runAssociation } from '../protocol/dimse/association.js';
 import { createImageLevelFindRequest } from '../protocol/dimse/qr-requests.js';
 import { classifyDimseStatus, formatDimseStatus, isPendingStatus } from '../protocol/dimse/status.js';
 import { compareFound, groupAcknowledged, type VerifyGroup } from './verify-compare.js';
+import { searchInstancesByQido } from './verify-qido.js';
 
 export interface VerifyStoredOptions {
   /** The target's DIMSE side; undefined when the profile has none (then nothing can have been acknowledged by DIMSE). */
   target: DimseTarget | undefined;
+  /** Used when `target` is undefined: a client of the target's DICOMweb side, for QIDO-RS. The caller closes it. */
+  dicomweb?: DicomwebClient | undefined;
   instances: Iterable<AcknowledgedInstance>;
   /** Instances acknowledged beyond the workers' memory cap: reported as not checked. */
   notKept: number;
@@ -41,7 +48,8 @@ export async function verifyStored(options: VerifyStoredOptions): Promise<Verify
   const { target } = options;
   if (groups.length === 0) return compareFound([], [], options.notKept);
   if (target === undefined) {
-    return { ...compareFound(groups, [], options.notKept), error: 'the profile has no DIMSE target to query' };
+    if (options.dicomweb !== undefined) return verifyByQido(options.dicomweb, groups, options.notKept, options.signal);
+    return { ...compareFound(groups, [], options.notKept), error: 'the profile has no DIMSE or DICOMweb target to query' };
   }
   const perAssociation = Math.max(1, options.seriesPerAssociation ?? DEFAULT_SERIES_PER_ASSOCIATION);
   const found: Array<Set<string> | undefined> = [];
@@ -57,6 +65,21 @@ export async function verifyStored(options: VerifyStoredOptions): Promise<Verify
   if (failedQueries > 0) {
     summary.error = `${failedQueries} of ${groups.length} C-FIND queries failed (first: ${errors[0] ?? 'no answer'})`;
   }
+  return summary;
+}
+
+/** One QIDO-RS search per group, one after the other (the target has just been load-tested). */
+async function verifyByQido(client: DicomwebClient, groups: readonly VerifyGroup[], notKept: number, signal: AbortSignal | undefined): Promise<VerifySummary> {
+  const found: Array<Set<string> | undefined> = [];
+  let firstError: string | undefined;
+  for (const group of groups) {
+    const result = await searchInstancesByQido(client, group, signal);
+    found.push(result.found);
+    firstError ??= result.error;
+  }
+  const summary = compareFound(groups, found, notKept);
+  const failedQueries = found.filter((set) => set === undefined).length;
+  if (failedQueries > 0) summary.error = `${failedQueries} of ${groups.length} QIDO-RS searches failed (first: ${firstError ?? 'no answer'})`;
   return summary;
 }
 

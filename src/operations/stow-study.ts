@@ -19,6 +19,8 @@
  * - 409: all failed: outcome HTTP 409 (http_4xx), as for any other 4xx/5xx.
  * The first request that does not end ok ends the run; bytes of every request
  * sent so far are counted, ttfb is the first request's.
+ * Instances the answer references (ReferencedSOPInstanceUID (0008,1155) in the
+ * ReferencedSOPSequence) are reported as acknowledged, for `--verify`.
  */
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
@@ -61,7 +63,16 @@ export const createStowStudy: OperationFactory = (setup) => {
         result.bytesSent += exchange.bytesSent;
         result.bytesReceived += exchange.bytesReceived;
         if (result.ttfbUs === undefined && exchange.ttfbUs !== undefined) result.ttfbUs = exchange.ttfbUs;
-        result.outcome = checkStowAnswer(exchange, batch.length);
+        const counts = stowAnswerCounts(exchange);
+        result.outcome = checkStowAnswer(exchange, batch.length, counts);
+        if (counts !== undefined && counts.referencedUids.length > 0) {
+          const sent = new Map(batch.map((instance) => [instance.sopInstanceUid, instance]));
+          for (const uid of counts.referencedUids) {
+            const instance = sent.get(uid);
+            if (instance === undefined) continue;
+            (result.acknowledged ??= []).push({ studyUid: instance.studyInstanceUid, seriesUid: instance.seriesInstanceUid, sopInstanceUid: uid });
+          }
+        }
         if (result.outcome.kind !== 'ok') break;
       }
       return result;
@@ -83,6 +94,8 @@ export function matrixForSize(modality: string, imageSizeBytes: number | undefin
 export interface StowCounts {
   referenced: number;
   failed: number;
+  /** ReferencedSOPInstanceUID of each referenced item that has one. */
+  referencedUids: string[];
 }
 
 /** Reads the sequence counts of a Store Instances Response; undefined when the body is not such a DICOM JSON object. */
@@ -92,18 +105,29 @@ export function stowCounts(body: Buffer): StowCounts | undefined {
     // Some servers wrap the object in an array of one.
     const object = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, { Value?: unknown[] } | undefined> | undefined;
     if (typeof object !== 'object' || object === null) return undefined;
-    return { referenced: object['00081199']?.Value?.length ?? 0, failed: object['00081198']?.Value?.length ?? 0 };
+    const referencedItems = object['00081199']?.Value ?? [];
+    const referencedUids: string[] = [];
+    for (const item of referencedItems) {
+      const uid = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081155']?.Value?.[0];
+      if (typeof uid === 'string') referencedUids.push(uid);
+    }
+    return { referenced: referencedItems.length, failed: object['00081198']?.Value?.length ?? 0, referencedUids };
   } catch {
     return undefined;
   }
 }
 
+/** The counts of a STOW answer with a DICOM JSON body (any status), else undefined. */
+export function stowAnswerCounts(exchange: HttpExchange): StowCounts | undefined {
+  if (exchange.outcome.kind !== 'ok') return undefined;
+  return /json/i.test(headerValue(exchange.headers['content-type'])) ? stowCounts(exchange.body) : undefined;
+}
+
 /** The outcome of one STOW request that sent `sent` instances (see the file comment). */
-export function checkStowAnswer(exchange: HttpExchange, sent: number): Outcome {
+export function checkStowAnswer(exchange: HttpExchange, sent: number, counts: StowCounts | undefined = stowAnswerCounts(exchange)): Outcome {
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
   const status = exchange.status ?? 0;
   const contentType = headerValue(exchange.headers['content-type']);
-  const counts = /json/i.test(contentType) ? stowCounts(exchange.body) : undefined;
   if (status === 202) {
     if (counts === undefined || counts.failed === 0) return { kind: 'check-failed', reason: 'STOW 202 without FailedSOPSequence' };
     return { kind: 'http-status', status: 202 };

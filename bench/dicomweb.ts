@@ -21,22 +21,16 @@
  *
  * Prints a markdown table and writes bench/results/dicomweb.json. Not part of npm test.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import autocannon from 'autocannon';
-import type { OperationSummary, RunSummary } from '../src/metrics/types.js';
+import type { OperationSummary } from '../src/metrics/types.js';
 import { qidoStudiesPath } from '../src/operations/qido-studies.js';
 import { ACCEPT_FRAMES } from '../src/operations/wado-frames.js';
 import { localDicomDate } from '../src/synth/dicom-date.js';
-import { CLI_PATH, RESULTS_DIR, parseSeconds } from './common.js';
+import { CLI_PATH, parseSeconds } from './common.js';
+import { MB, cannon, onlyOperation, printAndSave, row, runPacsLoad, strip, wrk, type Row } from './http-tools.js';
 
-const run = promisify(execFile);
-const MB = 1_000_000;
 /** The query limit of the QIDO figure: one page of ten studies, about 11 KB of DICOM JSON. */
 const QIDO_LIMIT = 10;
 /** The modality pacs-load queries by default (scenario `modality`); the peers ask for the same. */
@@ -102,21 +96,7 @@ async function stopSimulatorProcess(simulator: Simulator): Promise<void> {
 
 /** Runs the built CLI with one worker on a profile; returns the summary's only operation. */
 async function runTool(name: string, profileYaml: string): Promise<OperationSummary> {
-  const folder = await mkdtemp(join(tmpdir(), 'pacsload-bench-'));
-  const profilePath = join(folder, `${name}.yaml`);
-  const outPath = join(folder, `${name}-summary.json`);
-  await writeFile(profilePath, profileYaml);
-  const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  try {
-    if (code !== 0) throw new Error(`pacs-load exited with ${code} for ${name}`);
-    const summary = JSON.parse(await readFile(outPath, 'utf8')) as RunSummary;
-    return summary.operations[0]!;
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
+  return onlyOperation(await runPacsLoad(name, profileYaml, 1));
 }
 
 /** A closed-model profile: `users` users on as many keep-alive connections, for the bench duration. */
@@ -136,48 +116,6 @@ function concurrencyProfile(name: string, baseUrl: string, operation: string, us
   ].join('\n');
 }
 
-interface CannonFigures {
-  requestsPerSec: number;
-  mbPerSec: number;
-  p99Ms: number;
-  errors: number;
-  non2xx: number;
-}
-
-/** autocannon in this process, no rate limit: as fast as `connections` connections go. */
-async function cannon(url: string, accept: string, connections: number, durationSeconds: number): Promise<CannonFigures> {
-  const result = await autocannon({ url, connections, duration: durationSeconds, headers: { accept } });
-  return {
-    requestsPerSec: result.requests.total / result.duration,
-    mbPerSec: result.throughput.average / MB,
-    p99Ms: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
-}
-
-interface WrkFigures {
-  requestsPerSec: number;
-  mbPerSec: number;
-  output: string;
-}
-
-/** wrk with one thread and `connections` connections; parses its Requests/sec and Transfer/sec lines. */
-async function wrk(url: string, accept: string, connections: number, durationSeconds: number): Promise<WrkFigures> {
-  try {
-    const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${durationSeconds}s`, '--latency', '-H', `Accept: ${accept}`, url]);
-    const requests = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 'NaN');
-    const transfer = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(stdout);
-    // wrk prints binary units (1 MB = 2^20 bytes); convert to decimal MB like the other columns.
-    const scale: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
-    const mbPerSec = transfer === null ? NaN : (Number(transfer[1]) * scale[transfer[2]!]!) / MB;
-    return { requestsPerSec: requests, mbPerSec, output: stdout };
-  } catch (error) {
-    // wrk missing: run scripts/install-peers.sh
-    return { requestsPerSec: NaN, mbPerSec: NaN, output: String(error) };
-  }
-}
-
 /** One frame URL of a CT instance the simulator holds: QIDO studies -> series -> instances (PS3.18 10.6). */
 async function frameUrl(baseUrl: string): Promise<string> {
   const uid = async (path: string, tag: string): Promise<string> => {
@@ -193,15 +131,6 @@ async function frameUrl(baseUrl: string): Promise<string> {
   return `${baseUrl}/studies/${study}/series/${series}/instances/${instance}/frames/1`;
 }
 
-interface Row {
-  figure: string;
-  tool: string;
-  peer: string;
-  peerName: string;
-  ratio: string;
-  goal: string;
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
@@ -213,7 +142,7 @@ async function main(): Promise<void> {
   } finally {
     await stopSimulatorProcess(simulator);
   }
-  await printAndSave(rows, json);
+  await printAndSave('dicomweb', rows, json);
 }
 
 /** Figure 1: qido.studies at saturation, one worker, beside autocannon and wrk. */
@@ -222,13 +151,13 @@ async function benchQido(args: Args, baseUrl: string, rows: Row[], json: Record<
   // The very URL qido.studies sends (today's studies of the modality, one page).
   const url = `${baseUrl}${qidoStudiesPath(localDicomDate(new Date()), MODALITY, QIDO_LIMIT)}`;
   const bodyBytes = (await (await fetch(url, { headers: { accept: 'application/dicom+json' } })).arrayBuffer()).byteLength;
-  await cannon(url, 'application/dicom+json', connections, WARM_UP_SECONDS);
+  await cannon({ url, accept: 'application/dicom+json', connections, durationSeconds: WARM_UP_SECONDS });
 
   const tool = await runTool(
     'qido',
     concurrencyProfile('bench-dicomweb-qido', baseUrl, 'qido.studies', connections, args.durationSeconds, `    limit: ${QIDO_LIMIT}`),
   );
-  const peer = await cannon(url, 'application/dicom+json', connections, args.durationSeconds);
+  const peer = await cannon({ url, accept: 'application/dicom+json', connections, durationSeconds: args.durationSeconds });
   const wrkPeer = await wrk(url, 'application/dicom+json', connections, args.durationSeconds);
   rows.push(
     row(`qido.studies req/s, 1 worker, ${connections} conns (${(bodyBytes / 1000).toFixed(1)} KB body)`, tool.ratePerSec, peer.requestsPerSec, `autocannon -c${connections}`, '>= 0.80', '/s'),
@@ -244,11 +173,11 @@ async function benchFrames(args: Args, baseUrl: string, rows: Row[], json: Recor
   const connections = args.frameConnections;
   const url = await frameUrl(baseUrl);
   const frameBytes = (await (await fetch(url, { headers: { accept: ACCEPT_FRAMES } })).arrayBuffer()).byteLength;
-  await cannon(url, ACCEPT_FRAMES, connections, WARM_UP_SECONDS);
+  await cannon({ url, accept: ACCEPT_FRAMES, connections, durationSeconds: WARM_UP_SECONDS });
 
   const tool = await runTool('frames', concurrencyProfile('bench-dicomweb-frames', baseUrl, 'wado.frames', connections, args.durationSeconds));
   const toolMbPerSec = tool.bytesReceived / tool.activeSeconds / MB;
-  const peer = await cannon(url, ACCEPT_FRAMES, connections, args.durationSeconds);
+  const peer = await cannon({ url, accept: ACCEPT_FRAMES, connections, durationSeconds: args.durationSeconds });
   const wrkPeer = await wrk(url, ACCEPT_FRAMES, connections, args.durationSeconds);
   rows.push(
     row(`wado.frames MB/s, 1 worker, ${connections} users (${(frameBytes / 1000).toFixed(0)} KB body)`, toolMbPerSec, peer.mbPerSec, `autocannon -c${connections}`, 'report', ' MB/s'),
@@ -258,35 +187,6 @@ async function benchFrames(args: Args, baseUrl: string, rows: Row[], json: Recor
     row('wado.frames failed', tool.failed, peer.errors + peer.non2xx, 'autocannon errors + non2xx', '0', ''),
   );
   json.frames = { url, frameBytes, toolMbPerSec, tool: strip(tool), autocannon: peer, wrk: wrkPeer };
-}
-
-/** The summary without its encoded histograms (large, and the stats are there already). */
-function strip(summary: OperationSummary): Omit<OperationSummary, 'histograms'> {
-  const { histograms: _histograms, ...rest } = summary;
-  return rest;
-}
-
-async function printAndSave(rows: Row[], json: Record<string, unknown>): Promise<void> {
-  const table = [
-    '| figure | pacs-load | peer | peer tool | ratio | goal |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
-  ].join('\n');
-  process.stdout.write(`${table}\n`);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(join(RESULTS_DIR, 'dicomweb.json'), JSON.stringify({ ...json, table }, null, 2));
-}
-
-function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {
-  const format = (value: number): string => (Number.isFinite(value) ? `${Number(value.toPrecision(4))}${unit}` : '-');
-  return {
-    figure,
-    tool: format(tool),
-    peer: format(peer),
-    peerName,
-    ratio: Number.isFinite(peer) && peer !== 0 ? (tool / peer).toFixed(2) : '-',
-    goal,
-  };
 }
 
 await main();

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { PacsLoadError, type Problem } from '../errors.js';
+import { sanityLimitProblems } from './limits.js';
 import { validateProfile } from './schema.js';
 import type { ResolvedProfile } from './types.js';
 
@@ -49,12 +50,19 @@ export function parseProfileText(text: string, sourceName: string): ResolvedProf
   });
 }
 
+export interface LoadProfileOptions {
+  /** Accept values beyond the sanity limits (limits.ts); the CLI's `--force`. */
+  force?: boolean;
+}
+
 /**
- * Reads, parses and validates a profile file (YAML or JSON).
+ * Reads, parses and validates a profile file (YAML or JSON), and checks the
+ * sanity limits (limits.ts) unless `force`.
  * Throws `PacsLoadError`: ERR_FILE_NOT_FOUND when the file does not exist,
- * ERR_USAGE when it cannot be read, else as `parseProfileText`.
+ * ERR_USAGE when it cannot be read, ERR_PROFILE_INVALID for a value beyond a
+ * limit, else as `parseProfileText`.
  */
-export async function loadProfileFile(path: string): Promise<ResolvedProfile> {
+export async function loadProfileFile(path: string, options: LoadProfileOptions = {}): Promise<ResolvedProfile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -77,5 +85,13 @@ export async function loadProfileFile(path: string): Promise<ResolvedProfile> {
       cause: error,
     });
   }
-  return parseProfileText(text.replace(/^\uFEFF/, ''), path);
+  const profile = parseProfileText(text.replace(/^\uFEFF/, ''), path);
+  const beyond = options.force === true ? [] : sanityLimitProblems(profile);
+  if (beyond.length > 0) {
+    throw new PacsLoadError('ERR_PROFILE_INVALID', `${path} asks for more than any load test needs: ${beyond.length} value${beyond.length === 1 ? '' : 's'} beyond the sanity limits`, {
+      hint: 'These are most likely typos (a rate in /s instead of /m, hours instead of minutes). If the values are really meant, run again with --force.',
+      problems: beyond,
+    });
+  }
+  return profile;
 }

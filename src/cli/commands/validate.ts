@@ -9,8 +9,9 @@ export function registerValidate(program: Command, context: CliContext): void {
     .command('validate')
     .description('check a profile and describe its scenarios, without sending any load')
     .argument('<profile>', 'profile file (YAML or JSON)')
-    .action(async (file: string) => {
-      const profile = await loadProfileFile(file);
+    .option('--force', 'accept values beyond the sanity limits (rate above 50000/s, a duration above a week, more than 10000 users)')
+    .action(async (file: string, flags: { force?: boolean }) => {
+      const profile = await loadProfileFile(file, { force: flags.force === true });
       context.out(`${file}: valid profile "${profile.name}"\n`);
       for (const scenario of profile.scenarios) context.out(`  ${describeScenario(scenario)}\n`);
       context.out(

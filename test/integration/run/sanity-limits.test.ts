@@ -1,0 +1,35 @@
+/**
+ * Issue 10, item 3: absurd values are refused with a clear limit (exit 3, the
+ * path named, no stack trace) unless `--force`. Uses the built CLI.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir, writeProfile } from '../../helpers/cli.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const ABSURD = `name: absurd
+scenarios:
+  a: { operation: qido.studies, executor: constant-arrival-rate, rate: 1000000000/s, duration: 876000h }
+`;
+
+describe('sanity limits on the command line', () => {
+  it('validate and run refuse a rate of 1e9/s and a 100-year duration, naming both; --force accepts them', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    const file = await writeProfile(dir.path, 'absurd.yaml', ABSURD);
+    for (const command of ['validate', 'run']) {
+      const refused = await runCli([command, file]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('scenarios.a.rate: 1000000000/s is above the limit of 50000/s');
+      expect(refused.stderr).toContain('scenarios.a.duration: 876000 h is above the limit of 168 h');
+      expect(refused.stderr).toContain('--force');
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
+    const forced = await runCli(['validate', file, '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('valid profile "absurd"');
+  });
+});

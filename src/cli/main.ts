@@ -12,6 +12,9 @@ import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerCompare } from './commands/compare.js';
+import { registerMerge } from './commands/merge.js';
+import { registerReport } from './commands/report.js';
 import { TOOL_VERSION } from '../version.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -64,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
   registerValidate(program, context);
   registerSchema(program, context);
   registerSimulate(program, context);
+  registerCompare(program, context);
+  registerMerge(program, context);
+  registerReport(program, context);
 
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,123 @@
+/**
+ * The report's tables of the whole run, as the console prints them
+ * (console-summary.ts): per operation (count, rate, response percentiles,
+ * errors, dropped, bandwidth), p95 by phase (so queueing shows), and errors
+ * by outcome class with their meaning.
+ */
+import { formatBytesPerSec, formatDurationUs, formatPercent, formatRate } from '../../metrics/format.js';
+import type { HistogramName } from '../../metrics/names.js';
+import { isSuccessKey } from '../../metrics/names.js';
+import type { OperationSummary } from '../../metrics/types.js';
+import { formatCount, seriesLabel } from '../console-summary.js';
+import { outcomeGloss } from '../outcome-gloss.js';
+import { escapeHtml } from './escape-html.js';
+import { htmlTable, type HtmlRow } from './html-table.js';
+
+const MISSING = '-';
+
+export function renderOperationsSection(operations: readonly OperationSummary[]): string {
+  if (operations.length === 0) return '<h2 id="operations">Operations</h2>\n<p>No operations ran.</p>';
+  return [
+    '<h2 id="operations">Operations</h2>',
+    '<p class="muted">Latency is response time, from the intended start (it includes any wait to start).</p>',
+    renderOperationTable(operations),
+    '<h3>p95 by phase</h3>',
+    '<p class="muted">Start lag is queueing before the start; response includes it, service does not.</p>',
+    renderPhaseTable(operations),
+    renderErrorsByClass(operations),
+  ].join('\n');
+}
+
+function renderOperationTable(operations: readonly OperationSummary[]): string {
+  const duration = (us: number | undefined): string => (us === undefined ? MISSING : formatDurationUs(us));
+  const rows: HtmlRow[] = operations.map((operation) => {
+    const response = operation.latency.response;
+    return {
+      cells: [
+        { html: `<a href="#${operationAnchor(operations.indexOf(operation))}">${escapeHtml(seriesLabel(operation))}</a>` },
+        formatCount(operation.completed),
+        formatRate(operation.ratePerSec),
+        duration(response?.p50Us),
+        duration(response?.p90Us),
+        duration(response?.p95Us),
+        duration(response?.p99Us),
+        duration(response?.maxUs),
+        `${formatCount(operation.failed)} (${formatPercent(operation.errorRate)})`,
+        formatCount(operation.dropped),
+        bandwidth(operation.bytesReceived, operation.activeSeconds),
+        bandwidth(operation.bytesSent, operation.activeSeconds),
+      ],
+      ...(operation.succeeded === 0 ? { className: 'failed' } : {}),
+    };
+  });
+  return htmlTable(
+    [
+      { header: 'scenario/operation', text: true },
+      { header: 'completed' },
+      { header: 'rate' },
+      { header: 'p50' },
+      { header: 'p90' },
+      { header: 'p95' },
+      { header: 'p99' },
+      { header: 'max' },
+      { header: 'errors' },
+      { header: 'dropped' },
+      { header: 'received' },
+      { header: 'sent' },
+    ],
+    rows,
+  );
+}
+
+/** The anchor of an operation's own section, by its index in the summary. */
+export function operationAnchor(index: number): string {
+  return `operation-${index}`;
+}
+
+function bandwidth(bytes: number, activeSeconds: number): string {
+  return activeSeconds > 0 ? formatBytesPerSec(bytes / activeSeconds) : MISSING;
+}
+
+const PHASES: readonly { histogram: HistogramName; header: string; always: boolean }[] = [
+  { histogram: 'response', header: 'response', always: true },
+  { histogram: 'service', header: 'service', always: true },
+  { histogram: 'lag', header: 'start lag', always: true },
+  { histogram: 'setup', header: 'assoc setup', always: false },
+  { histogram: 'ttfb', header: 'ttfb', always: false },
+];
+
+function renderPhaseTable(operations: readonly OperationSummary[]): string {
+  const phases = PHASES.filter((phase) => phase.always || operations.some((operation) => operation.latency[phase.histogram] !== undefined));
+  const rows: HtmlRow[] = operations.map((operation) => ({
+    cells: [
+      seriesLabel(operation),
+      ...phases.map((phase) => {
+        const stats = operation.latency[phase.histogram];
+        return stats === undefined ? MISSING : formatDurationUs(stats.p95Us);
+      }),
+    ],
+  }));
+  return htmlTable([{ header: 'scenario/operation', text: true }, ...phases.map((phase) => ({ header: phase.header }))], rows);
+}
+
+function renderErrorsByClass(operations: readonly OperationSummary[]): string {
+  const rows: HtmlRow[] = [];
+  let hasWarnings = false;
+  for (const operation of operations) {
+    const classes = Object.entries(operation.outcomes)
+      .filter(([key, count]) => key !== 'ok' && count > 0)
+      .sort(([keyA, countA], [keyB, countB]) => countB - countA || keyA.localeCompare(keyB));
+    for (const [key, count] of classes) {
+      if (isSuccessKey(key)) hasWarnings = true;
+      rows.push({ cells: [seriesLabel(operation), key, formatCount(count), outcomeGloss(key)] });
+    }
+  }
+  if (rows.length === 0) return '<h3>Errors by class</h3>\n<p>None.</p>';
+  return [
+    `<h3>${hasWarnings ? 'Errors and warnings by class' : 'Errors by class'}</h3>`,
+    htmlTable(
+      [{ header: 'scenario/operation', text: true }, { header: 'outcome', text: true }, { header: 'count' }, { header: 'meaning', text: true }],
+      rows,
+    ),
+  ].join('\n');
+}

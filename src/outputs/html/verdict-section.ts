@@ -1,0 +1,92 @@
+/**
+ * The first thing the report shows: the verdict (passed, failed, or no
+ * thresholds), why the run ended, the `--verify` result, and each threshold
+ * with what was measured against its limit. Wording follows the console's
+ * end-of-run report (console-summary.ts).
+ */
+import type { RunSummary, VerifySummary } from '../../metrics/types.js';
+import { formatCount, seriesLabel } from '../console-summary.js';
+import { escapeHtml } from './escape-html.js';
+import { htmlTable } from './html-table.js';
+
+export type VerdictStatus = 'pass' | 'fail' | 'neutral';
+
+/**
+ * Failed when a threshold failed (or stopped the run) or `--verify` found a
+ * missing instance or could not check: what makes `pacs-load run` exit non-zero
+ * for the run's own results. Neutral when nothing was judged (no thresholds).
+ */
+export function verdictStatus(summary: RunSummary): VerdictStatus {
+  const thresholdFailed = summary.thresholds.some((threshold) => !threshold.passed) || summary.run.endReason === 'threshold-abort';
+  if (thresholdFailed || !verifyPassed(summary.verify)) return 'fail';
+  return summary.thresholds.length === 0 && summary.verify === undefined ? 'neutral' : 'pass';
+}
+
+const HEADLINE: Record<VerdictStatus, string> = { pass: 'PASSED', fail: 'FAILED', neutral: 'NO THRESHOLDS' };
+
+const END_REASON_TEXT: Record<RunSummary['run']['endReason'], string | undefined> = {
+  completed: undefined,
+  'threshold-abort': 'Run stopped early: an abortOnFail threshold failed.',
+  interrupted: 'Run interrupted before the end of the profile: the figures cover only the time it ran.',
+};
+
+export function renderVerdictSection(summary: RunSummary): string {
+  const status = verdictStatus(summary);
+  const passed = summary.thresholds.filter((threshold) => threshold.passed).length;
+  const failed = summary.thresholds.length - passed;
+  const lines: string[] = [
+    summary.thresholds.length === 0
+      ? 'No thresholds defined: this run is a measurement, not a test.'
+      : `Thresholds: ${passed} passed, ${failed} failed.`,
+  ];
+  const endReason = END_REASON_TEXT[summary.run.endReason];
+  if (endReason !== undefined) lines.push(endReason);
+  const verify = verifyLine(summary.verify);
+  if (verify !== undefined) lines.push(verify);
+  // Not part of the verdict (the exit code ignores it too), but never to be missed;
+  // the JUnit report fails such an operation.
+  const noSuccess = summary.operations.filter((operation) => operation.succeeded === 0);
+  const warning = noSuccess.length === 0 ? [] : [`No successful result at all for ${noSuccess.map(seriesLabel).join(', ')}.`];
+  return [
+    `<section id="verdict" class="verdict ${status}">`,
+    `<strong>${HEADLINE[status]}</strong>`,
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    ...warning.map((line) => `<p class="warning">${escapeHtml(line)}</p>`),
+    '</section>',
+    renderThresholdTable(summary),
+  ].join('\n');
+}
+
+function renderThresholdTable(summary: RunSummary): string {
+  if (summary.thresholds.length === 0) return '';
+  const rows = summary.thresholds.map((threshold) => ({
+    cells: [
+      { html: threshold.passed ? '<span class="mark-pass">✓ pass</span>' : '<span class="mark-fail">✗ fail</span>' },
+      threshold.subject,
+      threshold.expression,
+      threshold.detail,
+    ],
+    ...(threshold.passed ? {} : { className: 'failed' }),
+  }));
+  return [
+    '<h2 id="thresholds">Thresholds</h2>',
+    htmlTable(
+      [{ header: '', text: true }, { header: 'subject', text: true }, { header: 'threshold', text: true }, { header: 'measured vs limit', text: true }],
+      rows,
+    ),
+  ].join('\n');
+}
+
+function verifyPassed(verify: VerifySummary | undefined): boolean {
+  return verify === undefined || (verify.error === undefined && verify.missing === 0);
+}
+
+function verifyLine(verify: VerifySummary | undefined): string | undefined {
+  if (verify === undefined) return undefined;
+  const notChecked = verify.notChecked > 0 ? `, ${formatCount(verify.notChecked)} not checked` : '';
+  if (verify.error !== undefined) {
+    return `Verify: not verified: ${verify.error} (${formatCount(verify.checked)} checked, ${formatCount(verify.missing)} missing${notChecked}).`;
+  }
+  if (verify.missing === 0) return `Verify: ${formatCount(verify.checked)} acknowledged instances checked, all stored${notChecked}.`;
+  return `Verify: ${formatCount(verify.missing)} of ${formatCount(verify.checked)} acknowledged instances missing${notChecked}.`;
+}

@@ -1,0 +1,193 @@
+/**
+ * The structure of a summary JSON file (`RunSummary`, src/metrics/types.ts) as
+ * a zod schema, for reading files written by another run, another machine or
+ * another version (`compare`, `merge`, `report`). Beyond types it checks what
+ * an exact merge relies on: every encoded histogram decodes, its count equals
+ * the count of its latency stats, and the counters agree with each other, so a
+ * corrupt or hand-edited file is refused instead of merged into wrong numbers.
+ *
+ * Unknown keys are ignored (and dropped): a file from a newer pacs-load with the
+ * same schema version carries only additive fields.
+ */
+import { z } from 'zod';
+import { decodeHistogram } from '../metrics/histogram.js';
+import { HISTOGRAM_NAMES, type HistogramName } from '../metrics/names.js';
+import { SUMMARY_SCHEMA_ID, SUMMARY_SCHEMA_VERSION } from '../metrics/types.js';
+import { tryParseThresholdExpression } from '../profile/threshold-expression.js';
+
+const count = z.number().int().nonnegative();
+const nonNegative = z.number().nonnegative();
+const fraction = z.number().min(0).max(1);
+const microseconds = z.number().int().nonnegative();
+const counts = z.record(z.string(), count);
+
+const latencyStatsSchema = z.object({
+  count,
+  minUs: microseconds,
+  meanUs: microseconds,
+  p50Us: microseconds,
+  p90Us: microseconds,
+  p95Us: microseconds,
+  p99Us: microseconds,
+  p999Us: microseconds,
+  maxUs: microseconds,
+});
+
+/** One optional entry per histogram name, like `Partial<Record<HistogramName, T>>`. */
+function perHistogram<T extends z.ZodType>(item: T) {
+  const shape = {} as Record<HistogramName, z.ZodOptional<T>>;
+  for (const name of HISTOGRAM_NAMES) shape[name] = item.optional();
+  return z.object(shape);
+}
+
+const operationSchema = z
+  .object({
+    scenario: z.string(),
+    operation: z.string(),
+    completed: count,
+    succeeded: count,
+    failed: count,
+    dropped: count,
+    ratePerSec: nonNegative,
+    errorRate: fraction,
+    droppedRate: fraction,
+    outcomes: counts,
+    bytesSent: count,
+    bytesReceived: count,
+    activeSeconds: nonNegative,
+    latency: perHistogram(latencyStatsSchema),
+    histograms: perHistogram(z.string()),
+  })
+  .superRefine((operation, context) => {
+    const outcomesTotal = Object.values(operation.outcomes).reduce((sum, value) => sum + value, 0);
+    if (outcomesTotal !== operation.completed) {
+      context.addIssue({
+        code: 'custom',
+        path: ['completed'],
+        message: `is ${operation.completed} but the outcomes add up to ${outcomesTotal}`,
+      });
+    }
+    if (operation.succeeded + operation.failed !== operation.completed) {
+      context.addIssue({
+        code: 'custom',
+        path: ['failed'],
+        message: `succeeded (${operation.succeeded}) + failed (${operation.failed}) is not completed (${operation.completed})`,
+      });
+    }
+    for (const name of HISTOGRAM_NAMES) checkHistogram(operation, name, context);
+  });
+
+/** An encoded histogram must decode and hold as many values as its stats say. */
+function checkHistogram(
+  operation: { latency: Partial<Record<HistogramName, { count: number }>>; histograms: Partial<Record<HistogramName, string>> },
+  name: HistogramName,
+  context: z.RefinementCtx,
+): void {
+  const stats = operation.latency[name];
+  const encoded = operation.histograms[name];
+  if (encoded === undefined) {
+    if (stats !== undefined) {
+      context.addIssue({ code: 'custom', path: ['histograms', name], message: `is missing, but latency.${name} is there` });
+    }
+    return;
+  }
+  let totalCount: number;
+  try {
+    totalCount = decodeHistogram(encoded).totalCount;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    context.addIssue({ code: 'custom', path: ['histograms', name], message: `is not an encoded HDR histogram (${reason})` });
+    return;
+  }
+  if (stats === undefined) {
+    context.addIssue({ code: 'custom', path: ['latency', name], message: `is missing, but histograms.${name} is there` });
+  } else if (stats.count !== totalCount) {
+    context.addIssue({
+      code: 'custom',
+      path: ['histograms', name],
+      message: `holds ${totalCount} values but latency.${name}.count is ${stats.count}`,
+    });
+  }
+}
+
+const thresholdSchema = z
+  .object({
+    subject: z.string(),
+    expression: z.string(),
+    measured: z.number().optional(),
+    limit: z.number(),
+    passed: z.boolean(),
+    detail: z.string(),
+  })
+  .superRefine((threshold, context) => {
+    const parsed = tryParseThresholdExpression(threshold.expression);
+    if (!parsed.ok) context.addIssue({ code: 'custom', path: ['expression'], message: `is not a threshold: ${parsed.message}` });
+  });
+
+const intervalPointSchema = z.object({
+  scenario: z.string(),
+  operation: z.string(),
+  startUs: z.number(),
+  endUs: z.number(),
+  completed: count,
+  failed: count,
+  outcomes: counts,
+  dropped: count,
+  // A gauge no command uses; a bad value must not make the whole file unreadable.
+  inFlight: z.number(),
+  bytesSent: count,
+  bytesReceived: count,
+  response: latencyStatsSchema.optional(),
+});
+
+const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'is not a date and time' });
+
+const runSchema = z.object({
+  id: z.string(),
+  profile: z.string(),
+  startedAt: isoTime,
+  endedAt: isoTime,
+  durationSeconds: nonNegative,
+  workers: count,
+  endReason: z.enum(['completed', 'threshold-abort', 'interrupted']),
+  tool: z.object({ name: z.literal('pacs-load'), version: z.string(), node: z.string() }),
+  target: z.string(),
+  environment: z
+    .object({
+      hostname: z.string(),
+      platform: z.string(),
+      arch: z.string(),
+      cpus: count,
+      cpuModel: z.string(),
+      memoryBytes: count,
+    })
+    .optional(),
+  profileSource: z.string().optional(),
+});
+
+const verifySchema = z.object({
+  checked: count,
+  missing: count,
+  missingInstances: z.array(z.string()),
+  notChecked: count,
+  error: z.string().optional(),
+});
+
+const outputDeliverySchema = z.object({
+  written: count,
+  retried: count,
+  dropped: count,
+  lastError: z.string().optional(),
+});
+
+/** The whole summary; `schema` and `version` are checked before this (for a clearer message). */
+export const runSummarySchema = z.object({
+  schema: z.literal(SUMMARY_SCHEMA_ID),
+  version: z.literal(SUMMARY_SCHEMA_VERSION),
+  run: runSchema,
+  operations: z.array(operationSchema),
+  thresholds: z.array(thresholdSchema),
+  intervals: z.array(intervalPointSchema),
+  verify: verifySchema.optional(),
+  outputs: z.record(z.string(), outputDeliverySchema).optional(),
+});

@@ -114,7 +114,7 @@ export function latencyStats(histogram: Histogram): LatencyStats {
   return {
     count,
     minUs: histogram.getValueAtPercentile(0),
-    meanUs: Math.round(histogram.mean),
+    meanUs: Math.round(meanOf(histogram)),
     p50Us: histogram.getValueAtPercentile(50),
     p90Us: histogram.getValueAtPercentile(90),
     p95Us: histogram.getValueAtPercentile(95),
@@ -122,4 +122,31 @@ export function latencyStats(histogram: Histogram): LatencyStats {
     p999Us: histogram.getValueAtPercentile(99.9),
     maxUs: histogram.getValueAtPercentile(100),
   };
+}
+
+/** The bucket-walking surface of hdr-histogram-js's JS histogram (public on JsHistogram, absent from its `Histogram` type). */
+interface BucketView {
+  countsArrayLength: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  medianEquivalentValue(value: number): number;
+}
+
+/**
+ * The histogram's mean, the same value as its `mean` getter (each bucket's
+ * count at the bucket's median equivalent value), by a plain walk over the
+ * counts: the getter's iterator allocates per bucket and costs about 3 ms on a
+ * wide histogram, against about 0.2 ms here, and the coordinator computes this
+ * for every series every interval.
+ */
+export function meanOf(histogram: Histogram): number {
+  const count = histogram.totalCount;
+  if (count === 0) return 0;
+  const buckets = histogram as unknown as BucketView;
+  let total = 0;
+  for (let index = 0; index < buckets.countsArrayLength; index++) {
+    const inBucket = buckets.getCountAtIndex(index);
+    if (inBucket > 0) total += buckets.medianEquivalentValue(buckets.valueFromIndex(index)) * inBucket;
+  }
+  return total / count;
 }

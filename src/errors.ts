@@ -39,6 +39,8 @@ export const ErrorCodes = {
   ERR_OUTPUT_UNREACHABLE: ExitCode.preflightFailed,
   /** A summary or other input file is not what the command expects (corrupt, foreign, wrong version). */
   ERR_INPUT_INVALID: ExitCode.invalidProfile,
+  /** `--start-at` passed before this instance's workers were ready: it would start out of step with the others. */
+  ERR_START_MISSED: ExitCode.usage,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -77,7 +77,8 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
           runScenario({
             scenario,
             operation: operations[index]!,
-            segment: { index: workerIndex, count: workerCount },
+            // Within an execution segment (--segment), global item indices still feed the synthetic data.
+            segment: { index: workerIndex, count: workerCount, ...(task.executionSegment === undefined ? {} : { within: task.executionSegment }) },
             clock,
             recorder,
             stopSignal: stop.signal,

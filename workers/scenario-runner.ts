@@ -5,11 +5,13 @@
  *   response = completion - intended start   (the headline; includes queueing)
  *   service  = completion - actual start
  *   lag      = actual start - intended start
+ * A composite operation (`chain`) also reports each step as it completes
+ * (`onStep`); each step is recorded as its own series (see `runOne`).
  */
 import { setMaxListeners } from 'node:events';
 import { outcomeKey } from '../src/metrics/names.js';
 import type { MetricsRecorder } from '../src/metrics/recorder.js';
-import type { AcknowledgedInstance, Operation } from '../src/operations/types.js';
+import type { AcknowledgedInstance, Operation, StepReport } from '../src/operations/types.js';
 import type { ResolvedScenario } from '../src/profile/types.js';
 import { planScenario, runClosedModel, runOpenModel, type Clock, type PlannedArrival, type WorkerSegment } from '../src/scheduler/index.js';
 
@@ -51,8 +53,31 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
   const runOne = async (arrival: PlannedArrival): Promise<void> => {
     const actualStartUs = clock.nowUs();
     recorder.addInFlight(name, operationName, 1);
+    // A chain's steps (src/operations/chain.ts), each a series of its own. The
+    // first step starts with the chain, so it carries the chain's lag and is
+    // timed from the intended start; each later one was due the moment the
+    // previous one completed, so its lag is 0 and its response is its service time.
+    let stepStartUs = actualStartUs;
+    let firstStep = true;
+    const onStep = (step: StepReport): void => {
+      const completedUs = clock.nowUs();
+      recorder.record(name, step.operation, {
+        outcomeKey: outcomeKey(step.result.outcome),
+        responseUs: completedUs - (firstStep ? arrival.intendedStartUs : stepStartUs),
+        serviceUs: completedUs - stepStartUs,
+        lagUs: firstStep ? actualStartUs - arrival.intendedStartUs : 0,
+        setupUs: step.result.setupUs,
+        ttfbUs: step.result.ttfbUs,
+        bytesSent: step.result.bytesSent,
+        bytesReceived: step.result.bytesReceived,
+        requests: step.result.requests,
+      });
+      if (step.result.acknowledged !== undefined) options.onAcknowledged?.(step.result.acknowledged);
+      stepStartUs = completedUs;
+      firstStep = false;
+    };
     try {
-      const result = await operation.run({ iteration: arrival.index, signal: cutOff.signal });
+      const result = await operation.run({ iteration: arrival.index, signal: cutOff.signal, onStep });
       const completedUs = clock.nowUs();
       recorder.record(name, operationName, {
         outcomeKey: outcomeKey(result.outcome),
@@ -63,6 +88,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
         ttfbUs: result.ttfbUs,
         bytesSent: result.bytesSent,
         bytesReceived: result.bytesReceived,
+        requests: result.requests,
       });
       if (result.acknowledged !== undefined) options.onAcknowledged?.(result.acknowledged);
     } finally {

@@ -10,6 +10,11 @@ export interface CliContext {
   color: boolean;
   /** Aborted on the first SIGINT/SIGTERM. */
   interrupt: AbortSignal;
+  /**
+   * Asks the user a yes/no question on the terminal; undefined when stdin or
+   * stdout is not a terminal (CI), where commands must require a flag instead.
+   */
+  confirm?: (question: string) => Promise<boolean>;
   /** Set by a command to the exit code the process should end with. */
   setExitCode: (code: number) => void;
   cwd: string;

@@ -15,6 +15,10 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerCompare } from './commands/compare.js';
 import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
+import { registerPlan } from './commands/plan.js';
+import { registerProbe } from './commands/probe.js';
+import { registerExport } from './commands/export.js';
+import { createInterface } from 'node:readline/promises';
 import { TOOL_VERSION } from '../version.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +59,16 @@ async function main(argv: string[]): Promise<number> {
     },
     cwd: process.cwd(),
   };
+  if (process.stdin.isTTY === true && process.stdout.isTTY === true) {
+    context.confirm = async (question) => {
+      const terminal = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return /^y(es)?$/i.test((await terminal.question(question)).trim());
+      } finally {
+        terminal.close();
+      }
+    };
+  }
 
   const program = new Command()
     .name('pacs-load')
@@ -70,6 +84,9 @@ async function main(argv: string[]): Promise<number> {
   registerCompare(program, context);
   registerMerge(program, context);
   registerReport(program, context);
+  registerPlan(program, context);
+  registerProbe(program, context);
+  registerExport(program, context);
 
   try {
     await program.parseAsync(argv);

@@ -29,6 +29,10 @@ import { verifyStored } from './verify-stored.js';
 import { createDicomwebClient } from '../protocol/dicomweb/client.js';
 import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
 import { dicomwebTlsOptions } from '../operations/dicomweb-tls.js';
+import { resolveDimseSecurity } from '../operations/dimse-security.js';
+import { describeExecutionSegment, type ExecutionSegment } from '../scheduler/segment-execution.js';
+import { BreakpointJudge } from '../scheduler/breakpoint-verdict.js';
+import { migrationSummary } from '../plan/migration-summary.js';
 
 export interface RunLoadOptions {
   profile: ResolvedProfile;
@@ -52,14 +56,36 @@ export interface RunLoadOptions {
    * acknowledged is stored (verify-stored.ts); the result is `summary.verify`.
    */
   verify?: boolean;
+  /** `--archive-size`: the archive a migration moves, in bytes (overrides the profile's `migration.archiveSize`); the summary gets `migration`. */
+  archiveSizeBytes?: number;
   /** The profile file's text, kept in the summary as "the profile as run" (reports show it). */
   profileSource?: string;
+  /**
+   * `--segment`: run only this share of every scenario (issue 8,
+   * src/scheduler/segment-execution.ts); the other instances of the split run
+   * the rest. Default: the whole profile.
+   */
+  segment?: ExecutionSegment;
+  /**
+   * `--start-at`: time zero as wall-clock epoch milliseconds, so separately
+   * started instances begin together. Workers are prepared before it; if they
+   * are ready only after it, the run fails (ERR_START_MISSED) instead of
+   * starting out of step with the others.
+   */
+  startAtEpochMs?: number;
+  /** Told once every worker is ready, with time zero (epoch ms): with `startAtEpochMs` the wait may be long. */
+  onWorkersReady?: (runEpochMs: number) => void;
 }
 
 export interface RunLoadResult {
   summary: RunSummary;
   thresholdsPassed: boolean;
+  /** A worker failed after time zero: the run ended early with this error (`summary.workerFailure`); outputs were written. */
+  workerError?: PacsLoadError;
 }
+
+/** How often outputs that keep a file current (`Output.checkpoint`, the summary JSON) get the summary so far. */
+export const CHECKPOINT_INTERVAL_US = 10_000_000;
 
 const SIMULATOR_WARM_UP_OPERATIONS: readonly OperationName[] = ['dimse.echo', 'mwl.find', 'qido.studies'];
 
@@ -101,8 +127,46 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       });
     }
 
+    const runInfo = (endedAt: Date, reason: RunSummary['run']['endReason']): RunSummary['run'] => ({
+      id: runId,
+      profile: profile.name,
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationSeconds: (endedAt.getTime() - startedAt.getTime()) / 1000,
+      workers: workerCount,
+      endReason: reason,
+      tool: { name: 'pacs-load', version: TOOL_VERSION, node: options.nodeVersion ?? 'unknown' },
+      target: describeTarget(target, simulator !== undefined),
+      environment: runEnvironment(),
+      ...(options.profileSource === undefined ? {} : { profileSource: options.profileSource }),
+      ...(options.segment === undefined ? {} : { segment: describeExecutionSegment(options.segment) }),
+    });
+
+    // Checkpoints (issue 10, item 2): every CHECKPOINT_INTERVAL_US of run time,
+    // outputs that keep a file get the summary so far, so a process killed with
+    // SIGKILL or by the OOM killer still leaves its results up to the last one.
+    // One at a time: a slow disk delays the next checkpoint, never the run.
+    const checkpointOutputs = options.outputs.filter((output) => output.checkpoint !== undefined);
+    let lastCheckpointUs = 0;
+    let checkpointing: Promise<void> | undefined;
+    const checkpoint = (elapsedUs: number): void => {
+      if (checkpointOutputs.length === 0 || checkpointing !== undefined || elapsedUs - lastCheckpointUs < CHECKPOINT_INTERVAL_US) return;
+      lastCheckpointUs = elapsedUs;
+      const partial = buildSummary({ run: runInfo(new Date(), 'running'), aggregator, thresholds: [] });
+      checkpointing = Promise.allSettled(checkpointOutputs.map((output) => output.checkpoint?.(partial))).then(() => {
+        checkpointing = undefined;
+      });
+    };
+
+    // A breakpoint scenario's steps are judged as their intervals complete (src/scheduler/breakpoint-verdict.ts).
+    const breakpointScenario = profile.scenarios.find((scenario) => scenario.executor.type === 'breakpoint');
+    const breakpoint = breakpointScenario === undefined ? undefined : new BreakpointJudge(breakpointScenario);
     const onIntervalComplete = (report: IntervalReport): void => {
-      for (const output of options.outputs) output.interval(report);
+      const withEpoch: IntervalReport = { ...report, runEpochMs };
+      for (const output of options.outputs) output.interval(withEpoch);
+      checkpoint(report.endUs);
+      // The knee is found: stop planning new operations. The run still ends `completed`: finding it is the run's purpose.
+      if (breakpoint?.add(report) === true && endReason === 'completed') pool?.broadcast({ type: 'stop', reason: 'threshold-abort' });
     };
     const aggregator = new RunAggregator(workerCount, { onIntervalComplete });
     let endReason: RunSummary['run']['endReason'] = 'completed';
@@ -111,15 +175,34 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     let runEpochMs = 0;
     let lastIntervalShown = -1;
     let workerError: PacsLoadError | undefined;
+    let workerFailure: RunSummary['workerFailure'];
+    const doneWorkers = new Set<number>();
     const acknowledged: AcknowledgedInstance[] = [];
     let acknowledgedNotKept = 0;
     let resolveAllDone: () => void = () => {};
     const allDone = new Promise<void>((resolve) => (resolveAllDone = resolve));
 
-    const stopWorkers = (reason: 'interrupted' | 'threshold-abort'): void => {
+    const stopWorkers = (reason: 'interrupted' | 'threshold-abort' | 'worker-failed'): void => {
       if (endReason !== 'completed') return;
       endReason = reason;
-      pool?.broadcast({ type: 'stop', reason });
+      // Workers stop the same way whatever the reason: stop planning, let in-flight work finish.
+      pool?.broadcast({ type: 'stop', reason: reason === 'worker-failed' ? 'interrupted' : reason });
+    };
+    /**
+     * A worker failed (threw, or its thread died). Before time zero nothing was
+     * measured: the run fails with the worker's error. After it, the run ends
+     * early rather than going on without the failed worker's share (the offered
+     * load would silently drop, and the figures would be wrong for the profile),
+     * and the summary is still built from everything measured, with `workerFailure`.
+     */
+    const onWorkerFailed = (workerIndex: number, error: PacsLoadError): void => {
+      workerError ??= error;
+      if (runEpochMs > 0) {
+        workerFailure ??= { workerIndex, code: error.code, message: error.message };
+        stopWorkers('worker-failed');
+      } else {
+        stopWorkers('interrupted');
+      }
     };
 
     const onMessage = (message: WorkerMessage): void => {
@@ -127,7 +210,19 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         case 'ready':
           readyCount++;
           if (readyCount === workerCount) {
-            runEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
+            const nowMs = performance.timeOrigin + performance.now();
+            if (options.startAtEpochMs !== undefined && options.startAtEpochMs < nowMs) {
+              // Starting late would put this instance out of step with the others of the split.
+              workerError ??= new PacsLoadError(
+                'ERR_START_MISSED',
+                `--start-at ${new Date(options.startAtEpochMs).toISOString()} passed before the workers were ready (${new Date(nowMs).toISOString()}).`,
+                { hint: 'Choose a start time further ahead, so every instance has time to start its workers (allow a minute or more on Kubernetes).' },
+              );
+              stopWorkers('interrupted');
+              return;
+            }
+            runEpochMs = options.startAtEpochMs ?? nowMs + START_DELAY_MS;
+            options.onWorkersReady?.(runEpochMs);
             pool?.broadcast({ type: 'start', runEpochMs });
             // An embedded simulator's stallAt counts from the run's time zero.
             simulator?.startFaultClock(runEpochMs - performance.timeOrigin);
@@ -149,15 +244,15 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           return;
         case 'done':
           aggregator.workerDone(message.workerIndex);
+          doneWorkers.add(message.workerIndex);
           doneCount++;
           if (doneCount === workerCount) resolveAllDone();
           return;
         case 'error':
-          workerError ??= new PacsLoadError(message.error.code, message.error.message, {
-            hint: message.error.hint,
-            problems: message.error.problems,
-          });
-          stopWorkers('interrupted');
+          onWorkerFailed(
+            message.workerIndex,
+            new PacsLoadError(message.error.code, message.error.message, { hint: message.error.hint, problems: message.error.problems }),
+          );
           return;
       }
     };
@@ -176,20 +271,29 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         seed,
         env: { ...options.env },
         verify: options.verify === true,
+        ...(options.segment === undefined ? {} : { executionSegment: options.segment }),
       })),
       onMessage,
+      onTaskFailed: (workerIndex, error) => {
+        onWorkerFailed(workerIndex, error);
+        // Its thread is gone: it sends no more snapshots and no `done`.
+        if (doneWorkers.has(workerIndex)) return;
+        doneWorkers.add(workerIndex);
+        aggregator.workerDone(workerIndex);
+        doneCount++;
+        if (doneCount === workerCount) resolveAllDone();
+      },
     });
     try {
       // Snapshots travel on the task's own port, the task's result on piscina's:
       // wait for both so no snapshot is still queued when the summary is built.
-      await Promise.all([pool.done, allDone]);
-    } catch (error) {
-      // A worker that reported its failure as data explains it better than the crash.
-      throw workerError ?? error;
+      // `settled`, not `done`: after one worker fails, the others still finish.
+      await Promise.all([pool.settled, allDone]);
     } finally {
       options.interrupt?.removeEventListener('abort', onInterrupt);
     }
-    if (workerError !== undefined) throw workerError;
+    // Failed before time zero: nothing was measured.
+    if (workerError !== undefined && workerFailure === undefined) throw workerError;
 
     const endedAt = new Date();
     let verify: VerifySummary | undefined;
@@ -197,30 +301,18 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       // After endedAt: the check is not part of the measured run.
       verify =
         // Set by the message handler: TypeScript cannot see that it may have changed.
-        (endReason as RunSummary['run']['endReason']) === 'interrupted'
-          ? { checked: 0, missing: 0, missingInstances: [], notChecked: acknowledged.length + acknowledgedNotKept, error: 'not checked: the run was interrupted' }
+        (endReason as RunSummary['run']['endReason']) === 'interrupted' || workerFailure !== undefined
+          ? { checked: 0, missing: 0, missingInstances: [], notChecked: acknowledged.length + acknowledgedNotKept, error: `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}` }
           : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env);
     }
     const summaries = aggregator.operationSummaries();
     const thresholds = evaluateThresholds(profile.thresholds, summaries);
-    const summary = buildSummary({
-      run: {
-        id: runId,
-        profile: profile.name,
-        startedAt: startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        durationSeconds: (endedAt.getTime() - startedAt.getTime()) / 1000,
-        workers: workerCount,
-        endReason,
-        tool: { name: 'pacs-load', version: TOOL_VERSION, node: options.nodeVersion ?? 'unknown' },
-        target: describeTarget(target, simulator !== undefined),
-        environment: runEnvironment(),
-        ...(options.profileSource === undefined ? {} : { profileSource: options.profileSource }),
-      },
-      aggregator,
-      thresholds,
-    });
+    const summary = buildSummary({ run: runInfo(endedAt, endReason), aggregator, thresholds, operations: summaries });
     if (verify !== undefined) summary.verify = verify;
+    if (breakpoint !== undefined) summary.breakpoint = breakpoint.finish();
+    const archiveSizeBytes = options.archiveSizeBytes ?? profile.migration?.archiveSizeBytes;
+    if (profile.migration !== undefined || options.archiveSizeBytes !== undefined) summary.migration = migrationSummary(summary.operations, archiveSizeBytes);
+    if (workerFailure !== undefined) summary.workerFailure = workerFailure;
     // Outputs that deliver elsewhere (InfluxDB) go first, so the summary file and
     // reports written after them can say what was delivered.
     for (const output of options.outputs.filter((candidate) => candidate.delivers === true)) {
@@ -228,7 +320,11 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       if (delivery !== undefined) summary.outputs = { ...summary.outputs, [output.name]: delivery };
     }
     for (const output of options.outputs.filter((candidate) => candidate.delivers !== true)) await output.stop(summary);
-    return { summary, thresholdsPassed: thresholds.every((result) => result.passed) };
+    return {
+      summary,
+      thresholdsPassed: thresholds.every((result) => result.passed),
+      ...(workerFailure === undefined || workerError === undefined ? {} : { workerError }),
+    };
   } finally {
     await pool?.close();
     await simulator?.close();
@@ -261,7 +357,8 @@ async function verifyTarget(
           tls: dicomwebTlsOptions(web.tls),
         });
   try {
-    return await verifyStored({ target: target.dimse, dicomweb, instances, notKept });
+    const dimse = target.dimse === undefined ? undefined : { ...target.dimse, ...resolveDimseSecurity(target.dimse, env) };
+    return await verifyStored({ target: dimse, dicomweb, instances, notKept });
   } finally {
     await dicomweb?.close();
   }

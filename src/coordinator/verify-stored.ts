@@ -16,7 +16,7 @@
  */
 import type { VerifySummary } from '../metrics/types.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
-import type { DimseTarget } from '../profile/types.js';
+import type { DimseConnection } from '../operations/dimse-target.js';
 import type { DicomwebClient } from '../protocol/dicomweb/client.js';
 import { runAssociation } from '../protocol/dimse/association.js';
 import { createImageLevelFindRequest } from '../protocol/dimse/qr-requests.js';
@@ -25,8 +25,12 @@ import { compareFound, groupAcknowledged, type VerifyGroup } from './verify-comp
 import { searchInstancesByQido } from './verify-qido.js';
 
 export interface VerifyStoredOptions {
-  /** The target's DIMSE side; undefined when the profile has none (then nothing can have been acknowledged by DIMSE). */
-  target: DimseTarget | undefined;
+  /**
+   * The target's DIMSE side with its TLS and user identity resolved
+   * (resolveDimseSecurity), so the check connects the way the load did;
+   * undefined when the profile has none.
+   */
+  target: DimseConnection | undefined;
   /** Used when `target` is undefined: a client of the target's DICOMweb side, for QIDO-RS. The caller closes it. */
   dicomweb?: DicomwebClient | undefined;
   instances: Iterable<AcknowledgedInstance>;
@@ -85,7 +89,7 @@ async function verifyByQido(client: DicomwebClient, groups: readonly VerifyGroup
 
 /** One association, one IMAGE-level C-FIND per series of the batch. */
 async function queryBatch(
-  target: DimseTarget,
+  target: DimseConnection,
   batch: readonly VerifyGroup[],
   signal: AbortSignal | undefined,
 ): Promise<{ found: Array<Set<string> | undefined>; error: string | undefined }> {

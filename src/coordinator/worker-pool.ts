@@ -15,6 +15,8 @@ export interface WorkerPoolOptions {
   tasks: Array<Omit<WorkerTask, 'port'>>;
   /** Called for every message from every worker, in arrival order, on the coordinator thread. */
   onMessage: (message: WorkerMessage) => void;
+  /** Called when a worker's task rejects (its thread died or threw past the task), with the task's worker index. */
+  onTaskFailed?: (workerIndex: number, error: PacsLoadError) => void;
 }
 
 /** A running set of worker tasks. */
@@ -23,8 +25,21 @@ export interface WorkerPool {
   broadcast(message: CoordinatorMessage): void;
   /** Resolves when every task has finished; rejects with the first worker failure. */
   done: Promise<WorkerTaskResult[]>;
+  /** Resolves when every task has finished or failed (to wait for the others after a crash). */
+  settled: Promise<void>;
   /** Stops every thread (after `done`, or to give up). */
   close(): Promise<void>;
+}
+
+/** A worker that threw sends its error as data; anything else is a crash. */
+function asWorkerFailure(error: unknown): PacsLoadError {
+  const data = toErrorData(error);
+  return data.code === 'ERR_INTERNAL'
+    ? new PacsLoadError('ERR_WORKER_FAILED', `A worker thread failed: ${data.message}`, {
+        hint: 'This is a bug in pacs-load (or the machine ran out of memory); report it with the profile and the command you ran.',
+        cause: error,
+      })
+    : fromErrorData(data);
 }
 
 export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
@@ -43,23 +58,21 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
     ports.push(channel.port1);
     channel.port1.on('message', (message: WorkerMessage) => options.onMessage(message));
     const fullTask: WorkerTask = { ...task, port: channel.port2 };
-    return piscina.run(fullTask, { transferList: [channel.port2] }) as Promise<WorkerTaskResult>;
+    return (piscina.run(fullTask, { transferList: [channel.port2] }) as Promise<WorkerTaskResult>).catch((error: unknown) => {
+      const failure = asWorkerFailure(error);
+      options.onTaskFailed?.(task.workerIndex, failure);
+      throw failure;
+    });
   });
-  const done = Promise.all(runs).catch((error: unknown) => {
-    // A worker that threw sends its error as data; anything else is a crash.
-    const data = toErrorData(error);
-    throw data.code === 'ERR_INTERNAL'
-      ? new PacsLoadError('ERR_WORKER_FAILED', `A worker thread failed: ${data.message}`, {
-          hint: 'This is a bug in pacs-load; run again with --verbose and report the output.',
-          cause: error,
-        })
-      : fromErrorData(data);
-  });
+  const done = Promise.all(runs);
+  // Callers may wait on `settled` instead; a failure is reported through onTaskFailed either way.
+  done.catch(() => {});
   return {
     broadcast(message) {
       for (const port of ports) port.postMessage(message);
     },
     done,
+    settled: Promise.allSettled(runs).then(() => undefined),
     async close() {
       for (const port of ports) port.close();
       await piscina.destroy();

@@ -23,6 +23,8 @@ export const OPERATION_NAMES = [
   'qr.move',
   'qr.get',
   'viewer.open',
+  /** A modality's steps in order per arrival (`steps`, src/operations/chain.ts); its series is the whole chain. */
+  'chain',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -36,6 +38,7 @@ export const DIMSE_OPERATIONS: readonly OperationName[] = [
   'qr.find',
   'qr.move',
   'qr.get',
+  'chain',
 ];
 export const DICOMWEB_OPERATIONS: readonly OperationName[] = [
   'qido.studies',

@@ -28,6 +28,8 @@ export interface OperationSample {
   ttfbUs?: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Protocol requests the operation made; absent: 1. */
+  requests?: number;
 }
 
 interface SeriesState {
@@ -37,6 +39,7 @@ interface SeriesState {
   dropped: number;
   bytesSent: number;
   bytesReceived: number;
+  requests: number;
   /** A gauge: never reset by a snapshot. */
   inFlight: number;
   /** Something was recorded in the current interval. */
@@ -61,6 +64,7 @@ export class MetricsRecorder {
     series.outcomes.set(sample.outcomeKey, (series.outcomes.get(sample.outcomeKey) ?? 0) + 1);
     series.bytesSent += sample.bytesSent;
     series.bytesReceived += sample.bytesReceived;
+    series.requests += sample.requests ?? 1;
     recordUs(this.#histogram(series, 'response'), sample.responseUs);
     recordUs(this.#histogram(series, 'service'), sample.serviceUs);
     recordUs(this.#histogram(series, 'lag'), sample.lagUs);
@@ -119,6 +123,7 @@ export class MetricsRecorder {
         dropped: 0,
         bytesSent: 0,
         bytesReceived: 0,
+        requests: 0,
         inFlight: 0,
         touched: false,
         histograms: new Map(),
@@ -150,6 +155,7 @@ function snapshotOf(state: SeriesState): SeriesSnapshot {
     dropped: state.dropped,
     bytesSent: state.bytesSent,
     bytesReceived: state.bytesReceived,
+    requests: state.requests,
     inFlight: state.inFlight,
     histograms,
   };
@@ -160,6 +166,7 @@ function resetInterval(state: SeriesState): void {
   state.dropped = 0;
   state.bytesSent = 0;
   state.bytesReceived = 0;
+  state.requests = 0;
   state.touched = false;
   for (const histogram of state.histograms.values()) {
     if (histogram.totalCount > 0) histogram.reset();

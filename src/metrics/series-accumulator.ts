@@ -14,6 +14,7 @@ export interface SeriesCounters {
   dropped: number;
   bytesSent: number;
   bytesReceived: number;
+  requests?: number | undefined;
 }
 
 export class SeriesAccumulator {
@@ -23,6 +24,7 @@ export class SeriesAccumulator {
   dropped = 0;
   bytesSent = 0;
   bytesReceived = 0;
+  requests = 0;
   readonly #histograms = new Map<HistogramName, Histogram>();
 
   constructor(scenario: string, operation: string) {
@@ -37,6 +39,7 @@ export class SeriesAccumulator {
     this.dropped += counters.dropped;
     this.bytesSent += counters.bytesSent;
     this.bytesReceived += counters.bytesReceived;
+    this.requests += counters.requests ?? 0;
   }
 
   /** Adds a decoded histogram exactly. */
@@ -112,6 +115,7 @@ export class SeriesAccumulator {
       outcomes: sortedRecord(this.outcomes),
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
+      requests: this.requests,
       activeSeconds,
       latency,
       histograms,

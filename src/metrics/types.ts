@@ -19,6 +19,8 @@ export interface SeriesSnapshot {
   dropped: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Protocol requests of the completed operations (HTTP requests, DIMSE requests). */
+  requests?: number;
   /** Operations in flight at the end of the interval (a gauge, summed across workers). */
   inFlight: number;
   histograms: EncodedHistograms;
@@ -64,6 +66,11 @@ export interface OperationSummary {
   outcomes: Record<string, number>;
   bytesSent: number;
   bytesReceived: number;
+  /**
+   * Protocol requests of the completed operations (HTTP requests; DIMSE
+   * requests, e.g. one C-STORE per image). Absent in summaries written before it was counted.
+   */
+  requests?: number;
   /** Seconds between this series' first and last interval (for rates and bandwidth). */
   activeSeconds: number;
   latency: Partial<Record<HistogramName, LatencyStats>>;
@@ -95,6 +102,12 @@ export interface IntervalPoint {
  * them for exact percentiles over any window later. Not kept in the summary.
  */
 export interface IntervalReport {
+  /**
+   * The run's time zero as wall-clock epoch milliseconds (interval times are
+   * microseconds after it); set by the coordinator, absent in reports built
+   * without a run (tests).
+   */
+  runEpochMs?: number;
   sequence: number;
   startUs: number;
   endUs: number;
@@ -154,14 +167,21 @@ export interface RunSummary {
     endedAt: string;
     durationSeconds: number;
     workers: number;
-    /** Why the run ended: it completed, an abortOnFail threshold stopped it, or it was interrupted. */
-    endReason: 'completed' | 'threshold-abort' | 'interrupted';
+    /**
+     * Why the run ended: it completed, an abortOnFail threshold stopped it, it
+     * was interrupted (Ctrl-C, SIGTERM), or a worker failed (`workerFailure`);
+     * `running` in a checkpoint written while the run was still going (a file
+     * left by a killed process says so).
+     */
+    endReason: 'completed' | 'threshold-abort' | 'interrupted' | 'worker-failed' | 'running';
     tool: { name: 'pacs-load'; version: string; node: string };
     target: string;
     /** The load generator's machine (absent in summaries merged from several machines with different ones). */
     environment?: RunEnvironment;
     /** The profile as run: the text of the file given (it holds no secrets; they come from the environment). */
     profileSource?: string;
+    /** `--segment`: this instance's share of a run split over machines (issue 8), e.g. `2/8` or `1/4:1/2`. */
+    segment?: string;
   };
   operations: OperationSummary[];
   thresholds: ThresholdResult[];
@@ -170,6 +190,62 @@ export interface RunSummary {
   verify?: VerifySummary;
   /** Per output that delivers elsewhere (e.g. `influxdb`): what it delivered. */
   outputs?: Record<string, OutputDelivery>;
+  /** `endReason: 'worker-failed'`: the worker failure that ended the run early (a bug or a resource limit, not a target failure). */
+  workerFailure?: { workerIndex: number; code: string; message: string };
+  /**
+   * Only when the profile has a `breakpoint` scenario (issue 7): each judged
+   * step and the knee, the last step that met every `stopWhen` limit and the
+   * first that did not (src/scheduler/breakpoint-verdict.ts).
+   */
+  breakpoint?: BreakpointSummary;
+  /**
+   * Only when the profile has a `migration` block (issue 7): the bulk move's
+   * sustained throughput and, given an archive size, the time to move it.
+   */
+  migration?: MigrationSummary;
+}
+
+/** The breakpoint search of one scenario. */
+export interface BreakpointSummary {
+  scenario: string;
+  /** The rate of the last step that met every limit; absent when the first step already failed. */
+  sustainableRatePerSec?: number;
+  /** The rate of the first step that failed; absent when every step up to maxRate passed. */
+  failedRatePerSec?: number;
+  /** Why the search ended, e.g. `p95 812 ms > 500 ms at 40/s`, or `maxRate reached without a failed step`. */
+  reason: string;
+  /** The judged steps, in order (a step cut short by the end of the run is not judged). */
+  steps: BreakpointStepSummary[];
+}
+
+export interface BreakpointStepSummary {
+  /** The step's planned (offered) rate. */
+  ratePerSec: number;
+  /** Completed operations per second within the step. */
+  achievedPerSec: number;
+  /** Response-time p95 of the operations completed within the step; absent when none completed. */
+  p95Us?: number;
+  /** Failed / completed within the step (0 when none completed). */
+  errorRate: number;
+  /** Dropped / planned within the step. */
+  droppedRate: number;
+  passed: boolean;
+  /** The limits this step exceeded, as text (`p95 812 ms > 500 ms`); empty when it passed. */
+  exceeded: string[];
+}
+
+/** A migration profile's throughput figures (DESIGN section 3, point 6: bytes are first-class). */
+export interface MigrationSummary {
+  /** The migration scenarios' bytes sent (DIMSE or DICOMweb payload), all workers. */
+  bytesSent: number;
+  /** Seconds the migration scenarios were active (first to last interval). */
+  activeSeconds: number;
+  /** bytesSent over activeSeconds, in decimal gigabytes (10^9 B) per hour. */
+  sustainedGBPerHour: number;
+  /** The archive to move, when the profile or `--archive-size` gives it. */
+  archiveSizeBytes?: number;
+  /** archiveSizeBytes at sustainedGBPerHour. */
+  hoursToMove?: number;
 }
 
 /**

@@ -92,10 +92,13 @@ export class DicomwebCatalog {
   async #lookUp(signal: AbortSignal): Promise<CatalogLookup> {
     const { modality, depth, maxStudies, maxInstancesPerSeries } = this.#options;
     const match: Record<string, string> = modality === '' ? {} : { ModalitiesInStudy: modality };
-    const studies = await this.#search(qidoSearchPath('studies', { match, limit: maxStudies, offset: 0 }), signal);
+    const studiesPath = qidoSearchPath('studies', { match, limit: maxStudies, offset: 0 });
+    const studies = await this.#search(studiesPath, signal);
     if (!studies.ok) return studies;
     const studyUids = studies.objects.map((object) => firstString(object, '0020000D')).filter((uid) => uid !== '');
     if (studyUids.length === 0) {
+      // Not kept: the next run asks again, since the studies may be sent later in the run (a scenario with `startAfter`).
+      this.#answers.delete(studiesPath);
       const which = modality === '' ? 'no studies' : `no ${modality} studies`;
       return {
         ok: false,

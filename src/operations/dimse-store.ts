@@ -23,7 +23,6 @@
  */
 import { PacsLoadError } from '../errors.js';
 import type { Outcome } from '../metrics/names.js';
-import type { DimseTarget } from '../profile/types.js';
 import { runAssociation } from '../protocol/dimse/association.js';
 import { classifyDimseStatus, isPendingStatus } from '../protocol/dimse/status.js';
 import { createStoreRequest } from '../protocol/dimse/store-request.js';
@@ -31,8 +30,8 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../synth/d
 import { deriveSeed } from '../synth/random.js';
 import { instanceValues, pickStudyModality, storeStudyIdentity, type StudyIdentity } from '../synth/store-study.js';
 import { STORE_MODALITIES, buildStudyTemplate, isStoreModality, type StoreModality, type StudyTemplate } from '../synth/study-template.js';
-import { requireDimseTarget } from './dimse-target.js';
-import type { AcknowledgedInstance, Operation, OperationFactory, OperationResult } from './types.js';
+import { requireDimseTarget, type DimseConnection } from './dimse-target.js';
+import type { AcknowledgedInstance, Operation, OperationFactory, OperationResult, OperationSetup } from './types.js';
 
 /** Profile values of `transferSyntax` and the UIDs they stand for (PS3.5 A.1, A.2). */
 export const STORE_TRANSFER_SYNTAXES = {
@@ -43,7 +42,7 @@ export type StoreTransferSyntax = keyof typeof STORE_TRANSFER_SYNTAXES;
 export const DEFAULT_STORE_TRANSFER_SYNTAX: StoreTransferSyntax = 'explicit-little-endian';
 
 export interface StudySendOptions {
-  target: DimseTarget;
+  target: DimseConnection;
   template: StudyTemplate;
   study: StudyIdentity;
   /** Images per association; the whole study on one when undefined. */
@@ -154,6 +153,23 @@ function range(from: number, to: number): number[] {
 }
 
 /**
+ * The study template of `modality` with the scenario's images, image size and
+ * transfer syntax, encoded once (per worker). Throws PacsLoadError for a
+ * modality without a synthetic study.
+ */
+export function buildStoreTemplate(setup: OperationSetup, modality: string): StudyTemplate {
+  const { params } = setup;
+  return buildStudyTemplate({
+    modality: checkedModality(modality),
+    transferSyntaxUid: STORE_TRANSFER_SYNTAXES[params.transferSyntax ?? DEFAULT_STORE_TRANSFER_SYNTAX],
+    images: params.images,
+    imageSizeBytes: params.imageSizeBytes,
+    // Pixel patterns differ per worker; UIDs depend only on the seed and the iteration.
+    seed: deriveSeed(setup.seed, setup.workerIndex),
+  });
+}
+
+/**
  * Builds the operation: checks the target and modalities and encodes one
  * template per modality (a CT template is 0.5 MiB, an MG one 16 MiB). Throws
  * PacsLoadError at setup, never during `run()`.
@@ -164,16 +180,7 @@ export const createDimseStore: OperationFactory = (setup) => {
   const mix = params.modalityMix;
   const modalities = mix === undefined ? [params.modality] : Object.keys(mix).filter((modality) => (mix[modality] ?? 0) > 0);
   const templates = new Map<string, StudyTemplate>();
-  for (const modality of modalities) {
-    templates.set(modality, buildStudyTemplate({
-      modality: checkedModality(modality),
-      transferSyntaxUid: STORE_TRANSFER_SYNTAXES[params.transferSyntax ?? DEFAULT_STORE_TRANSFER_SYNTAX],
-      images: params.images,
-      imageSizeBytes: params.imageSizeBytes,
-      // Pixel patterns differ per worker; UIDs depend only on the seed and the iteration.
-      seed: deriveSeed(setup.seed, setup.workerIndex),
-    }));
-  }
+  for (const modality of modalities) templates.set(modality, buildStoreTemplate(setup, modality));
   const templateFor = (iteration: number): StudyTemplate => {
     const modality = mix === undefined ? params.modality : pickStudyModality(mix, setup.seed, iteration);
     const template = templates.get(modality);
@@ -186,7 +193,8 @@ export const createDimseStore: OperationFactory = (setup) => {
       const template = templateFor(iteration);
       const study = storeStudyIdentity(setup.seed, iteration, new Date());
       const sent = await sendStudy({ target, template, study, imagesPerAssociation: params.imagesPerAssociation, signal });
-      const result: OperationResult = { outcome: sent.outcome, bytesSent: sent.bytesSent, bytesReceived: sent.bytesReceived };
+      // One C-STORE request per image answered (a study cut off mid-send made fewer).
+      const result: OperationResult = { outcome: sent.outcome, bytesSent: sent.bytesSent, bytesReceived: sent.bytesReceived, requests: Math.max(1, sent.instancesAnswered) };
       // Whatever was acknowledged counts, even in a study that was then cut off (aborted).
       if (sent.acknowledged.length > 0) result.acknowledged = sent.acknowledged;
       if (sent.setupUs !== undefined) result.setupUs = sent.setupUs;

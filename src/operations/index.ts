@@ -18,6 +18,7 @@ import { createWadoInstance } from './wado-instance.js';
 import { createWadoMetadata } from './wado-metadata.js';
 import { createWadoRendered } from './wado-rendered.js';
 import { createViewerOpen } from './viewer-open.js';
+import { createChain } from './chain.js';
 
 const FACTORIES: Record<OperationName, OperationFactory> = {
   'dimse.echo': createDimseEcho,
@@ -37,6 +38,7 @@ const FACTORIES: Record<OperationName, OperationFactory> = {
   'qr.move': createQrMove,
   'qr.get': createQrGet,
   'viewer.open': createViewerOpen,
+  chain: createChain,
 };
 
 export function createOperation(name: OperationName, setup: OperationSetup): Operation {

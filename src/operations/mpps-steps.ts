@@ -56,6 +56,9 @@ export interface MppsPlan {
   targetKey: string;
 }
 
+/** Plans built in this thread, mixed into each plan's UID stream. */
+let plansBuilt = 0;
+
 /**
  * The plan for one MPPS operation. UIDs are seeded but also mixed with the set-up
  * time, so two runs with the same seed never create the same step twice on a
@@ -70,7 +73,13 @@ export function createMppsPlan(setup: OperationSetup, stations: number, modality
     modality,
   });
   const nowMs = Date.now();
-  const random: Random = createRandom(deriveSeed(setup.seed, MPPS_STREAM, setup.workerIndex, nowMs % 0x1_0000_0000, Math.floor(nowMs / 0x1_0000_0000)));
+  // Plans built in the same millisecond (an mpps.inProgress and an mpps.completed
+  // scenario of one worker) must not share a UID stream: the second N-CREATE of a
+  // UID is refused with 0111.
+  plansBuilt++;
+  const random: Random = createRandom(
+    deriveSeed(setup.seed, MPPS_STREAM, setup.workerIndex, nowMs % 0x1_0000_0000, Math.floor(nowMs / 0x1_0000_0000), plansBuilt),
+  );
   const dimse = setup.target.dimse;
   return {
     itemFor: (iteration) => {
@@ -159,35 +168,45 @@ export function mppsInProgressAttributes(step: OpenStep): Record<string, unknown
   };
 }
 
+/** A series the modality really sent (a chain's `dimse.store`), for the Performed Series Sequence. */
+export interface PerformedSeries {
+  seriesInstanceUid: string;
+  sopClassUid: string;
+  sopInstanceUids: readonly string[];
+}
+
 /**
  * The N-SET attributes that complete a step (PS3.4 Table F.7.2-1, N-SET column;
  * F.7.2.2.2: End Date/Time and a Performed Series Sequence are required for
- * COMPLETED): one performed series referencing the modality's usual image count.
+ * COMPLETED): the series given in `performed` (what a chain sent), else one
+ * synthetic series referencing the modality's usual image count.
  */
-export function mppsCompletedAttributes(step: OpenStep, plan: MppsPlan): Record<string, unknown> {
+export function mppsCompletedAttributes(step: OpenStep, plan: MppsPlan, performed?: readonly PerformedSeries[]): Record<string, unknown> {
   const [scheduled] = step.item.ScheduledProcedureStepSequence;
   const modality = scheduled.Modality;
   const images = IMAGES_BY_MODALITY[modality] ?? 1;
   const sopClassUid = STORAGE_SOP_CLASS_BY_MODALITY[modality] ?? SECONDARY_CAPTURE;
+  const series: PerformedSeries[] =
+    performed !== undefined && performed.length > 0
+      ? [...performed]
+      : [{ seriesInstanceUid: plan.nextUid(), sopClassUid, sopInstanceUids: Array.from({ length: images }, () => plan.nextUid()) }];
   const end = dicomNow();
   return {
     PerformedProcedureStepStatus: 'COMPLETED',
     PerformedProcedureStepEndDate: end.date,
     PerformedProcedureStepEndTime: end.time,
-    PerformedSeriesSequence: [
-      {
-        PerformingPhysicianName: scheduled.ScheduledPerformingPhysicianName,
-        ProtocolName: scheduled.ScheduledProcedureStepDescription,
-        OperatorsName: '',
-        SeriesInstanceUID: plan.nextUid(),
-        SeriesDescription: scheduled.ScheduledProcedureStepDescription,
-        RetrieveAETitle: '',
-        ReferencedImageSequence: Array.from({ length: images }, () => ({
-          ReferencedSOPClassUID: sopClassUid,
-          ReferencedSOPInstanceUID: plan.nextUid(),
-        })),
-        ReferencedNonImageCompositeSOPInstanceSequence: [],
-      },
-    ],
+    PerformedSeriesSequence: series.map((performedSeries) => ({
+      PerformingPhysicianName: scheduled.ScheduledPerformingPhysicianName,
+      ProtocolName: scheduled.ScheduledProcedureStepDescription,
+      OperatorsName: '',
+      SeriesInstanceUID: performedSeries.seriesInstanceUid,
+      SeriesDescription: scheduled.ScheduledProcedureStepDescription,
+      RetrieveAETitle: '',
+      ReferencedImageSequence: performedSeries.sopInstanceUids.map((uid) => ({
+        ReferencedSOPClassUID: performedSeries.sopClassUid,
+        ReferencedSOPInstanceUID: uid,
+      })),
+      ReferencedNonImageCompositeSOPInstanceSequence: [],
+    })),
   };
 }

@@ -12,12 +12,13 @@
  * `check-failed`: the query was answered, but not with the expected worklist.
  */
 import type { Outcome } from '../metrics/names.js';
-import { runAssociation } from '../protocol/dimse/association.js';
+import { runAssociation, type AssociationResult } from '../protocol/dimse/association.js';
+import type { DcmjsDataset } from '../protocol/dimse/dcmjs.js';
 import { createWorklistFindRequest } from '../protocol/dimse/requests.js';
 import { isPendingStatus } from '../protocol/dimse/status.js';
 import { localDicomDate } from '../synth/dicom-date.js';
 import { stationAeTitle } from '../synth/worklist.js';
-import { requireDimseTarget, toOperationResult } from './dimse-target.js';
+import { requireDimseTarget, toOperationResult, type DimseConnection } from './dimse-target.js';
 import type { Operation, OperationFactory } from './types.js';
 
 export interface MwlQuery {
@@ -57,6 +58,34 @@ export function mwlQueryIdentifier(query: MwlQuery): Record<string, unknown> {
   };
 }
 
+/** What one worklist query found. */
+export interface WorklistAnswer {
+  station: string;
+  association: AssociationResult;
+  /** The identifiers of the pending responses, one per item (PS3.4 K.4.1.2.2). */
+  items: DcmjsDataset[];
+}
+
+/** The station of an iteration: STATION001..STATIONnnn round robin. */
+export function stationFor(iteration: number, stations: number): string {
+  return stationAeTitle((iteration % Math.max(1, stations)) + 1);
+}
+
+/** One association, one broad MWL C-FIND for today; never rejects for a target failure. */
+export async function queryWorklist(target: DimseConnection, station: string, modality: string, signal: AbortSignal): Promise<WorklistAnswer> {
+  const identifier = mwlQueryIdentifier({ station, modality, date: localDicomDate(new Date()) });
+  const association = await runAssociation({
+    ...target,
+    requests: [createWorklistFindRequest(identifier)],
+    signal,
+  });
+  const items: DcmjsDataset[] = [];
+  for (const response of association.responses) {
+    if (isPendingStatus(response.status) && response.dataset !== undefined) items.push(response.dataset);
+  }
+  return { station, association, items };
+}
+
 /** Throws PacsLoadError when the profile has no DIMSE target; never during `run()`. */
 export const createMwlFind: OperationFactory = (setup) => {
   const target = requireDimseTarget(setup, 'mwl.find');
@@ -64,17 +93,8 @@ export const createMwlFind: OperationFactory = (setup) => {
   const operation: Operation = {
     name: 'mwl.find',
     async run({ iteration, signal }) {
-      const station = stationAeTitle((iteration % Math.max(1, stations)) + 1);
-      const identifier = mwlQueryIdentifier({ station, modality, date: localDicomDate(new Date()) });
-      const association = await runAssociation({
-        ...target,
-        requests: [createWorklistFindRequest(identifier)],
-        signal,
-      });
-      const items = association.responses.filter(
-        (response) => isPendingStatus(response.status) && response.dataset !== undefined,
-      ).length;
-      return toOperationResult(association, checkItemCount(association.outcome, items, expectItems, station));
+      const answer = await queryWorklist(target, stationFor(iteration, stations), modality, signal);
+      return toOperationResult(answer.association, checkItemCount(answer.association.outcome, answer.items.length, expectItems, answer.station));
     },
     close: () => Promise.resolve(),
   };
@@ -82,7 +102,7 @@ export const createMwlFind: OperationFactory = (setup) => {
 };
 
 /** Only a successful answer is checked; failures keep their own outcome. */
-function checkItemCount(outcome: Outcome, items: number, expectItems: number | undefined, station: string): Outcome {
+export function checkItemCount(outcome: Outcome, items: number, expectItems: number | undefined, station: string): Outcome {
   if (expectItems === undefined || items === expectItems) return outcome;
   if (outcome.kind !== 'ok' && outcome.kind !== 'dimse-warning') return outcome;
   return { kind: 'check-failed', reason: `expected ${expectItems} worklist items for ${station}, got ${items}` };

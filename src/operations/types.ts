@@ -16,6 +16,12 @@ export interface OperationResult {
   /** DICOMweb: request sent to first response byte, integer microseconds. */
   ttfbUs?: number;
   /**
+   * Protocol requests the operation made (HTTP requests; DIMSE requests such as
+   * one C-STORE per image). Absent: 1. `viewer.open` makes hundreds, and
+   * "requests per open" is one of its figures (issue 4, item 3).
+   */
+  requests?: number;
+  /**
    * Storage operations: the instances the target acknowledged as stored
    * (C-STORE success or warning, PS3.4 B.2.3), for `--verify`
    * (src/coordinator/verify-stored.ts). Absent when the operation stores nothing.
@@ -50,6 +56,18 @@ export interface IterationContext {
   iteration: number;
   /** Aborted when the scenario's graceful stop runs out. */
   signal: AbortSignal;
+  /**
+   * A composite operation (`chain`, src/operations/chain.ts) calls this as each
+   * of its steps completes, synchronously, so that the run loop reads the clock
+   * then and records the step as a series of its own. Others never call it.
+   */
+  onStep?: (step: StepReport) => void;
+}
+
+/** One completed step of a composite operation. */
+export interface StepReport {
+  operation: OperationName;
+  result: OperationResult;
 }
 
 export interface Operation {

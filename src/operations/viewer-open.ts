@@ -34,7 +34,8 @@
  *   target lookup) until the first frame response was complete and checked,
  *   integer microseconds; absent when no frame arrived whole;
  * - time to all images is the operation's own response (and service) time;
- * - `bytesSent` / `bytesReceived` are summed over every request of the open.
+ * - `bytesSent` / `bytesReceived` are summed over every request of the open,
+ *   and `requests` counts them (requests per open: 3 + series + frames).
  */
 import type { Outcome } from '../metrics/names.js';
 import type { DicomwebClient, HttpExchange } from '../protocol/dicomweb/client.js';
@@ -203,6 +204,7 @@ class OpenTally {
   readonly #startMs = performance.now();
   #bytesSent = 0;
   #bytesReceived = 0;
+  #requests = 0;
   #firstFailure: Outcome | undefined;
   #firstImageUs: number | undefined;
   #abortNoted = false;
@@ -211,6 +213,7 @@ class OpenTally {
   add(exchange: HttpExchange, outcome: Outcome): boolean {
     this.#bytesSent += exchange.bytesSent;
     this.#bytesReceived += exchange.bytesReceived;
+    this.#requests += 1;
     if (outcome.kind === 'ok') return true;
     this.fail(outcome);
     return false;
@@ -238,6 +241,7 @@ class OpenTally {
       outcome: this.#firstFailure ?? { kind: 'ok' },
       bytesSent: this.#bytesSent,
       bytesReceived: this.#bytesReceived,
+      requests: this.#requests,
     };
     if (this.#firstImageUs !== undefined) result.ttfbUs = this.#firstImageUs;
     return result;

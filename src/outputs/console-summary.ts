@@ -4,11 +4,12 @@
  * service, lag, setup and ttfb, so queueing is visible), errors by outcome
  * class, the thresholds and the verdict. Pure: summary in, lines out.
  */
-import { formatBytesPerSec, formatDurationUs, formatPercent, formatRate } from '../metrics/format.js';
+import { formatBytes, formatBytesPerSec, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../metrics/format.js';
 import type { HistogramName } from '../metrics/names.js';
 import { isSuccessKey } from '../metrics/names.js';
 import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } from '../metrics/types.js';
 import { outcomeGloss } from './outcome-gloss.js';
+import { renderBreakpoint, renderMigration } from './capacity-lines.js';
 import type { TableColumn } from './table.js';
 import { renderTable } from './table.js';
 
@@ -34,8 +35,12 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     '',
     ...renderErrorsByClass(summary.operations),
     '',
+    ...renderVolumePerOperation(summary.operations),
+    ...renderBreakpoint(summary.breakpoint),
+    ...renderMigration(summary.migration),
     ...renderThresholds(summary.thresholds, paint),
     ...renderVerify(summary.verify, paint),
+    ...renderDeliveries(summary.outputs, paint),
     ...renderVerdict(summary, paint),
   ];
 }
@@ -90,6 +95,24 @@ function renderOperationTable(operations: readonly OperationSummary[]): string[]
     'per operation (latency is response time, from the intended start)',
     ...renderTable(columns, rows, { indent: INDENT }),
   ];
+}
+
+/**
+ * For operations made of many requests (`viewer.open`, `dimse.store`): the
+ * requests and bytes of one operation, on average (issue 4: requests and bytes
+ * per open). Nothing when every operation is a single request.
+ */
+function renderVolumePerOperation(operations: readonly OperationSummary[]): string[] {
+  const multi = operations.filter((operation) => operation.completed > 0 && (operation.requests ?? 0) > operation.completed);
+  if (multi.length === 0) return [];
+  const columns: TableColumn[] = [{ header: 'scenario/operation', align: 'left' }, { header: 'requests' }, { header: 'received' }, { header: 'sent' }];
+  const rows = multi.map((operation) => [
+    seriesLabel(operation),
+    formatSignificant((operation.requests ?? 0) / operation.completed),
+    formatBytes(operation.bytesReceived / operation.completed),
+    formatBytes(operation.bytesSent / operation.completed),
+  ]);
+  return ['each operation, on average (protocol requests and bytes)', ...renderTable(columns, rows, { indent: INDENT }), ''];
 }
 
 function bandwidth(bytes: number, activeSeconds: number): string {
@@ -171,6 +194,8 @@ const END_REASON_TEXT: Record<RunSummary['run']['endReason'], string | undefined
   completed: undefined,
   'threshold-abort': 'run stopped early: an abortOnFail threshold failed',
   interrupted: 'run interrupted before the end of the profile',
+  'worker-failed': 'run ended early: a worker thread failed (see the error below); the figures cover only the time it ran',
+  running: 'checkpoint: the run was still going when this was written',
 };
 
 function renderVerdict(summary: RunSummary, paint: Painter): string[] {
@@ -207,6 +232,15 @@ function renderVerify(verify: VerifySummary | undefined, paint: Painter): string
   const unlisted = verify.missing - Math.min(verify.missing, VERIFY_UIDS_SHOWN);
   if (unlisted > 0) lines.push(`${INDENT}... and ${formatCount(unlisted)} more (the summary JSON lists the first ${verify.missingInstances.length})`);
   return lines;
+}
+
+/** Outputs that deliver elsewhere (`--influx`): one line each, what reached the destination. */
+function renderDeliveries(outputs: RunSummary['outputs'], paint: Painter): string[] {
+  return Object.entries(outputs ?? {}).map(([name, delivery]) => {
+    const dropped = delivery.dropped > 0 ? paint.fail(`${formatCount(delivery.dropped)} dropped`) : '0 dropped';
+    const lastError = delivery.lastError === undefined ? '' : ` (last error: ${delivery.lastError})`;
+    return `${name}: ${formatCount(delivery.written)} points written, ${formatCount(delivery.retried)} retried, ${dropped}${lastError}`;
+  });
 }
 
 interface Painter {

@@ -1,12 +1,12 @@
 /**
  * The summary JSON output (`--out FILE`, DESIGN section 7): the versioned
  * RunSummary, encoded histograms included, so summaries from several machines
- * merge exactly. Written once, at stop.
+ * merge exactly. Written at stop, and as a checkpoint every few seconds of the
+ * run (`run.endReason: 'running'`), so a killed process leaves its results up
+ * to the last checkpoint. The path is checked before any load.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { PacsLoadError } from '../errors.js';
 import type { RunSummary } from '../metrics/types.js';
+import { checkOutputFileWritable, writeOutputFileAtomically, type OutputFile } from './output-file.js';
 import type { Output } from './types.js';
 
 export interface SummaryJsonOutputOptions {
@@ -15,35 +15,18 @@ export interface SummaryJsonOutputOptions {
 }
 
 /**
- * Creates the summary JSON output. `stop()` writes the summary as pretty JSON to
- * `<path>.tmp` and renames it over `path`, so a reader (CI, `compare`) never sees
- * a half-written file. Any failure rejects with `ERR_FILE_WRITE`.
+ * Creates the summary JSON output. `start()` fails with ERR_FILE_WRITE when
+ * the path cannot be written; every write goes to `<path>.tmp` and is renamed
+ * over `path`, so a reader (CI, `compare`) never sees a half-written file.
  */
 export function createSummaryJsonOutput(options: SummaryJsonOutputOptions): Output {
-  const { path } = options;
+  const file: OutputFile = { path: options.path, what: 'summary JSON', flag: '--out' };
+  const write = (summary: RunSummary): Promise<void> => writeOutputFileAtomically(file, `${JSON.stringify(summary, null, 2)}\n`);
   return {
     name: 'summary-json',
-    start() {},
+    start: () => checkOutputFileWritable(file),
     interval() {},
-    async stop(summary: RunSummary) {
-      await writeFileAtomically(path, `${JSON.stringify(summary, null, 2)}\n`);
-    },
+    checkpoint: write,
+    stop: write,
   };
-}
-
-async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const temporaryPath = `${path}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temporaryPath, text, 'utf8');
-    // rename() replaces the target in one step on POSIX file systems.
-    await rename(temporaryPath, path);
-  } catch (cause) {
-    await rm(temporaryPath, { force: true }).catch(() => {});
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new PacsLoadError('ERR_FILE_WRITE', `Cannot write the summary JSON to ${path}: ${reason}`, {
-      hint: `Check that ${path} is a writable file path (its directory can be created and is not a file), or pass another path to --out.`,
-      cause,
-    });
-  }
 }

@@ -31,6 +31,13 @@ export interface Output {
    * the other outputs (summary file, reports) are stopped.
    */
   stop(summary: RunSummary): Promise<OutputDelivery | void>;
+  /**
+   * Optional: the summary so far (`run.endReason: 'running'`), every few
+   * seconds of run time, for outputs that keep a file current so a killed
+   * process leaves its results. Never awaited by the run; a failure is ignored
+   * (`stop()` reports a file that cannot be written).
+   */
+  checkpoint?(summary: RunSummary): Promise<void>;
   /** True for outputs that deliver to another system and report an `OutputDelivery`. */
   readonly delivers?: boolean;
 }

@@ -43,7 +43,11 @@ function describeExecutor(executor: ExecutorSpec): string {
       );
     }
     case 'iterations':
-      return `${plural(executor.iterations, 'iteration')} with ${plural(executor.users, 'user')} (at most ${formatDurationUs(executor.maxDurationUs)})`;
+      return `${plural(executor.iterations, 'iteration')} with ${plural(executor.users, 'user')} (at most ${formatDurationUs(executor.maxDurationUs)})`;    case 'breakpoint':
+      return (
+        `breakpoint ${formatRatePerSec(executor.startRatePerSec)} + ${formatRatePerSec(executor.stepRatePerSec)} every ` +
+        `${formatDurationUs(executor.stepDurationUs)} up to ${formatRatePerSec(executor.maxRatePerSec)} (max ${executor.maxInFlight} in flight)`
+      );
   }
 }
 
@@ -60,6 +64,8 @@ function describeParams(scenario: ResolvedScenario): string[] {
       if (params.limit !== undefined) parts.push(`limit ${params.limit}`);
       return parts;
     }
+    case 'chain':
+      return [`steps ${(params.steps ?? []).join(' -> ')}`, plural(params.stations, 'station'), `modality ${params.modality}`];
     default:
       return [];
   }
@@ -85,7 +91,14 @@ export function describeProfile(profile: ResolvedProfile): string[] {
   } else {
     const { dimse, dicomweb } = profile.target;
     if (dimse !== undefined) {
-      lines.push(`target dimse: ${dimse.calledAe}@${dimse.host}:${dimse.port} (calling AE ${dimse.callingAe})`);
+      const options = [`calling AE ${dimse.callingAe}`];
+      if (dimse.maxPduLength !== undefined) options.push(`max PDU ${dimse.maxPduLength} bytes`);
+      // Names the user and the variable, never a passcode (the profile holds none).
+      if (dimse.userIdentity !== undefined) {
+        options.push(`user ${dimse.userIdentity.username}${dimse.userIdentity.passcodeEnv === undefined ? '' : ` with passcode from ${dimse.userIdentity.passcodeEnv}`}`);
+      }
+      if (dimse.tls !== undefined) options.push(dimse.tls.rejectUnauthorized ? 'TLS' : 'TLS without certificate verification');
+      lines.push(`target dimse: ${dimse.calledAe}@${dimse.host}:${dimse.port} (${options.join(', ')})`);
     }
     if (dicomweb !== undefined) {
       const auth = dicomweb.auth === undefined ? '' : dicomweb.auth.kind === 'bearer' ? ', bearer token' : `, basic auth as ${dicomweb.auth.username}`;

@@ -24,7 +24,9 @@ import {
 } from './fields.js';
 import { problemText } from './problems.js';
 import { checkStoreParams, resolveStoreParams, storeParamShape } from './store-params.js';
+import { DEFAULT_CHAIN_STEPS, KEYS_NOT_IN_CHAIN, chainStepsOf, checkChainSteps, keyOwners, stepsField } from './chain-steps.js';
 import { resolveRetrieveParams, retrieveParamShape } from './retrieve-params.js';
+import { resolveStopWhen, stopWhenSchema } from './breakpoint-schema.js';
 import { EXECUTOR_TYPES, type ExecutorSpec, type ExecutorType, type ResolvedScenario } from './types.js';
 import { parseDurationUs, tryParseRatePerSec } from './units.js';
 
@@ -51,7 +53,10 @@ type ExecutorKey =
   | 'users'
   | 'startUsers'
   | 'iterations'
-  | 'maxDuration';
+  | 'maxDuration'
+  | BreakpointKey;
+/** The breakpoint executor's keys (src/profile/breakpoint-schema.ts); it shares startRate and maxInFlight. */
+type BreakpointKey = 'stepRate' | 'stepDuration' | 'maxRate' | 'stopWhen';
 type ParamKey =
   | 'stations'
   | 'modality'
@@ -60,7 +65,8 @@ type ParamKey =
   | StoreParamKey
   | 'imagesPerRequest'
   | RetrieveParamKey
-  | 'maxFramesInFlight';
+  | 'maxFramesInFlight'
+  | 'steps';
 /** The Q/R operations' keys (src/profile/retrieve-params.ts). */
 type RetrieveParamKey = 'patients' | 'level' | 'moveDestination' | 'storeScpPort';
 /** dimse.store's keys (src/operations/dimse-store.ts). */
@@ -76,6 +82,10 @@ const EXECUTOR_SPECIFIC_KEYS: readonly ExecutorKey[] = [
   'startUsers',
   'iterations',
   'maxDuration',
+  'stepRate',
+  'stepDuration',
+  'maxRate',
+  'stopWhen',
 ];
 
 /** The keys each executor takes. */
@@ -85,6 +95,7 @@ export const EXECUTOR_KEYS: Record<ExecutorType, { required: readonly ExecutorKe
   'constant-concurrency': { required: ['users', 'duration'], optional: [] },
   'ramping-concurrency': { required: ['stages'], optional: ['startUsers'] },
   iterations: { required: ['iterations'], optional: ['users', 'maxDuration'] },
+  breakpoint: { required: ['startRate', 'stepRate', 'stepDuration', 'maxRate', 'stopWhen'], optional: ['maxInFlight'] },
 };
 
 /** The operations each parameter applies to. */
@@ -115,13 +126,14 @@ export const OPERATION_PARAM_KEYS: Record<ParamKey, readonly OperationName[]> = 
   moveDestination: ['qr.move'],
   storeScpPort: ['qr.move'],
   maxFramesInFlight: ['viewer.open'],
+  steps: ['chain'],
 };
 
 /**
  * What a key means, so that a key used with the wrong executor can point at the
  * key that means the same there (`rate` with constant-concurrency -> `users`).
  */
-type Role = 'load' | 'length' | 'start' | 'limit';
+type Role = 'load' | 'length' | 'start' | 'limit' | 'stop';
 const KEY_ROLE: Record<ExecutorKey, Role> = {
   rate: 'load',
   users: 'load',
@@ -132,6 +144,10 @@ const KEY_ROLE: Record<ExecutorKey, Role> = {
   startRate: 'start',
   startUsers: 'start',
   maxInFlight: 'limit',
+  stepRate: 'load',
+  maxRate: 'load',
+  stepDuration: 'length',
+  stopWhen: 'stop',
 };
 const ROLE_KEY: Record<ExecutorType, Partial<Record<Role, ExecutorKey>>> = {
   'constant-arrival-rate': { load: 'rate', length: 'duration', limit: 'maxInFlight' },
@@ -139,10 +155,11 @@ const ROLE_KEY: Record<ExecutorType, Partial<Record<Role, ExecutorKey>>> = {
   'constant-concurrency': { load: 'users', length: 'duration', limit: 'users' },
   'ramping-concurrency': { load: 'stages', length: 'stages', start: 'startUsers' },
   iterations: { load: 'iterations', length: 'maxDuration', limit: 'users' },
+  breakpoint: { load: 'stepRate', length: 'stepDuration', start: 'startRate', limit: 'maxInFlight' },
 };
 
 function isArrivalRate(executor: ExecutorType): boolean {
-  return executor === 'constant-arrival-rate' || executor === 'ramping-arrival-rate';
+  return executor === 'constant-arrival-rate' || executor === 'ramping-arrival-rate' || executor === 'breakpoint';
 }
 
 /** How a key is written for an executor, for fixes. */
@@ -166,6 +183,14 @@ function exampleOf(key: ExecutorKey, executor: ExecutorType): string {
       return '100';
     case 'maxDuration':
       return '10m';
+    case 'stepRate':
+      return '10/s';
+    case 'stepDuration':
+      return '30s';
+    case 'maxRate':
+      return '200/s';
+    case 'stopWhen':
+      return '{ p95: 500ms, errors: 1% }';
   }
 }
 
@@ -202,7 +227,10 @@ const modalityField = textField({
 });
 
 const scenarioShape = {
-  operation: enumField(OPERATION_NAMES, { description: 'The operation this scenario repeats.', noun: 'operation' }),
+  operation: enumField(OPERATION_NAMES, {
+    description: 'The operation this scenario repeats; `chain` runs several in order per arrival (`steps`).',
+    noun: 'operation',
+  }),
   executor: enumField(EXECUTOR_TYPES as readonly [ExecutorType, ...ExecutorType[]], {
     description: 'How operations are scheduled: arrival-rate executors are the open model (start on schedule whatever the answers), concurrency executors the closed model.',
     noun: 'executor',
@@ -282,6 +310,11 @@ const scenarioShape = {
   })
     .optional()
     .meta({ default: SCENARIO_DEFAULTS.maxFramesInFlight }),
+  steps: stepsField.optional(),
+  stepRate: rateField({ description: 'breakpoint: the rate added at each step.', example: '10/s' }).optional(),
+  stepDuration: durationField({ description: 'breakpoint: how long each step holds its rate (a whole number of intervals reads best).', example: '30s' }).optional(),
+  maxRate: rateField({ description: 'breakpoint: the highest step rate; the ramp ends there if no step failed.', example: '200/s' }).optional(),
+  stopWhen: stopWhenSchema.optional(),
   ...storeParamShape,
   ...retrieveParamShape,
 };
@@ -345,21 +378,47 @@ function checkScenarioKeys(scenario: ScenarioOutput, ctx: z.RefinementCtx<Scenar
     }
   }
 
+  if (executor === 'breakpoint') checkBreakpointRates(raw, ctx);
   const operation = isOperationName(raw.operation) ? raw.operation : undefined;
-  if (operation === 'dimse.store') checkStoreParams(raw, ctx);
+  // A chain takes the keys of its steps (src/profile/chain-steps.ts).
+  const steps = operation === 'chain' ? chainStepsOf(raw) : undefined;
+  if (steps !== undefined) checkChainSteps(steps, ctx);
+  const owners = operation === undefined ? [] : keyOwners(operation, steps);
+  if (owners.includes('dimse.store')) checkStoreParams(raw, ctx);
   if (operation !== undefined) {
     for (const [key, operations] of Object.entries(OPERATION_PARAM_KEYS)) {
-      if (raw[key] === undefined || operations.includes(operation)) continue;
+      if (raw[key] === undefined) continue;
+      const notInChain = operation === 'chain' ? KEYS_NOT_IN_CHAIN[key] : undefined;
+      if (notInChain !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: problemText(`\`${key}\` does not apply to operation chain`, notInChain) });
+        continue;
+      }
+      if (key === 'steps' ? operation === 'chain' : owners.some((owner) => operations.includes(owner))) continue;
+      // A chain whose steps are themselves in error may be the one meant to take this key.
+      if (operation === 'chain' && steps === undefined) continue;
       ctx.addIssue({
         code: 'custom',
         path: [key],
         message: problemText(
-          `\`${key}\` does not apply to operation ${operation}`,
+          operation === 'chain'
+            ? `\`${key}\` does not apply to a chain of ${owners.join(', ')}`
+            : `\`${key}\` does not apply to operation ${operation}`,
           `remove it (it is a setting of ${operations.join(', ')})`,
         ),
       });
     }
   }
+}
+
+/** breakpoint: the ramp must have at least one step (maxRate >= startRate). */
+function checkBreakpointRates(raw: Record<string, unknown>, ctx: z.RefinementCtx<ScenarioOutput>): void {
+  if (typeof raw.startRate !== 'number' || typeof raw.maxRate !== 'number') return;
+  if (raw.maxRate >= raw.startRate) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['maxRate'],
+    message: problemText('`maxRate` is below `startRate`, so the ramp has no step', 'make `maxRate` at least `startRate`, e.g. `startRate: 10/s` and `maxRate: 200/s`'),
+  });
 }
 
 /** A ramping-arrival-rate stage target: a rate, zero allowed (a ramp may end at 0/s). */
@@ -403,6 +462,7 @@ export function resolveScenario(name: string, scenario: ScenarioOutput): Resolve
       imagesPerRequest: scenario.imagesPerRequest,
       ...resolveRetrieveParams(scenario),
       ...(scenario.operation === 'viewer.open' ? { maxFramesInFlight: scenario.maxFramesInFlight ?? SCENARIO_DEFAULTS.maxFramesInFlight } : {}),
+      ...(scenario.operation === 'chain' ? { steps: scenario.steps ?? DEFAULT_CHAIN_STEPS } : {}),
     },
   };
 }
@@ -440,6 +500,16 @@ function resolveExecutor(s: ScenarioOutput): ExecutorSpec {
         iterations: present(s.iterations),
         users: s.users ?? SCENARIO_DEFAULTS.iterationUsers,
         maxDurationUs: s.maxDuration ?? parseDurationUs(SCENARIO_DEFAULTS.maxDuration),
+      };
+    case 'breakpoint':
+      return {
+        type: s.executor,
+        startRatePerSec: present(s.startRate),
+        stepRatePerSec: present(s.stepRate),
+        stepDurationUs: present(s.stepDuration),
+        maxRatePerSec: present(s.maxRate),
+        maxInFlight: s.maxInFlight ?? SCENARIO_DEFAULTS.maxInFlight,
+        stopWhen: resolveStopWhen(present(s.stopWhen)),
       };
   }
 }

@@ -26,7 +26,9 @@ import {
   textOrObjectField,
 } from './fields.js';
 import { problemsFromIssues, problemText } from './problems.js';
+import { chainStepsOf } from './chain-steps.js';
 import { resolveScenario, scenarioSchema } from './scenario-schema.js';
+import { migrationSchema } from './migration-schema.js';
 import { resolveSimulator, resolveTarget, simulatorSchema, targetSchema } from './target-schema.js';
 import { tryParseThresholdExpression } from './threshold-expression.js';
 import type { ResolvedProfile, ThresholdSpec } from './types.js';
@@ -91,6 +93,7 @@ const profileObjectSchema = objectField(
     preflight: booleanField({ description: 'Check that the target answers before the load starts. Default true.' }).prefault(true),
     target: targetSchema.optional(),
     simulator: simulatorSchema.optional(),
+    migration: migrationSchema.optional(),
     scenarios: mapField(scenarioSchema, {
       description: 'The scenarios, by name (letters, digits, - and _). They run in parallel, each from its `startAfter`.',
       example: '{ worklist: { operation: mwl.find, executor: constant-arrival-rate, rate: 10/s, duration: 1m } }',
@@ -142,6 +145,18 @@ function checkProfile(profile: ProfileOutput, ctx: z.RefinementCtx<ProfileOutput
       ),
     });
   }
+  // The summary has one `breakpoint` verdict (src/scheduler/breakpoint-verdict.ts): one ramp per profile.
+  const ramps = names.filter((name) => asRecord(scenarios[name])?.executor === 'breakpoint');
+  for (const extra of ramps.slice(1)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scenarios', extra, 'executor'],
+      message: problemText(
+        `only one breakpoint scenario per profile; \`${ramps[0] ?? ''}\` is one already`,
+        'find each breakpoint in its own profile (scenarios that share a run share the target, so each ramp would skew the other)',
+      ),
+    });
+  }
   const operationsUsed = new Set<OperationName>();
   let everyOperationKnown = true;
   for (const name of names) {
@@ -161,13 +176,18 @@ function checkProfile(profile: ProfileOutput, ctx: z.RefinementCtx<ProfileOutput
       continue;
     }
     operationsUsed.add(operation);
+    // A chain's steps are series of their own, so they are threshold subjects too.
+    const steps = operation === 'chain' ? (chainStepsOf(asRecord(scenarios[name]) ?? {}) ?? []) : [];
+    for (const step of steps) operationsUsed.add(step);
     if (target === undefined) continue;
     if (DIMSE_OPERATIONS.includes(operation) && target.dimse === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['target', 'dimse'],
         message: problemText(
-          `scenario \`${name}\` runs ${operation}, a DIMSE operation, but the target has no \`dimse\``,
+          operation === 'chain'
+            ? `scenario \`${name}\` runs a chain of ${steps.join(', ')}, DIMSE operations, but the target has no \`dimse\``
+            : `scenario \`${name}\` runs ${operation}, a DIMSE operation, but the target has no \`dimse\``,
           'add `target.dimse: { host, port, calledAe }`, or remove `target` to use the embedded simulator',
         ),
       });
@@ -232,6 +252,7 @@ function resolveProfile(profile: ProfileOutput): ResolvedProfile {
     options: { intervalUs: profile.interval, preflight: profile.preflight },
   };
   if (profile.seed !== undefined) resolved.options.seed = profile.seed;
+  if (profile.migration !== undefined) resolved.migration = { archiveSizeBytes: profile.migration.archiveSize };
   return resolved;
 }
 

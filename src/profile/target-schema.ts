@@ -7,11 +7,13 @@ import {
   asRecord,
   booleanField,
   durationField,
+  enumField,
   intField,
   objectField,
   textField,
   textOrNumberField,
 } from './fields.js';
+import { byteSizeField } from './byte-size.js';
 import { problemText } from './problems.js';
 import type { DicomwebAuth, ResolvedTarget, SimulatorSettings } from './types.js';
 import { tryParsePercent } from './units.js';
@@ -86,6 +88,95 @@ const hostField = textField({ description: 'Host name or IP address of the DIMSE
   },
 );
 
+/**
+ * The Maximum Length sub-item we send (PS3.8 D.3.3.1, PS3.7 Annex D.1). PS3.8
+ * allows any value (0 = no limit); below 4 KiB a PDU holds little more than
+ * its header, and DCMTK does not go lower either.
+ */
+const MIN_MAX_PDU_BYTES = 4096;
+const maxPduField = byteSizeField({
+  description:
+    'Maximum PDU length we propose (PS3.8 D.3.3.1): the largest P-DATA-TF PDU the target may send us, e.g. `16KiB` (DCMTK\'s default) or `1MiB`. At least 4KiB. Default 256KiB (262144). What we send is bounded by the value the target answers with.',
+  example: '64KiB',
+  maxBytes: 0xffff_ffff,
+}).superRefine((bytes, ctx) => {
+  if (bytes < MIN_MAX_PDU_BYTES) {
+    ctx.addIssue({ code: 'custom', message: problemText(`${bytes} bytes is too small for a PDU`, 'write at least `4KiB`, e.g. `maxPdu: 16KiB`') });
+  }
+});
+
+const userIdentitySchema = objectField(
+  {
+    username: textField({ description: 'User Identity primary field: the user name (PS3.7 D.3.3.7.1).', example: 'loadtest' }),
+    passcodeEnv: envNameField({
+      description: 'The name of the environment variable that holds the passcode (User-Identity-Type 2, username and passcode). Absent: username only (type 1).',
+      example: 'PACS_DIMSE_PASSCODE',
+    }).optional(),
+    positiveResponse: booleanField({
+      description:
+        'Ask the target to confirm the identity (Positive-response-requested, PS3.7 D.3.3.7.2); an association it accepts without confirming is aborted and counted as check_failed. Default false.',
+    }).prefault(false),
+  },
+  {
+    description: 'User Identity Negotiation (PS3.7 D.3.3.7) in every association: a user name, and a passcode named by environment variable.',
+    example: '{ username: loadtest, passcodeEnv: PACS_DIMSE_PASSCODE }',
+  },
+);
+
+/** A PEM file path (certificate or key); a pasted PEM block is the likely mistake. */
+function pemFileField(info: { description: string; example: string; key: string }) {
+  return textField(info).superRefine((value, ctx) => {
+    if (value.includes('-----BEGIN')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText(`\`${info.key}\` holds PEM text, not a file path`, `save the PEM text to a file and write its path, e.g. \`${info.key}: ${info.example}\``),
+      });
+    }
+  });
+}
+
+const dimseTlsSchema = objectField(
+  {
+    caFile: pemFileField({
+      description: 'PEM file of the CA certificates to trust (a private CA); relative to the working directory. Read when the run starts. Default: the CAs bundled with Node.js.',
+      example: 'certs/pacs-ca.pem',
+      key: 'caFile',
+    }).optional(),
+    certFile: pemFileField({
+      description: 'PEM file of our client certificate, for a target that authenticates the client (with `keyFile`).',
+      example: 'certs/pacsload.pem',
+      key: 'certFile',
+    }).optional(),
+    keyFile: pemFileField({
+      description: 'PEM file of the private key of `certFile` (unencrypted).',
+      example: 'certs/pacsload-key.pem',
+      key: 'keyFile',
+    }).optional(),
+    rejectUnauthorized: booleanField({
+      description: "Verify the target's certificate chain and name. Default true; false accepts any certificate (test setups only).",
+    }).prefault(true),
+    servername: textField({
+      description: "The name the target's certificate must carry, and the TLS SNI name, when `host` is an address or another name. Default: `host`.",
+      example: 'pacs.hospital.example',
+    }).optional(),
+  },
+  {
+    description: 'DICOM TLS (PS3.15 Annex B secure transport): the target listens with TLS. Verification is on by default.',
+    example: '{ caFile: certs/pacs-ca.pem }',
+  },
+).superRefine(
+  (tls, ctx) => {
+    const raw = tls as Record<string, unknown>;
+    if (raw.certFile !== undefined && raw.keyFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['keyFile'], message: problemText('`certFile` needs `keyFile`', 'add the PEM file of its private key, e.g. `keyFile: certs/pacsload-key.pem`') });
+    }
+    if (raw.keyFile !== undefined && raw.certFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['certFile'], message: problemText('`keyFile` needs `certFile`', 'add the PEM file of the client certificate, e.g. `certFile: certs/pacsload.pem`') });
+    }
+  },
+  { when: (payload) => asRecord(payload.value) !== undefined },
+);
+
 const dimseSchema = objectField(
   {
     host: hostField,
@@ -99,6 +190,9 @@ const dimseSchema = objectField(
     timeout: durationField({ description: 'A whole operation (association to release) must finish within this. Default 30s.', example: '30s' }).prefault(
       '30s',
     ),
+    maxPdu: maxPduField.optional(),
+    userIdentity: userIdentitySchema.optional(),
+    tls: dimseTlsSchema.optional(),
   },
   { description: 'The DIMSE service of the target (needed by DIMSE operations).', example: '{ host: 127.0.0.1, port: 4242, calledAe: ORTHANC }' },
 );
@@ -243,6 +337,27 @@ export function resolveTarget(target: TargetOutput): ResolvedTarget {
             callingAe: dimse.callingAe,
             connectTimeoutUs: dimse.connectTimeout,
             operationTimeoutUs: dimse.timeout,
+            ...(dimse.maxPdu === undefined ? {} : { maxPduLength: dimse.maxPdu }),
+            ...(dimse.userIdentity === undefined
+              ? {}
+              : {
+                  userIdentity: {
+                    username: dimse.userIdentity.username,
+                    passcodeEnv: dimse.userIdentity.passcodeEnv,
+                    positiveResponseRequested: dimse.userIdentity.positiveResponse,
+                  },
+                }),
+            ...(dimse.tls === undefined
+              ? {}
+              : {
+                  tls: {
+                    caFile: dimse.tls.caFile,
+                    certFile: dimse.tls.certFile,
+                    keyFile: dimse.tls.keyFile,
+                    rejectUnauthorized: dimse.tls.rejectUnauthorized,
+                    servername: dimse.tls.servername,
+                  },
+                }),
           },
     dicomweb:
       dicomweb === undefined
@@ -313,6 +428,17 @@ export const simulatorSchema = objectField(
       example: '0',
       min: 0,
     }).prefault(0),
+    storeMaxBytes: byteSizeField({
+      description:
+        'Memory the simulator may keep of the instances it receives (C-STORE, STOW-RS: data set bytes plus about 1 KiB of index each); what arrives is searchable and retrievable by both DIMSE and DICOMweb. Default 512MiB.',
+      example: '512MiB',
+      maxBytes: 64 * 1024 ** 3,
+    }).optional(),
+    storeWhenFull: enumField(['evict-oldest', 'refuse'], {
+      description:
+        'When a received instance does not fit in `storeMaxBytes`: `evict-oldest` removes the least recently stored studies (as Orthanc\'s MaximumStorageSize in Recycle mode), `refuse` answers out of resources (C-STORE A700, STOW-RS failure reason A700). Default evict-oldest.',
+      noun: 'policy',
+    }).optional(),
   },
   { description: 'The embedded simulator, used when there is no `target`.', example: '{ stations: 10, latency: 20ms }' },
 ).superRefine(
@@ -345,5 +471,7 @@ export function resolveSimulator(simulator: SimulatorOutput | undefined): Simula
       maxAssociations: s.maxAssociations,
       ...(s.throttleRate > 0 ? { throttleRate: s.throttleRate } : {}),
     },
+    ...(s.storeMaxBytes === undefined ? {} : { storeMaxBytes: s.storeMaxBytes }),
+    ...(s.storeWhenFull === undefined ? {} : { storeWhenFull: s.storeWhenFull }),
   };
 }

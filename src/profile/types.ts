@@ -17,6 +17,13 @@ export interface ResolvedProfile {
   scenarios: ResolvedScenario[];
   thresholds: ThresholdSpec[];
   options: RunOptions;
+  /** The `migration` block: the profile is a bulk move; the summary gets `migration` (src/coordinator/migration-summary.ts). */
+  migration?: MigrationSettings;
+}
+
+export interface MigrationSettings {
+  /** The archive to move, in bytes; absent: only the sustained rate is stated. */
+  archiveSizeBytes: number | undefined;
 }
 
 export interface RunOptions {
@@ -42,6 +49,37 @@ export interface DimseTarget {
   connectTimeoutUs: number;
   /** A whole operation (association to release) must finish within this. */
   operationTimeoutUs: number;
+  /**
+   * The Maximum Length we propose (PS3.8 D.3.3.1): the largest PDU the target may
+   * send us, in bytes. Absent: dcmjs-dimse's default, 262144.
+   */
+  maxPduLength?: number | undefined;
+  /** User Identity Negotiation (PS3.7 D.3.3.7); absent: none proposed. */
+  userIdentity?: DimseUserIdentity | undefined;
+  /** DICOM TLS (PS3.15 Annex B); absent: plain TCP. */
+  tls?: DimseTls | undefined;
+}
+
+/** `target.dimse.userIdentity`: the passcode is named by environment variable, never written in the profile. */
+export interface DimseUserIdentity {
+  username: string;
+  /** Name of the environment variable holding the passcode; absent: username only (User-Identity-Type 1). */
+  passcodeEnv: string | undefined;
+  /** Ask the target to confirm the identity (PS3.7 D.3.3.7.2); default false. */
+  positiveResponseRequested: boolean;
+}
+
+/** `target.dimse.tls`: files are read at operation setup (src/operations/dimse-target.ts), not by the loader. */
+export interface DimseTls {
+  /** PEM file of the CA certificates to trust; absent: Node's bundled CAs. */
+  caFile: string | undefined;
+  /** PEM files of our client certificate and its key, for targets that authenticate the client (both or neither). */
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  /** Verify the target's certificate chain and name (default true). */
+  rejectUnauthorized: boolean;
+  /** The name the target's certificate must carry (and the TLS SNI name); default the host. */
+  servername: string | undefined;
 }
 
 export interface DicomwebTarget {
@@ -80,6 +118,13 @@ export interface SimulatorSettings {
   /** Studies answered by QIDO /studies. */
   studies: number;
   faults: SimulatorFaults;
+  /**
+   * Cap on what the simulator keeps of received instances (C-STORE, STOW-RS),
+   * data set bytes plus index; absent = the default (512 MiB, src/simulator/instance-store.ts).
+   */
+  storeMaxBytes?: number;
+  /** What the simulator does when a received instance does not fit: evict the least recently stored studies (default) or refuse (A700). */
+  storeWhenFull?: 'evict-oldest' | 'refuse';
 }
 
 export interface SimulatorFaults {
@@ -140,7 +185,12 @@ export interface OperationParams {
   storeScpPort?: number | undefined;
   /** viewer.open: frame requests in flight at most per open (default 100, src/operations/viewer-open.ts). */
   maxFramesInFlight?: number | undefined;
+  /** chain: the steps each arrival runs in order (src/operations/chain.ts); default the modality's four. */
+  steps?: readonly ChainStepName[] | undefined;
 }
+
+/** The operations a `chain` scenario may run as steps: a modality's DIMSE exchanges. */
+export type ChainStepName = 'dimse.echo' | 'mwl.find' | 'mpps.inProgress' | 'dimse.store' | 'mpps.completed';
 
 /**
  * Executors (DESIGN section 3, point 1). Arrival-rate executors are the open model:
@@ -152,7 +202,8 @@ export type ExecutorSpec =
   | RampingArrivalRate
   | ConstantConcurrency
   | RampingConcurrency
-  | Iterations;
+  | Iterations
+  | Breakpoint;
 
 export interface ConstantArrivalRate {
   type: 'constant-arrival-rate';
@@ -191,6 +242,36 @@ export interface Iterations {
   maxDurationUs: number;
 }
 
+/**
+ * `breakpoint` (issue 7): the open model at stepped rates, startRatePerSec,
+ * + stepRatePerSec, ... up to maxRatePerSec, each held stepDurationUs
+ * (src/scheduler/breakpoint.ts). The coordinator judges each completed step
+ * against `stopWhen` and stops the run at the first step that fails
+ * (src/scheduler/breakpoint-verdict.ts); the summary's `breakpoint` says the knee.
+ */
+export interface Breakpoint {
+  type: 'breakpoint';
+  startRatePerSec: number;
+  stepRatePerSec: number;
+  stepDurationUs: number;
+  maxRatePerSec: number;
+  maxInFlight: number;
+  stopWhen: BreakpointStopWhen;
+}
+
+/** A step fails when any set limit is exceeded (absent: not checked); at least one is set. */
+export interface BreakpointStopWhen {
+  /** Response-time percentile limits of the step, integer microseconds. */
+  p50Us?: number;
+  p90Us?: number;
+  p95Us?: number;
+  p99Us?: number;
+  /** Failed / completed in the step, a fraction (0..1). */
+  errorRate?: number;
+  /** Share of the step's planned arrivals that did not complete within the step (they queued or were dropped), 0..1. */
+  droppedRate?: number;
+}
+
 export type ExecutorType = ExecutorSpec['type'];
 export const EXECUTOR_TYPES: readonly ExecutorType[] = [
   'constant-arrival-rate',
@@ -198,6 +279,7 @@ export const EXECUTOR_TYPES: readonly ExecutorType[] = [
   'constant-concurrency',
   'ramping-concurrency',
   'iterations',
+  'breakpoint',
 ];
 
 /** A threshold group: all expressions for one operation or scenario name. */

@@ -21,7 +21,7 @@ const fraction = z.number().min(0).max(1);
 const microseconds = z.number().int().nonnegative();
 const counts = z.record(z.string(), count);
 
-const latencyStatsSchema = z.object({
+const latencyStatsSchema = z.looseObject({
   count,
   minUs: microseconds,
   meanUs: microseconds,
@@ -37,11 +37,11 @@ const latencyStatsSchema = z.object({
 function perHistogram<T extends z.ZodType>(item: T) {
   const shape = {} as Record<HistogramName, z.ZodOptional<T>>;
   for (const name of HISTOGRAM_NAMES) shape[name] = item.optional();
-  return z.object(shape);
+  return z.looseObject(shape);
 }
 
 const operationSchema = z
-  .object({
+  .looseObject({
     scenario: z.string(),
     operation: z.string(),
     completed: count,
@@ -54,6 +54,7 @@ const operationSchema = z
     outcomes: counts,
     bytesSent: count,
     bytesReceived: count,
+    requests: count.optional(),
     activeSeconds: nonNegative,
     latency: perHistogram(latencyStatsSchema),
     histograms: perHistogram(z.string()),
@@ -111,7 +112,7 @@ function checkHistogram(
 }
 
 const thresholdSchema = z
-  .object({
+  .looseObject({
     subject: z.string(),
     expression: z.string(),
     measured: z.number().optional(),
@@ -124,7 +125,7 @@ const thresholdSchema = z
     if (!parsed.ok) context.addIssue({ code: 'custom', path: ['expression'], message: `is not a threshold: ${parsed.message}` });
   });
 
-const intervalPointSchema = z.object({
+const intervalPointSchema = z.looseObject({
   scenario: z.string(),
   operation: z.string(),
   startUs: z.number(),
@@ -142,18 +143,18 @@ const intervalPointSchema = z.object({
 
 const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'is not a date and time' });
 
-const runSchema = z.object({
+const runSchema = z.looseObject({
   id: z.string(),
   profile: z.string(),
   startedAt: isoTime,
   endedAt: isoTime,
   durationSeconds: nonNegative,
   workers: count,
-  endReason: z.enum(['completed', 'threshold-abort', 'interrupted']),
-  tool: z.object({ name: z.literal('pacs-load'), version: z.string(), node: z.string() }),
+  endReason: z.enum(['completed', 'threshold-abort', 'interrupted', 'worker-failed', 'running']),
+  tool: z.looseObject({ name: z.literal('pacs-load'), version: z.string(), node: z.string() }),
   target: z.string(),
   environment: z
-    .object({
+    .looseObject({
       hostname: z.string(),
       platform: z.string(),
       arch: z.string(),
@@ -165,7 +166,7 @@ const runSchema = z.object({
   profileSource: z.string().optional(),
 });
 
-const verifySchema = z.object({
+const verifySchema = z.looseObject({
   checked: count,
   missing: count,
   missingInstances: z.array(z.string()),
@@ -173,7 +174,7 @@ const verifySchema = z.object({
   error: z.string().optional(),
 });
 
-const outputDeliverySchema = z.object({
+const outputDeliverySchema = z.looseObject({
   written: count,
   retried: count,
   dropped: count,
@@ -181,7 +182,7 @@ const outputDeliverySchema = z.object({
 });
 
 /** The whole summary; `schema` and `version` are checked before this (for a clearer message). */
-export const runSummarySchema = z.object({
+export const runSummarySchema = z.looseObject({
   schema: z.literal(SUMMARY_SCHEMA_ID),
   version: z.literal(SUMMARY_SCHEMA_VERSION),
   run: runSchema,
@@ -190,4 +191,5 @@ export const runSummarySchema = z.object({
   intervals: z.array(intervalPointSchema),
   verify: verifySchema.optional(),
   outputs: z.record(z.string(), outputDeliverySchema).optional(),
+  workerFailure: z.looseObject({ workerIndex: count, code: z.string(), message: z.string() }).optional(),
 });

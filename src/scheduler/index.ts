@@ -11,12 +11,13 @@
 import type { ExecutorSpec } from '../profile/types.js';
 import { segmentArrivalPlan } from './arrival-plan.js';
 import { constantArrivalRateSchedule } from './constant-arrival-rate.js';
+import { breakpointSchedule } from './breakpoint.js';
 import { constantConcurrencySchedule } from './constant-concurrency.js';
 import { iterationIndices, iterationsSchedule, iterationsShare } from './iterations.js';
 import { rampingArrivalRateSchedule } from './ramping-arrival-rate.js';
 import { rampingConcurrencySchedule } from './ramping-concurrency.js';
 import type { WorkerSegment } from './segment.js';
-import { assertSegment, shareOfUsers } from './segment.js';
+import { assertSegment, shareOfLimit, shareOfUsers } from './segment.js';
 import { requireCount } from './spec-checks.js';
 import type { ArrivalPlan, ArrivalSchedule, UserSchedule } from './types.js';
 
@@ -26,7 +27,7 @@ export interface OpenScenarioPlan {
   /** This segment's arrivals, relative to the scenario start. */
   plan: ArrivalPlan;
   durationUs: number;
-  /** This segment's in-flight limit: ceil(profile limit / worker count), at least 1. */
+  /** This segment's in-flight limit: ceil(profile limit / worker count), at least 1 (segment.ts shareOfLimit). */
   maxInFlight: number;
 }
 
@@ -65,6 +66,8 @@ export function planScenario(executor: ExecutorSpec, segment: WorkerSegment): Sc
         iterations: iterationsShare(executor, segment),
         iterationIndices: iterationIndices(executor, segment),
       };
+    case 'breakpoint':
+      return openPlan(breakpointSchedule(executor), executor.maxInFlight, segment);
   }
 }
 
@@ -75,7 +78,7 @@ function openPlan(schedule: ArrivalSchedule, maxInFlight: number, segment: Worke
     plan: segmentArrivalPlan(schedule, segment),
     durationUs: schedule.durationUs,
     // Ceil rather than striping: every worker needs at least one slot to run at all.
-    maxInFlight: Math.max(1, Math.ceil(maxInFlight / segment.count)),
+    maxInFlight: shareOfLimit(maxInFlight, segment),
   };
 }
 
@@ -91,7 +94,9 @@ function closedPlan(schedule: UserSchedule, segment: WorkerSegment): ClosedScena
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { WorkerSegment } from './segment.js';
-export { WHOLE_SEGMENT, ownsIndex, ownedIndices, shareOfCount, shareOfUsers } from './segment.js';
+export { WHOLE_SEGMENT, ownsIndex, ownedIndices, shareOfCount, shareOfLimit, shareOfUsers } from './segment.js';
+export type { ExecutionSegment } from './segment-execution.js';
+export { WHOLE_EXECUTION, describeExecutionSegment, executionCountBelow, executionOwns, parseExecutionSegment } from './segment-execution.js';
 export type { ArrivalPlan, ArrivalSchedule, DriverResult, PlannedArrival, UserSchedule } from './types.js';
 export type { OpenModelOptions } from './open-model-driver.js';
 export { runOpenModel } from './open-model-driver.js';
@@ -100,6 +105,7 @@ export { runClosedModel } from './closed-model-driver.js';
 export { segmentArrivalPlan } from './arrival-plan.js';
 export { constantArrivalRateSchedule } from './constant-arrival-rate.js';
 export { rampingArrivalRateSchedule } from './ramping-arrival-rate.js';
+export { breakpointSchedule, breakpointSteps, type BreakpointStep } from './breakpoint.js';
 export { constantConcurrencySchedule } from './constant-concurrency.js';
 export { rampingConcurrencySchedule } from './ramping-concurrency.js';
 export { iterationIndices, iterationUsersShare, iterationWorkerCount, iterationsSchedule, iterationsShare } from './iterations.js';

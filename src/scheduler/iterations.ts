@@ -12,11 +12,16 @@
  *   no iteration. Nothing is lost when U < W, and the shares sum to `iterations`.
  * Within a worker, its users share its iterations: whichever user is free takes
  * the worker's next iteration index.
+ * With an execution segment (`within`, another machine's share of a split run,
+ * segment-execution.ts) the instance first takes its iterations (only
+ * instances with users get any: iterationSegment), then its workers with
+ * users stripe those by rank, by the same rules.
  */
 import { PacsLoadError } from '../errors.js';
 import type { Iterations } from '../profile/types.js';
 import type { WorkerSegment } from './segment.js';
 import { assertSegment, ownedIndices, shareOfCount, shareOfUsers } from './segment.js';
+import { executionCountBelow, iterationSegment } from './segment-execution.js';
 import { requireCount } from './spec-checks.js';
 import type { UserSchedule } from './types.js';
 
@@ -39,9 +44,25 @@ export function iterationWorkerCount(spec: Iterations, workerCount: number): num
 export function iterationsShare(spec: Iterations, segment: WorkerSegment): number {
   checkIterations(spec);
   assertSegment(segment);
-  const sharingWorkers = iterationWorkerCount(spec, segment.count);
-  if (segment.index >= sharingWorkers) return 0;
-  return shareOfCount(spec.iterations, { index: segment.index, count: sharingWorkers });
+  const sharing = iterationStripe(spec, segment);
+  return sharing === undefined ? 0 : shareOfCount(spec.iterations, sharing);
+}
+
+/**
+ * The stripe of iterations this worker takes, or undefined when it runs no user.
+ * Within an execution segment (another machine's share, segment-execution.ts)
+ * the instance first takes its iterations (iterationSegment: only instances
+ * with users get any), then its workers with users stripe those by rank.
+ */
+function iterationStripe(spec: Iterations, segment: WorkerSegment): WorkerSegment | undefined {
+  if (segment.within === undefined) {
+    const sharingWorkers = iterationWorkerCount(spec, segment.count);
+    return segment.index < sharingWorkers ? { index: segment.index, count: sharingWorkers } : undefined;
+  }
+  const instanceUsers = executionCountBelow(segment.within, spec.users);
+  const sharingWorkers = Math.min(instanceUsers, segment.count);
+  if (segment.index >= sharingWorkers) return undefined;
+  return { index: segment.index, count: sharingWorkers, within: iterationSegment(segment.within, spec.users) };
 }
 
 /** How many of the scenario's users this segment runs (user u on worker u mod count). */
@@ -53,9 +74,8 @@ export function iterationUsersShare(spec: Iterations, segment: WorkerSegment): n
 export function iterationIndices(spec: Iterations, segment: WorkerSegment): Iterable<number> {
   checkIterations(spec);
   assertSegment(segment);
-  const sharingWorkers = iterationWorkerCount(spec, segment.count);
-  if (segment.index >= sharingWorkers) return [];
-  return ownedIndices({ index: segment.index, count: sharingWorkers }, spec.iterations);
+  const sharing = iterationStripe(spec, segment);
+  return sharing === undefined ? [] : ownedIndices(sharing, spec.iterations);
 }
 
 function checkIterations(spec: Iterations): void {

@@ -1,177 +1,107 @@
 /**
- * Reads what the simulator's store needs from the head of a DICOM Part-10 file
- * received by STOW-RS (PS3.10 section 7): the UIDs, patient and study
- * attributes and the image geometry, up to the Pixel Data element. Only the
- * first bytes of a part are needed, so a large instance is never kept whole.
+ * Reads a DICOM Part-10 file received by STOW-RS (PS3.10 section 7): the File
+ * Meta Information (always Explicit VR Little Endian, PS3.10 7.1) for the
+ * transfer syntax, then the data set's attributes up to Pixel Data
+ * (src/simulator/dataset-reader.ts).
  *
- * Supports the data set in Explicit or Implicit VR Little Endian (PS3.5
- * sections A.1, A.2) and the encapsulated transfer syntaxes that use Explicit
- * VR Little Endian for the data set (PS3.5 A.4). Big endian and deflate are
- * reported as unreadable, which the store answers with failure reason 0xC000
- * (cannot understand), as a strict PACS does.
+ * Supports data sets in Explicit or Implicit VR Little Endian (PS3.5 sections
+ * A.1, A.2) and the encapsulated transfer syntaxes that use Explicit VR Little
+ * Endian for the data set (PS3.5 A.4). Big endian and deflate are reported as
+ * unreadable, which the store answers with failure reason 0xC000 (cannot
+ * understand), as a strict PACS does.
  */
 import type { SyntheticInstance } from '../synth/dicomweb-instances.js';
+import { ElementReader, readDataset, UNREADABLE_TRANSFER_SYNTAXES, type DatasetAttributes, type PixelDataLocation } from './dataset-reader.js';
 
 export type Part10Reading = { ok: true; instance: SyntheticInstance } | { ok: false; reason: string };
 
-const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
-const UNSUPPORTED = new Set(['1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99']);
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
-const UNDEFINED_LENGTH = 0xffffffff;
-const ITEM = 0xfffee000;
-const ITEM_END = 0xfffee00d;
-const SEQUENCE_END = 0xfffee0dd;
-const PIXEL_DATA = 0x7fe00010;
+/** A whole Part-10 file, read: what the store keeps of it. */
+export type Part10File =
+  | {
+      ok: true;
+      /** The attributes the store indexes (SyntheticInstance fields filled with defaults, plus the optional extras read). */
+      attributes: SyntheticInstance & DatasetAttributes;
+      transferSyntaxUid: string;
+      /** Where the data set starts (after the File Meta Information). */
+      datasetOffset: number;
+      /** Pixel Data's value, offset within the whole file; undefined when the head given stops before it or there is none. */
+      pixelData: PixelDataLocation | undefined;
+    }
+  | { ok: false; reason: string };
 
-/** Tags collected, to the field they fill. */
-const WANTED: ReadonlyMap<number, keyof SyntheticInstance> = new Map([
-  [0x00080016, 'sopClassUid'],
-  [0x00080018, 'sopInstanceUid'],
-  [0x00080020, 'studyDate'],
-  [0x00080050, 'accessionNumber'],
-  [0x00080060, 'modality'],
-  [0x00100010, 'patientName'],
-  [0x00100020, 'patientId'],
-  [0x0020000d, 'studyInstanceUid'],
-  [0x0020000e, 'seriesInstanceUid'],
-  [0x00200011, 'seriesNumber'],
-  [0x00200013, 'instanceNumber'],
-  [0x00280008, 'numberOfFrames'],
-  [0x00280010, 'rows'],
-  [0x00280011, 'columns'],
-  [0x00280100, 'bitsAllocated'],
-]);
-
-/** Reads the head of a Part-10 file (the first bytes are enough; see the file comment). */
+/** Reads the head of a Part-10 file (the first bytes are enough); the instance fields only, with defaults. */
 export function readPart10Head(bytes: Buffer): Part10Reading {
-  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return { ok: false, reason: 'no DICM prefix (PS3.10 7.1)' };
-  const reader = new Reader(bytes, 132, true);
-  const fields: Record<string, string | number> = {};
-  let transferSyntax = '';
-  // The File Meta Information is always Explicit VR Little Endian (PS3.10 7.1).
-  while (reader.remaining >= 8 && bytes.readUInt16LE(reader.at) === 0x0002) {
-    const element = reader.next();
-    if (element === undefined) return { ok: false, reason: 'truncated file meta information' };
-    if (element.tag === 0x00020010) transferSyntax = text(bytes, element.valueAt, element.length).replace(/\0/g, '');
-    reader.skip(element.length);
-  }
-  if (transferSyntax === '') return { ok: false, reason: 'no transfer syntax in the file meta information' };
-  if (UNSUPPORTED.has(transferSyntax)) return { ok: false, reason: `transfer syntax ${transferSyntax} is not supported` };
-  reader.explicit = transferSyntax !== IMPLICIT_VR_LITTLE_ENDIAN;
-
-  while (reader.remaining >= 8) {
-    const element = reader.next();
-    if (element === undefined || element.tag === PIXEL_DATA) break;
-    if (element.length === UNDEFINED_LENGTH) {
-      if (!reader.skipUndefinedLength()) return { ok: false, reason: 'truncated sequence' };
-      continue;
-    }
-    const field = WANTED.get(element.tag);
-    if (field !== undefined && element.valueAt + element.length <= bytes.length) {
-      fields[field] =
-        element.vr === 'US' || (element.vr === '' && (element.tag >>> 16) === 0x0028 && element.tag !== 0x00280008)
-          ? bytes.readUInt16LE(element.valueAt)
-          : text(bytes, element.valueAt, element.length).replace(/[\0 ]+$/, '').trim();
-    }
-    reader.skip(element.length);
-  }
-  for (const required of ['sopClassUid', 'sopInstanceUid', 'studyInstanceUid', 'seriesInstanceUid'] as const) {
-    if (typeof fields[required] !== 'string' || fields[required] === '') return { ok: false, reason: `no ${required}` };
-  }
-  const number = (name: string, fallback: number): number => {
-    const value = Number(fields[name]);
-    return Number.isFinite(value) && value > 0 ? value : fallback;
-  };
-  const string = (name: string): string => (typeof fields[name] === 'string' ? fields[name] : '');
+  const file = readPart10(bytes);
+  if (!file.ok) return file;
+  const { attributes: a } = file;
   return {
     ok: true,
     instance: {
-      studyInstanceUid: string('studyInstanceUid'),
-      seriesInstanceUid: string('seriesInstanceUid'),
-      sopInstanceUid: string('sopInstanceUid'),
-      sopClassUid: string('sopClassUid'),
-      patientId: string('patientId'),
-      patientName: string('patientName'),
-      studyDate: string('studyDate'),
-      accessionNumber: string('accessionNumber'),
-      modality: string('modality') || 'OT',
-      seriesNumber: number('seriesNumber', 1),
-      instanceNumber: number('instanceNumber', 1),
-      rows: number('rows', 0),
-      columns: number('columns', 0),
-      bitsAllocated: number('bitsAllocated', 16),
-      numberOfFrames: number('numberOfFrames', 1),
+      studyInstanceUid: a.studyInstanceUid,
+      seriesInstanceUid: a.seriesInstanceUid,
+      sopInstanceUid: a.sopInstanceUid,
+      sopClassUid: a.sopClassUid,
+      patientId: a.patientId,
+      patientName: a.patientName,
+      studyDate: a.studyDate,
+      accessionNumber: a.accessionNumber,
+      modality: a.modality,
+      seriesNumber: a.seriesNumber,
+      instanceNumber: a.instanceNumber,
+      rows: a.rows,
+      columns: a.columns,
+      bitsAllocated: a.bitsAllocated,
+      numberOfFrames: a.numberOfFrames,
     },
   };
 }
 
-function text(bytes: Buffer, at: number, length: number): string {
-  return bytes.toString('utf8', at, Math.min(bytes.length, at + length));
+/** Reads a Part-10 file, or its head: meta information, attributes and where Pixel Data is. */
+export function readPart10(bytes: Buffer): Part10File {
+  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return { ok: false, reason: 'no DICM prefix (PS3.10 7.1)' };
+  const reader = new ElementReader(bytes, 132, true);
+  let transferSyntax = '';
+  while (reader.remaining >= 8 && bytes.readUInt16LE(reader.at) === 0x0002) {
+    const element = reader.next();
+    if (element === undefined) return { ok: false, reason: 'truncated file meta information' };
+    if (element.tag === 0x00020010) transferSyntax = bytes.toString('latin1', element.valueAt, Math.min(bytes.length, element.valueAt + element.length)).replace(/[\0 ]+$/, '');
+    reader.skip(element.length);
+  }
+  if (transferSyntax === '') return { ok: false, reason: 'no transfer syntax in the file meta information' };
+  if (UNREADABLE_TRANSFER_SYNTAXES.has(transferSyntax)) return { ok: false, reason: `transfer syntax ${transferSyntax} is not supported` };
+  const datasetOffset = reader.at;
+  const { attributes, pixelData } = readDataset(bytes, transferSyntax, datasetOffset);
+  const completed = withDefaults(attributes);
+  if (typeof completed === 'string') return { ok: false, reason: completed };
+  return { ok: true, attributes: completed, transferSyntaxUid: transferSyntax, datasetOffset, pixelData };
 }
 
-interface ElementHeader {
-  tag: number;
-  /** '' in implicit VR. */
-  vr: string;
-  length: number;
-  valueAt: number;
-}
-
-class Reader {
-  constructor(
-    readonly bytes: Buffer,
-    public at: number,
-    public explicit: boolean,
-  ) {}
-
-  get remaining(): number {
-    return this.bytes.length - this.at;
+/**
+ * The attributes with the defaults an index needs (modality OT, numbers 1,
+ * geometry 0 when unknown), or the name of a missing UID (an instance without
+ * its UIDs cannot be stored, PS3.4 B.2.3 failure C000).
+ */
+export function withDefaults(attributes: DatasetAttributes): (SyntheticInstance & DatasetAttributes) | string {
+  for (const required of ['sopClassUid', 'sopInstanceUid', 'studyInstanceUid', 'seriesInstanceUid'] as const) {
+    if (attributes[required] === undefined || attributes[required] === '') return `no ${required}`;
   }
-
-  /** Reads an element header (PS3.5 7.1.2 explicit, 7.1.3 implicit); undefined when truncated. */
-  next(): ElementHeader | undefined {
-    const { bytes } = this;
-    if (this.remaining < 8) return undefined;
-    const tag = ((bytes.readUInt16LE(this.at) << 16) | bytes.readUInt16LE(this.at + 2)) >>> 0;
-    // Item and delimitation tags have no VR in any transfer syntax (PS3.5 7.5).
-    if (!this.explicit || tag >>> 16 === 0xfffe) {
-      const length = bytes.readUInt32LE(this.at + 4);
-      this.at += 8;
-      return { tag, vr: '', length, valueAt: this.at };
-    }
-    const vr = bytes.toString('latin1', this.at + 4, this.at + 6);
-    if (LONG_VRS.has(vr)) {
-      if (this.remaining < 12) return undefined;
-      const length = bytes.readUInt32LE(this.at + 8);
-      this.at += 12;
-      return { tag, vr, length, valueAt: this.at };
-    }
-    const length = bytes.readUInt16LE(this.at + 6);
-    this.at += 8;
-    return { tag, vr, length, valueAt: this.at };
-  }
-
-  skip(length: number): void {
-    this.at += length;
-  }
-
-  /** Skips an undefined-length sequence or item up to its delimiter (PS3.5 7.5.2), nested ones included. */
-  skipUndefinedLength(): boolean {
-    let depth = 1;
-    while (depth > 0) {
-      const element = this.next();
-      if (element === undefined) return false;
-      if (element.tag === SEQUENCE_END || element.tag === ITEM_END) {
-        depth--;
-      } else if (element.length === UNDEFINED_LENGTH) {
-        depth++;
-      } else if (element.tag !== ITEM) {
-        this.skip(element.length);
-      } else {
-        // A defined-length item: its elements are skipped as a whole.
-        this.skip(element.length);
-      }
-    }
-    return true;
-  }
+  const positive = (value: number | undefined, fallback: number): number => (value !== undefined && value > 0 ? value : fallback);
+  return {
+    ...attributes,
+    studyInstanceUid: attributes.studyInstanceUid!,
+    seriesInstanceUid: attributes.seriesInstanceUid!,
+    sopInstanceUid: attributes.sopInstanceUid!,
+    sopClassUid: attributes.sopClassUid!,
+    patientId: attributes.patientId ?? '',
+    patientName: attributes.patientName ?? '',
+    studyDate: attributes.studyDate ?? '',
+    accessionNumber: attributes.accessionNumber ?? '',
+    modality: attributes.modality || 'OT',
+    seriesNumber: positive(attributes.seriesNumber, 1),
+    instanceNumber: positive(attributes.instanceNumber, 1),
+    rows: positive(attributes.rows, 0),
+    columns: positive(attributes.columns, 0),
+    bitsAllocated: positive(attributes.bitsAllocated, 16),
+    numberOfFrames: positive(attributes.numberOfFrames, 1),
+  };
 }

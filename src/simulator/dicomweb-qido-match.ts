@@ -119,7 +119,7 @@ function predicateFor(field: Field, value: string): ((study: IndexedStudy) => bo
   }
 }
 
-function splitList(value: string): string[] {
+export function splitList(value: string): string[] {
   return value.split(/[\\,]/).filter((part) => part !== '');
 }
 
@@ -134,7 +134,7 @@ function datePredicate(value: string): ((study: IndexedStudy) => boolean) | stri
 }
 
 /** PS3.4 C.2.2.2.4 wildcard matching: `*` any run of characters, `?` one character. */
-function wildcardMatcher(pattern: string): (candidate: string) => boolean {
+export function wildcardMatcher(pattern: string): (candidate: string) => boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return (candidate) => candidate === pattern;
   const source = pattern
     .split('')

@@ -6,14 +6,20 @@
  * injector (latency, stall, 503 by `errorRate`, 429 by `throttleRate`).
  *
  * Paths, relative to the service root:
+ *   GET  /series, /instances                       QIDO over every study (PS3.18 10.6.1, root level)
  *   GET  /studies/{S}/series                       QIDO series of a study
+ *   GET  /studies/{S}/instances                    QIDO instances of a study
  *   GET  /studies/{S}/series/{Se}/instances        QIDO instances of a series
  *   GET  /studies/{S}/series/{Se}/metadata         WADO-RS metadata (DICOM JSON)
  *   GET  /studies/{S}/series/{Se}/instances/{I}    WADO-RS instance (multipart, application/dicom)
  *   GET  .../instances/{I}/frames/{n,m,...}        WADO-RS frames (multipart, application/octet-stream)
  *   GET  .../instances/{I}/rendered                WADO-RS rendered (image/jpeg or image/png)
  *   POST /studies, POST /studies/{S}               STOW-RS
- * Root-level /series and /instances searches are not served (404).
+ * (`GET /studies` itself is answered by dicomweb-server.ts.)
+ *
+ * Received instances (STOW-RS here, C-STORE on the DIMSE side) are served as
+ * they were received: WADO-RS instances are their Part-10 bytes, frames are
+ * cut from their Pixel Data (src/simulator/stored-instance-bytes.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeMultipartRelated, type MultipartPart } from '../protocol/dicomweb/multipart-encoder.js';
@@ -27,9 +33,13 @@ import {
   type SyntheticInstance,
 } from '../synth/dicomweb-instances.js';
 import type { DicomJsonObject } from '../synth/studies.js';
-import { readPart10Head } from './dicomweb-part10-reader.js';
+import { firstBytes } from './dataset-reader.js';
+import { readPart10 } from './dicomweb-part10-reader.js';
+import { instanceObject, searchInstances, searchSeries, seriesObject } from './dicomweb-qido-search.js';
 import { RENDERED_JPEG, RENDERED_PNG } from './dicomweb-rendered-images.js';
-import { FAILURE_CANNOT_UNDERSTAND, type DicomwebStore, type StoreSeries } from './dicomweb-store.js';
+import { FAILURE_CANNOT_UNDERSTAND, FAILURE_OUT_OF_RESOURCES, type DicomwebStore } from './dicomweb-store.js';
+import { InstanceStore } from './instance-store.js';
+import { part10Chunks, storedFrame } from './stored-instance-bytes.js';
 import type { FaultInjector } from './faults.js';
 
 export interface DicomwebRoutesOptions {
@@ -45,9 +55,9 @@ export interface DicomwebRoutesOptions {
 export type DicomwebRouteHandler = (request: IncomingMessage, response: ServerResponse, path: string, query: string) => Promise<boolean>;
 
 const DICOM_JSON = 'application/dicom+json';
-/** Bytes of a STOW part kept for reading its header; the rest is counted and dropped. */
+/** Bytes of a STOW part kept for reading its header when the part is too large for the store; the rest is counted and dropped. */
 const STOW_HEAD_BYTES = 64 * 1024;
-/** JSON answers cached, by total size; cleared whenever STOW stores something. */
+/** JSON answers cached, by total size; cleared whenever the store changes. */
 const JSON_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 interface CachedJson {
@@ -60,9 +70,16 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
   const { store, faults } = options;
   const jsonCache = new Map<string, CachedJson>();
   let jsonCacheBytes = 0;
+  let jsonCacheVersion = store.version;
 
   /** The cached answer for `key`, else built (undefined from `build` means not found, and is not cached). */
   const cachedJson = (key: string, build: () => { objects: unknown[]; truncated: boolean } | undefined): CachedJson | undefined => {
+    // What arrived since (by STOW or C-STORE) makes every cached answer stale.
+    if (jsonCacheVersion !== store.version) {
+      jsonCache.clear();
+      jsonCacheBytes = 0;
+      jsonCacheVersion = store.version;
+    }
     let cached = jsonCache.get(key);
     if (cached === undefined) {
       const built = build();
@@ -92,9 +109,27 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
 
   return async (request, response, path, query) => {
     const segments = path.split('/').slice(1).map(decodeURIComponent);
-    if (segments[0] !== 'studies') return false;
     const method = request.method ?? 'GET';
+    // PS3.18 10.6.1: searches at the root, over every study.
+    if (segments.length === 1 && (segments[0] === 'series' || segments[0] === 'instances')) {
+      if (method !== 'GET') return answered(response, 405, { allow: 'GET' });
+      if (!acceptsJson(request.headers.accept ?? '*/*')) return answered(response, 406);
+      if (await injectFaults(response)) return true;
+      const kind = segments[0];
+      search(response, `${path}?${query}`, () => (kind === 'series' ? searchSeries(store, query, {}, options.baseUrl()) : searchInstances(store, query, {}, options.baseUrl())));
+      return true;
+    }
+    if (segments[0] !== 'studies') return false;
     const [, studyUid, seriesWord, seriesUid, leaf, sopUid, instanceLeaf, frameList] = segments;
+    // PS3.18 10.6.1: the instances of one study.
+    if (segments.length === 3 && studyUid !== undefined && seriesWord === 'instances') {
+      if (method !== 'GET') return answered(response, 405, { allow: 'GET' });
+      if (!acceptsJson(request.headers.accept ?? '*/*')) return answered(response, 406);
+      if (await injectFaults(response)) return true;
+      if (store.series(studyUid) === undefined) return answered(response, 404);
+      search(response, `${path}?${query}`, () => searchInstances(store, query, { studyUid }, options.baseUrl()));
+      return true;
+    }
 
     if (method === 'POST' && segments.length <= 2) {
       await stow(request, response, studyUid);
@@ -131,10 +166,17 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     if (segments.length === 6) {
       if (!/multipart\/related|application\/dicom|\*\/\*/i.test(accept)) return answered(response, 406);
       if (await injectFaults(response)) return true;
+      const received = store.receivedInstance(studyUid, seriesUid, sopUid);
       const instance = store.instance(studyUid, seriesUid, sopUid);
       if (instance === undefined) return answered(response, 404);
-      const { head, pixelData } = encodePart10(instance);
-      const encoded = encodeMultipartRelated([{ contentType: 'application/dicom', content: [head, pixelData] }], 'application/dicom');
+      let content: Buffer[];
+      if (received !== undefined) {
+        content = part10Chunks(received);
+      } else {
+        const { head, pixelData } = encodePart10(instance);
+        content = [head, pixelData];
+      }
+      const encoded = encodeMultipartRelated([{ contentType: 'application/dicom', content }], 'application/dicom');
       writeMultipart(response, encoded.contentType, encoded.chunks, encoded.byteLength);
       return true;
     }
@@ -146,12 +188,22 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
       const instance = store.instance(studyUid, seriesUid, sopUid);
       if (instance === undefined) return answered(response, 404);
       if (frames.some((frame) => frame > instance.numberOfFrames)) return answered(response, 404);
-      const pixels = pixelDataFor(instance.rows, instance.columns);
-      const frameType = `application/octet-stream; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`;
-      // Every frame of a synthetic instance is the same pattern (see pixelDataFor).
-      const parts: MultipartPart[] = frames.map(() => ({ contentType: frameType, content: [pixels] }));
-      // The pattern cannot hold `--` (its high bytes are below 0x10): no need to scan it.
-      const encoded = encodeMultipartRelated(parts, 'application/octet-stream', undefined, false);
+      const received = store.receivedInstance(studyUid, seriesUid, sopUid);
+      let parts: MultipartPart[];
+      let patternOnly = false;
+      if (received !== undefined && received.dataset !== undefined) {
+        const cut = frames.map((frame) => storedFrame(received, frame));
+        if (cut.some((frame) => frame === undefined)) return answered(response, 404);
+        parts = cut.map((frame) => ({ contentType: `application/octet-stream; transfer-syntax=${frame!.transferSyntaxUid}`, content: [frame!.bytes] }));
+      } else {
+        const pixels = pixelDataFor(instance.rows, instance.columns);
+        const frameType = `application/octet-stream; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`;
+        // Every frame of a synthetic instance is the same pattern (see pixelDataFor).
+        parts = frames.map(() => ({ contentType: frameType, content: [pixels] }));
+        patternOnly = true;
+      }
+      // The synthetic pattern cannot hold `--` (its high bytes are below 0x10): no need to scan it; received bytes are scanned.
+      const encoded = encodeMultipartRelated(parts, 'application/octet-stream', undefined, !patternOnly);
       writeMultipart(response, encoded.contentType, encoded.chunks, encoded.byteLength);
       return true;
     }
@@ -164,6 +216,23 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     }
     return false;
   };
+
+  /** A search of dicomweb-qido-search.ts, cached by path and query; 400 for a malformed query. */
+  function search(response: ServerResponse, key: string, build: () => { objects: DicomJsonObject[]; truncated: boolean } | { error: string }): void {
+    let error: string | undefined;
+    const found = cachedJson(key, () => {
+      const built = build();
+      if ('error' in built) {
+        error = built.error;
+        return undefined;
+      }
+      return built;
+    });
+    if (found === undefined) return reply(response, 400, { 'content-type': 'text/plain' }, error ?? 'bad query');
+    const headers: Record<string, string> = { 'content-type': DICOM_JSON };
+    if (found.truncated) headers.warning = '299 pacs-load-simulator: There are additional results that can be requested';
+    reply(response, 200, headers, found.body);
+  }
 
   /** QIDO paging (PS3.18 8.3.4.4) of a cached full answer; a Warning says when `limit` cut it short. */
   function pageOfJson(response: ServerResponse, key: string, query: string, build: () => DicomJsonObject[] | undefined): void {
@@ -198,19 +267,34 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
       await finished(request);
       return reply(response, 415, { 'content-type': 'text/plain' }, 'expected multipart/related; type="application/dicom"');
     }
+    // Each part is kept whole up to the store's cap (a larger one cannot be stored: its head is enough to name it in the answer).
+    const keepLimit = store.shared.maxBytes;
     const heads: Buffer[][] = [];
     const headBytes: number[] = [];
+    const partBytes: number[] = [];
     const partTypes: string[] = [];
     const parser = new MultipartParser(boundary, {
       onPartStart(index, headers) {
         heads[index] = [];
         headBytes[index] = 0;
+        partBytes[index] = 0;
         partTypes[index] = headers.get('content-type') ?? type.parameters.get('type') ?? '';
       },
       onPartData(index, data) {
+        const before = partBytes[index]!;
+        partBytes[index] = before + data.length;
+        if (before <= keepLimit && partBytes[index]! > keepLimit) {
+          // Too large to keep: fall back to its head (copied, so the kept chunks can go).
+          const head = firstBytes([...heads[index]!, data], STOW_HEAD_BYTES);
+          heads[index] = [head];
+          headBytes[index] = head.length;
+          return;
+        }
+        const limit = partBytes[index]! > keepLimit ? STOW_HEAD_BYTES : keepLimit;
         const kept = headBytes[index]!;
-        if (kept >= STOW_HEAD_BYTES) return;
-        const slice = data.subarray(0, STOW_HEAD_BYTES - kept);
+        if (kept >= limit) return;
+        const slice = data.subarray(0, limit - kept);
+        // Copied: the chunk belongs to the socket's buffer.
         heads[index]!.push(Buffer.from(slice));
         headBytes[index] = kept + slice.length;
       },
@@ -224,26 +308,35 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     const referenced: DicomJsonObject[] = [];
     const failed: DicomJsonObject[] = [];
     for (let index = 0; index < parsed.parts; index++) {
-      const reading = /^application\/dicom\b/i.test(partTypes[index] ?? '')
-        ? readPart10Head(Buffer.concat(heads[index] ?? []))
-        : ({ ok: false, reason: 'not application/dicom' } as const);
+      const bytes = Buffer.concat(heads[index] ?? []);
+      heads[index] = [];
+      const reading = /^application\/dicom\b/i.test(partTypes[index] ?? '') ? readPart10(bytes) : ({ ok: false, reason: 'not application/dicom' } as const);
       if (!reading.ok) {
         failed.push(failedItem(undefined, FAILURE_CANNOT_UNDERSTAND));
         continue;
       }
-      const { instance } = reading;
+      const instance = reading.attributes;
+      const whole = partBytes[index]! <= keepLimit;
+      const dataset = bytes.subarray(reading.datasetOffset);
       // PS3.18 10.5.1: with /studies/{S}, instances of another study are refused.
-      const result = studyUid !== undefined && instance.studyInstanceUid !== studyUid
-        ? { ok: false as const, failureReason: STUDY_MISMATCH }
-        : store.store(instance);
+      const result =
+        studyUid !== undefined && instance.studyInstanceUid !== studyUid
+          ? { ok: false as const, failureReason: STUDY_MISMATCH }
+          : !whole
+            ? { ok: false as const, failureReason: FAILURE_OUT_OF_RESOURCES }
+            : store.storeReceived({
+                attributes: instance,
+                dataset,
+                transferSyntaxUid: reading.transferSyntaxUid,
+                pixelData:
+                  reading.pixelData === undefined ? undefined : { offset: reading.pixelData.offset - reading.datasetOffset, length: reading.pixelData.length },
+                receivedBytes: dataset.length,
+                costBytes: InstanceStore.costOf(dataset.length),
+              });
       if (result.ok) referenced.push(referencedItem(instance, options.baseUrl()));
       else failed.push(failedItem(instance, result.failureReason));
     }
-    if (referenced.length > 0) {
-      jsonCache.clear();
-      jsonCacheBytes = 0;
-      options.onStored();
-    }
+    if (referenced.length > 0) options.onStored();
     const answer: DicomJsonObject = {};
     if (failed.length > 0) answer['00081198'] = { vr: 'SQ', Value: failed as never[] };
     if (referenced.length > 0) answer['00081199'] = { vr: 'SQ', Value: referenced as never[] };
@@ -273,39 +366,6 @@ function failedItem(instance: SyntheticInstance | undefined, reason: number): Di
     item['00081155'] = { vr: 'UI', Value: [instance.sopInstanceUid] };
   }
   return item;
-}
-
-/** Series attributes of a QIDO series answer (PS3.18 Table 10.6.3-4). */
-function seriesObject(series: StoreSeries, baseUrl: string): DicomJsonObject {
-  return {
-    '00080005': { vr: 'CS', Value: ['ISO_IR 192'] },
-    '00080060': { vr: 'CS', Value: [series.modality] },
-    '00081190': { vr: 'UR', Value: [`${baseUrl}/studies/${series.studyInstanceUid}/series/${series.seriesInstanceUid}`] },
-    '0020000D': { vr: 'UI', Value: [series.studyInstanceUid] },
-    '0020000E': { vr: 'UI', Value: [series.seriesInstanceUid] },
-    '00200011': { vr: 'IS', Value: [series.seriesNumber] },
-    '00201209': { vr: 'IS', Value: [series.instanceCount] },
-  };
-}
-
-/** Instance attributes of a QIDO instance answer (PS3.18 Table 10.6.3-5), with the image geometry. */
-function instanceObject(instance: SyntheticInstance, baseUrl: string): DicomJsonObject {
-  return {
-    '00080016': { vr: 'UI', Value: [instance.sopClassUid] },
-    '00080018': { vr: 'UI', Value: [instance.sopInstanceUid] },
-    '00080060': { vr: 'CS', Value: [instance.modality] },
-    '00081190': {
-      vr: 'UR',
-      Value: [`${baseUrl}/studies/${instance.studyInstanceUid}/series/${instance.seriesInstanceUid}/instances/${instance.sopInstanceUid}`],
-    },
-    '0020000D': { vr: 'UI', Value: [instance.studyInstanceUid] },
-    '0020000E': { vr: 'UI', Value: [instance.seriesInstanceUid] },
-    '00200013': { vr: 'IS', Value: [instance.instanceNumber] },
-    '00280008': { vr: 'IS', Value: [instance.numberOfFrames] },
-    '00280010': { vr: 'US', Value: [instance.rows] },
-    '00280011': { vr: 'US', Value: [instance.columns] },
-    '00280100': { vr: 'US', Value: [instance.bitsAllocated] },
-  };
 }
 
 function acceptsJson(accept: string): boolean {

@@ -1,7 +1,9 @@
 /**
  * The simulator's DICOMweb origin server: QIDO-RS `GET {prefix}/studies`
- * (PS3.18 section 10.6) over node:http with keep-alive, answering from seeded
- * synthetic studies through the shared fault injector.
+ * (PS3.18 section 10.6) over node:http with keep-alive, answering from the
+ * seeded synthetic studies and the received ones (STOW-RS, or C-STORE when the
+ * store is shared with the DIMSE side) through the shared fault injector; every
+ * other resource is in dicomweb-routes.ts.
  *
  * It must stay cheap enough to share two cores with the load tester at
  * thousands of searches per second, so every study is serialized once at start,
@@ -66,29 +68,28 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
   const prefix = (options.pathPrefix ?? '/dicom-web').replace(/\/+$/, '');
   const studiesPath = `${prefix}/studies`;
   const { faults } = options;
-  let indexed: IndexedStudy[] = options.studies.map(indexStudy);
+  const seededIndexed: IndexedStudy[] = options.studies.map(indexStudy);
+  let indexed: IndexedStudy[] = seededIndexed;
   // Filled once the port is known, since RetrieveURL names this server.
   let serialized: string[] = [];
   let seededSerialized: string[] = [];
   const store = options.store ?? new DicomwebStore(options.studies);
   let baseUrl = '';
-  const routes = createDicomwebRoutes({
-    store,
-    faults,
-    baseUrl: () => baseUrl,
-    // Studies that arrive by STOW join the study search (seeded ones first, as at start).
-    onStored: () => {
-      const stored = store.storedStudyObjects();
-      indexed = [...options.studies, ...stored].map(indexStudy);
-      serialized = [
-        ...seededSerialized,
-        ...stored.map((study, index) =>
-          JSON.stringify(withRetrieveUrl(study, `${baseUrl}/studies/${indexed[options.studies.length + index]!.studyInstanceUid}`)),
-        ),
-      ];
-      answers.clear();
-    },
-  });
+  let indexedVersion = store.version;
+  // Received studies join the study search (seeded ones first, as at start), whichever side received them.
+  const refreshIndex = (): void => {
+    if (indexedVersion === store.version) return;
+    indexedVersion = store.version;
+    const stored = store.storedStudyObjects();
+    const storedIndexed = stored.map(indexStudy);
+    indexed = [...seededIndexed, ...storedIndexed];
+    serialized = [
+      ...seededSerialized,
+      ...stored.map((study, index) => JSON.stringify(withRetrieveUrl(study, `${baseUrl}/studies/${storedIndexed[index]!.studyInstanceUid}`))),
+    ];
+    answers.clear();
+  };
+  const routes = createDicomwebRoutes({ store, faults, baseUrl: () => baseUrl, onStored: refreshIndex });
   const answers = new Map<string, CachedAnswer>();
   let connectionsAccepted = 0;
   let requestsServed = 0;
@@ -141,6 +142,7 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
     if (faults.shouldFail()) return reply(response, 503, { 'retry-after': '1' });
 
     const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
+    refreshIndex();
     let answer = answers.get(queryString);
     if (answer === undefined) {
       const built = answerFor(queryString);
@@ -178,6 +180,11 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
     JSON.stringify(withRetrieveUrl(study, `${baseUrl}/studies/${indexed[index]!.studyInstanceUid}`)),
   );
   seededSerialized = serialized;
+  // Studies received before the port was known (a store shared with a DIMSE side that started first).
+  if (store.storedInstances > 0) {
+    indexedVersion = -1;
+    refreshIndex();
+  }
 
   return {
     baseUrl,

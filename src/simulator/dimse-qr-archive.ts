@@ -21,11 +21,14 @@ import {
   SYNTHETIC_PATIENT_NAME_PREFIX,
 } from '../synth/studies.js';
 import { syntheticUid } from '../synth/uid.js';
+import type { StoredInstance } from './instance-store.js';
 
 export interface PriorInstance {
   sopClassUid: string;
   sopInstanceUid: string;
   instanceNumber: number;
+  /** Set for an instance the simulator received (src/simulator/instance-store.ts): retrieves send it as received. */
+  stored?: StoredInstance;
 }
 
 export interface PriorSeries {

@@ -10,17 +10,14 @@
  * other key is a return key. A query that names neither a patient nor a study
  * searches only the patients listed so far (the archive is built lazily).
  *
- * C-FIND also finds the studies the simulator received by C-STORE when the
- * query names them by Study Instance UID (what a check that every acknowledged
- * instance arrived asks, e.g. at IMAGE level); only their UIDs, Patient ID and
- * Modality are known. C-MOVE and C-GET retrieve from the archive only: the
- * simulator does not keep the pixels it receives.
+ * Besides the seeded archive, every level searches and retrieves the studies
+ * the simulator received (by C-STORE or STOW-RS, src/simulator/instance-store.ts),
+ * with the attributes their headers carried; C-MOVE and C-GET send those
+ * instances as they were received (the match's `instance.stored`). A study
+ * in both (a prior sent back to the simulator) is answered from the archive.
  */
 import type { PriorArchive, PriorInstance, PriorSeries, PriorStudy } from './dimse-qr-archive.js';
-import type { StoredStudy } from './dimse-store.js';
-
-/** Looks up a study received by C-STORE (src/simulator/dimse-store.ts). */
-export type StoredStudyLookup = (studyInstanceUid: string) => StoredStudy | undefined;
+import { instancesInOrder, type InstanceStore, type StoredStudyEntry } from './instance-store.js';
 
 export type Identifier = Record<string, unknown>;
 export type QueryLevel = 'STUDY' | 'SERIES' | 'IMAGE';
@@ -38,10 +35,8 @@ export function queryLevel(identifier: Identifier): QueryLevel | undefined {
 }
 
 /** The C-FIND answers (pending response identifiers) for `identifier` at `level`. */
-export function findAnswers(archive: PriorArchive, identifier: Identifier, level: QueryLevel, stored?: StoredStudyLookup): Identifier[] {
-  const studies = [...candidateStudies(archive, identifier), ...storedStudies(archive, identifier, stored)].filter((study) =>
-    matchesStudy(identifier, study),
-  );
+export function findAnswers(archive: PriorArchive, identifier: Identifier, level: QueryLevel, store?: InstanceStore): Identifier[] {
+  const studies = candidateStudies(archive, identifier, store).filter((study) => matchesStudy(identifier, study));
   if (level === 'STUDY') return studies.map((study) => answer(identifier, studyValues(study)));
   const series = studies.flatMap((study) =>
     study.series.filter((item) => matchesSeries(identifier, item)).map((item) => ({ study, series: item })),
@@ -55,9 +50,9 @@ export function findAnswers(archive: PriorArchive, identifier: Identifier, level
 }
 
 /** The instances a C-MOVE or C-GET identifier selects (PS3.4 C.4.2.2.1, C.4.3.2.1: unique keys down to its level). */
-export function retrieveInstances(archive: PriorArchive, identifier: Identifier): InstanceMatch[] {
+export function retrieveInstances(archive: PriorArchive, identifier: Identifier, store?: InstanceStore): InstanceMatch[] {
   const level = queryLevel(identifier) ?? 'STUDY';
-  const studies = candidateStudies(archive, identifier).filter((study) => matchesList(identifier.StudyInstanceUID, study.studyInstanceUid));
+  const studies = candidateStudies(archive, identifier, store).filter((study) => matchesList(identifier.StudyInstanceUID, study.studyInstanceUid));
   const matches: InstanceMatch[] = [];
   for (const study of studies) {
     for (const series of study.series) {
@@ -71,46 +66,68 @@ export function retrieveInstances(archive: PriorArchive, identifier: Identifier)
   return matches;
 }
 
-function candidateStudies(archive: PriorArchive, identifier: Identifier): PriorStudy[] {
+/** The studies a query may select: by exact Patient ID, else by Study Instance UID, else every study known. */
+function candidateStudies(archive: PriorArchive, identifier: Identifier, store: InstanceStore | undefined): PriorStudy[] {
   const patientId = text(identifier.PatientID);
-  if (patientId !== undefined && patientId !== '' && !/[*?]/.test(patientId)) return [...archive.studiesOf(patientId)];
+  if (patientId !== undefined && patientId !== '' && !/[*?]/.test(patientId)) {
+    const priors = archive.studiesOf(patientId);
+    return [...priors, ...storedStudies(store?.studiesOfPatient(patientId) ?? [], priors)];
+  }
   const studyUids = uidList(identifier.StudyInstanceUID);
   if (studyUids.length > 0) {
-    return studyUids.map((uid) => archive.study(uid)).filter((study): study is PriorStudy => study !== undefined);
+    return studyUids
+      .map((uid) => {
+        const prior = archive.study(uid);
+        if (prior !== undefined) return prior;
+        const stored = store?.study(uid);
+        return stored === undefined ? undefined : storedAsPrior(stored);
+      })
+      .filter((study): study is PriorStudy => study !== undefined);
   }
-  return archive.knownStudies();
+  const priors = archive.knownStudies();
+  return [...priors, ...storedStudies(store?.studies() ?? [], priors)];
 }
 
-/** Received studies named by UID that the archive does not hold, in the archive's shape. */
-function storedStudies(archive: PriorArchive, identifier: Identifier, stored: StoredStudyLookup | undefined): PriorStudy[] {
-  if (stored === undefined) return [];
-  const studies: PriorStudy[] = [];
-  for (const uid of uidList(identifier.StudyInstanceUID)) {
-    if (archive.study(uid) !== undefined) continue;
-    const study = stored(uid);
-    if (study === undefined) continue;
-    studies.push({
-      patientId: study.patientId ?? '',
-      patientName: '',
-      patientBirthDate: '',
-      patientSex: '',
-      studyInstanceUid: study.studyInstanceUid,
-      studyDate: '',
-      studyTime: '',
-      accessionNumber: '',
-      studyId: '',
-      studyDescription: '',
-      modality: study.series[0]?.modality ?? '',
-      series: study.series.map((series, index) => ({
-        seriesInstanceUid: series.seriesInstanceUid,
-        seriesNumber: index + 1,
-        modality: series.modality ?? '',
-        seriesDescription: '',
-        instances: series.sopInstanceUids.map((sopInstanceUid, number) => ({ sopClassUid: '', sopInstanceUid, instanceNumber: number + 1 })),
+/** Received studies in the archive's shape, leaving out any the archive answers for already. */
+function storedStudies(entries: readonly StoredStudyEntry[], priors: readonly PriorStudy[]): PriorStudy[] {
+  if (entries.length === 0) return [];
+  const known = new Set(priors.map((study) => study.studyInstanceUid));
+  return entries.filter((entry) => !known.has(entry.studyInstanceUid)).map(storedAsPrior);
+}
+
+/** A received study in the archive's shape: study attributes from its first instance, each instance with its bytes. */
+function storedAsPrior(entry: StoredStudyEntry): PriorStudy {
+  const series = [...entry.series.values()].map((item, index): PriorSeries => {
+    const instances = instancesInOrder(item);
+    const first = instances[0]?.attributes;
+    return {
+      seriesInstanceUid: item.seriesInstanceUid,
+      seriesNumber: first?.seriesNumber ?? index + 1,
+      modality: first?.modality ?? '',
+      seriesDescription: first?.seriesDescription ?? '',
+      instances: instances.map((stored) => ({
+        sopClassUid: stored.attributes.sopClassUid,
+        sopInstanceUid: stored.attributes.sopInstanceUid,
+        instanceNumber: stored.attributes.instanceNumber,
+        stored,
       })),
-    });
-  }
-  return studies;
+    };
+  });
+  const first = series[0]?.instances[0]?.stored?.attributes;
+  return {
+    patientId: first?.patientId ?? '',
+    patientName: first?.patientName ?? '',
+    patientBirthDate: first?.patientBirthDate ?? '',
+    patientSex: first?.patientSex ?? '',
+    studyInstanceUid: entry.studyInstanceUid,
+    studyDate: first?.studyDate ?? '',
+    studyTime: first?.studyTime ?? '',
+    accessionNumber: first?.accessionNumber ?? '',
+    studyId: first?.studyId ?? '',
+    studyDescription: first?.studyDescription ?? '',
+    modality: [...new Set(series.map((item) => item.modality).filter((modality) => modality !== ''))].join('\\'),
+    series,
+  };
 }
 
 function matchesStudy(identifier: Identifier, study: PriorStudy): boolean {

@@ -1,6 +1,9 @@
 /**
  * The simulator's Study Root Query/Retrieve SCP (PS3.4 Annex C): C-FIND, C-MOVE
- * and C-GET over the prior archive (dimse-qr-archive.ts).
+ * and C-GET over the seeded prior archive (dimse-qr-archive.ts) and the
+ * instances the simulator received (instance-store.ts, by C-STORE or STOW-RS),
+ * which are sent as they were received when the transfer syntax allows it,
+ * else decoded and re-encoded into the accepted one.
  *
  * C-MOVE destinations (PS3.4 C.4.2.1.4.1) are resolved, first match wins:
  * 1. from the `moveDestinations` map the simulator was started with (AE title -> host and port), as a PACS is configured;
@@ -23,10 +26,14 @@ import { Dataset, requests, responses } from '../protocol/dimse/dcmjs.js';
 import type { DcmjsAssociation, DcmjsCFindRequest, DcmjsCFindResponse, DcmjsRequest, DcmjsResponse } from '../protocol/dimse/dcmjs.js';
 import type { DcmjsCGetRequest, DcmjsCMoveRequest } from '../protocol/dimse/qr-requests.js';
 import { classifyDimseStatus, STATUS_PENDING, STATUS_SUCCESS } from '../protocol/dimse/status.js';
+import { createStoreRequest } from '../protocol/dimse/store-request.js';
+import { readPart10 } from './dicomweb-part10-reader.js';
 import { priorInstanceDataset } from './dimse-qr-archive.js';
+import type { InstanceStore, StoredInstance } from './instance-store.js';
+import { part10Chunks } from './stored-instance-bytes.js';
 import type { PriorArchive } from './dimse-qr-archive.js';
 import { findAnswers, queryLevel, retrieveInstances } from './dimse-qr-match.js';
-import type { InstanceMatch, StoredStudyLookup } from './dimse-qr-match.js';
+import type { InstanceMatch } from './dimse-qr-match.js';
 import type { FaultInjector } from './faults.js';
 
 export type DcmjsCMoveResponse = InstanceType<typeof responses.CMoveResponse>;
@@ -63,8 +70,8 @@ export interface QrContext {
   /** The simulator's AE title, the calling AE of C-MOVE sub-operation associations. */
   aeTitle: string;
   moveDestinations: ReadonlyMap<string, MoveDestination>;
-  /** Studies received by C-STORE, which C-FIND also finds by Study Instance UID (dimse-qr-match.ts). */
-  storedStudy?: StoredStudyLookup;
+  /** The instances received by C-STORE or STOW-RS, which Q/R searches and retrieves besides the archive (dimse-qr-match.ts). */
+  store?: InstanceStore;
   stats: QrStats;
 }
 
@@ -109,7 +116,7 @@ export async function answerStudyRootFind(
   const identifier = request.getDataset()?.getElements() ?? {};
   const level = queryLevel(identifier);
   if (level === undefined) return [reply(STATUS_IDENTIFIER_DOES_NOT_MATCH)];
-  const answers = findAnswers(context.archive, identifier, level, context.storedStudy).map((values) => {
+  const answers = findAnswers(context.archive, identifier, level, context.store).map((values) => {
     const pending = reply(STATUS_PENDING);
     pending.setDataset(new Dataset(values, transferSyntaxUid));
     return pending;
@@ -132,8 +139,11 @@ export async function answerMove(request: DcmjsCMoveRequest, context: QrContext,
     response.setStatus(STATUS_UNABLE_TO_PERFORM_SUB_OPERATIONS);
     return response;
   }
-  const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {});
+  const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {}, context.store);
   if (matches.length === 0) return finalResponse(response, context, []);
+  // Received instances go as received when they share one transfer syntax, proposed alone (patches/README.md, edit 8b).
+  const syntaxes = new Set(matches.flatMap(({ instance }) => (instance.stored === undefined ? [] : [storedSyntax(instance.stored)])));
+  const [onlySyntax] = syntaxes.size === 1 ? [...syntaxes] : [];
   const association = await runAssociation({
     host: destination.host,
     port: destination.port,
@@ -141,7 +151,8 @@ export async function answerMove(request: DcmjsCMoveRequest, context: QrContext,
     calledAe: destinationAe,
     connectTimeoutUs: MOVE_CONNECT_TIMEOUT_US,
     operationTimeoutUs: MOVE_OPERATION_TIMEOUT_US,
-    requests: matches.map((match) => storeSubOperation(match)),
+    requests: matches.map((match) => storeSubOperation(match, onlySyntax)),
+    ...(onlySyntax === undefined ? {} : { transferSyntaxUids: [onlySyntax] }),
   });
   const statuses: Array<number | undefined> = matches.map(() => undefined);
   for (const answer of association.responses) statuses[answer.requestIndex] = answer.status;
@@ -164,21 +175,57 @@ export async function answerGet(request: DcmjsCGetRequest, context: QrContext, r
     response.setStatus(STATUS_UNABLE_TO_PERFORM_SUB_OPERATIONS);
     return response;
   }
-  const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {});
+  const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {}, context.store);
   const statuses: Array<number | undefined> = [];
   for (const match of matches) {
     if (!requestor.socket.writable) {
       statuses.push(undefined);
       continue;
     }
-    statuses.push(await sendSubOperation(requestor, storeSubOperation(match)));
+    // The requestor chose the transfer syntax when it accepted the SOP class (PS3.4 C.4.3.3): send as received if it is the same.
+    const probe = new requests.CStoreRequest(new Dataset({ SOPClassUID: match.instance.sopClassUid, SOPInstanceUID: match.instance.sopInstanceUid }));
+    const accepted = requestor.association?.getAcceptedPresentationContextFromRequest(probe)?.getAcceptedTransferSyntaxUid();
+    statuses.push(await sendSubOperation(requestor, storeSubOperation(match, accepted)));
   }
   return finalResponse(response, context, statuses);
 }
 
-function storeSubOperation({ study, series, instance }: InstanceMatch): DcmjsRequest {
-  return new requests.CStoreRequest(new Dataset(priorInstanceDataset(study, series, instance)));
+/**
+ * The C-STORE sub-operation for one match. A received instance goes as the
+ * bytes it arrived as when `transferSyntaxUid` is theirs; otherwise dcmjs
+ * decodes it and re-encodes it in the accepted transfer syntax (uncompressed
+ * only). Archive instances are built from their attributes.
+ */
+function storeSubOperation({ study, series, instance }: InstanceMatch, transferSyntaxUid: string | undefined): DcmjsRequest {
+  const { stored } = instance;
+  if (stored === undefined) return new requests.CStoreRequest(new Dataset(priorInstanceDataset(study, series, instance)));
+  const { dataset, syntax } = storedDataset(stored);
+  if (transferSyntaxUid === syntax) {
+    return createStoreRequest({
+      sopClassUid: stored.attributes.sopClassUid,
+      sopInstanceUid: stored.attributes.sopInstanceUid,
+      transferSyntaxUid: syntax,
+      produceChunks: () => dataset,
+    });
+  }
+  return new requests.CStoreRequest(new Dataset(Buffer.concat(dataset), syntax));
 }
+
+/** The transfer syntax a received instance is sent in when sent as received. */
+function storedSyntax(stored: StoredInstance): string {
+  return stored.dataset === undefined ? EXPLICIT_VR_LITTLE_ENDIAN : stored.transferSyntaxUid;
+}
+
+/** The data set of a received instance, in chunks; one kept without bytes is rebuilt from its attributes (stored-instance-bytes.ts). */
+function storedDataset(stored: StoredInstance): { dataset: readonly Buffer[]; syntax: string } {
+  if (stored.dataset !== undefined) return { dataset: [stored.dataset], syntax: stored.transferSyntaxUid };
+  const [head, ...rest] = part10Chunks(stored);
+  const file = readPart10(head!);
+  const datasetOffset = file.ok ? file.datasetOffset : 0;
+  return { dataset: [head!.subarray(datasetOffset), ...rest], syntax: EXPLICIT_VR_LITTLE_ENDIAN };
+}
+
+const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
 /**
  * Sends one C-STORE on the requestor's association and resolves with its

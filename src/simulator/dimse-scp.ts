@@ -1,7 +1,8 @@
 /**
- * The simulator's DIMSE SCP: Verification (C-ECHO) and Modality Worklist
- * Information Model FIND (MWL C-FIND) over dcmjs-dimse's Scp, with the shared
- * fault injector deciding delays, failures and the association limit.
+ * The simulator's DIMSE SCP over dcmjs-dimse's Scp: Verification (C-ECHO),
+ * Modality Worklist FIND, MPPS (dimse-mpps.ts), Storage (C-STORE into the
+ * shared store, dimse-store.ts) and Study Root Query/Retrieve (dimse-qr.ts),
+ * with the shared fault injector deciding delays, failures and the association limit.
  *
  * We own the TCP server instead of using dcmjs-dimse's Server: its `listen(port)`
  * binds every interface and cannot report the port it got for port 0, and its
@@ -35,6 +36,7 @@ import type { DcmjsCGetRequest, DcmjsCMoveRequest } from '../protocol/dimse/qr-r
 import { MppsStore, answerMppsCreate, answerMppsSet } from './dimse-mpps.js';
 import type { DcmjsNCreateResponse, DcmjsNSetResponse } from './dimse-mpps.js';
 import { PriorArchive } from './dimse-qr-archive.js';
+import type { InstanceStore } from './instance-store.js';
 import { answerGet, answerMove, answerStudyRootFind, createQrStats } from './dimse-qr.js';
 import type { DcmjsCGetResponse, DcmjsCMoveResponse, GetRequestor, MoveDestination, QrContext, QrStats } from './dimse-qr.js';
 
@@ -55,8 +57,13 @@ export interface DimseSimulatorOptions {
    * supported") as DCMTK's wlmscpfs answers (PS3.4 K.4.1.2.2).
    */
   pendingStatus?: 0xff00 | 0xff01;
-  /** Where C-STOREd instances are indexed (src/simulator/dimse-store.ts); a new, empty one by default. */
+  /**
+   * Where C-STOREd instances are kept (src/simulator/dimse-store.ts): by
+   * default a view over `store`, which defaults to a new store with the default cap.
+   */
   storeIndex?: StoredInstanceIndex;
+  /** The store shared with the DICOMweb side (src/simulator/instance-store.ts); ignored when `storeIndex` is given. */
+  store?: InstanceStore;
   /** The prior studies Q/R answers from (dimse-qr-archive.ts); seed 1 and today by default. */
   priors?: PriorArchive;
   /** C-MOVE destinations by AE title, besides the `<name>:<port>` convention (dimse-qr.ts). */
@@ -71,7 +78,7 @@ export interface DimseSimulatorStats {
   echoRequests: number;
   findRequests: number;
   storeRequests: number;
-  /** What C-STORE stored (pixels are counted, not kept). */
+  /** What the store holds (whatever sent it: C-STORE or STOW-RS when shared). */
   stored: StoreIndexStats;
   /** Answers the fault injector turned into failures. */
   failuresInjected: number;
@@ -85,7 +92,7 @@ export interface RunningDimseSimulator {
   /** Stops listening and closes every connection; resolves once all are closed. Safe to call twice. */
   close(): Promise<void>;
   stats(): DimseSimulatorStats;
-  /** The index of C-STOREd studies (UIDs, counts, bytes). */
+  /** The index of stored studies (UIDs, counts, bytes), a view over the store. */
   readonly storeIndex: StoredInstanceIndex;
   /** The MPPS state machine (dimse-mpps.ts). */
   readonly mpps: MppsStore;
@@ -254,9 +261,9 @@ class SimulatorScp extends Scp {
     );
   }
 
-  /** C-STORE data sets are counted and discarded as they arrive; only their header is read (dimse-store.ts). */
+  /** C-STORE data sets are kept whole up to the store's cap, larger ones counted and refused (dimse-store.ts). */
   override createStoreWritableStream(): Writable {
-    return new CountingStoreStream();
+    return new CountingStoreStream(this.#context.storeIndex.store.maxBytes);
   }
 
   override createDatasetFromStoreWritableStream(
@@ -356,7 +363,7 @@ export async function startDimseSimulator(options: DimseSimulatorOptions): Promi
       storeRequests: 0,
       failuresInjected: 0,
     },
-    storeIndex: options.storeIndex ?? new StoredInstanceIndex(),
+    storeIndex: options.storeIndex ?? new StoredInstanceIndex(options.store),
     mpps: new MppsStore(),
     qr: {
       archive: options.priors ?? new PriorArchive({ seed: 1, date: localDicomDate(new Date()) }),
@@ -366,7 +373,7 @@ export async function startDimseSimulator(options: DimseSimulatorOptions): Promi
       stats: createQrStats(),
     },
   };
-  context.qr.storedStudy = (uid) => context.storeIndex.study(uid);
+  context.qr.store = context.storeIndex.store;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     // Nagle's algorithm plus delayed ACKs add about 40 ms per exchange (DESIGN section 10, defect 1).

@@ -1,8 +1,11 @@
 /**
- * The embedded PACS simulator: a DIMSE SCP (C-ECHO, MWL C-FIND) and a DICOMweb
- * server (QIDO-RS, WADO-RS, STOW-RS: src/simulator/dicomweb-routes.ts) on 127.0.0.1, sharing one fault injector and one
- * seeded synthetic data set. It is a PACS, not part of the tester: it never
- * imports the coordinator, scheduler or outputs (DESIGN section 2).
+ * The embedded PACS simulator: a DIMSE SCP (C-ECHO, MWL C-FIND, MPPS, C-STORE,
+ * Q/R C-FIND/C-MOVE/C-GET) and a DICOMweb server (QIDO-RS, WADO-RS, STOW-RS:
+ * src/simulator/dicomweb-routes.ts) on 127.0.0.1, sharing one fault injector,
+ * one seeded synthetic data set and one store of received instances
+ * (src/simulator/instance-store.ts): what arrives by C-STORE or STOW-RS is
+ * found and retrieved by both sides. It is a PACS, not part of the tester: it
+ * never imports the coordinator, scheduler or outputs (DESIGN section 2).
  */
 import type { ResolvedTarget, SimulatorSettings } from '../profile/types.js';
 import { PacsLoadError } from '../errors.js';
@@ -11,7 +14,11 @@ import { buildStudies } from '../synth/studies.js';
 import { FaultInjector } from './faults.js';
 import { startDimseSimulator } from './dimse-scp.js';
 import { PriorArchive } from './dimse-qr-archive.js';
+import type { MoveDestination } from './dimse-qr.js';
 import { startDicomwebSimulator } from './dicomweb-server.js';
+import { DicomwebStore } from './dicomweb-store.js';
+import { InstanceStore } from './instance-store.js';
+import type { InstanceStoreStats } from './instance-store.js';
 
 export const SIMULATOR_AE_TITLE = 'PACSLOAD-SIM';
 
@@ -25,6 +32,8 @@ export interface SimulatorStartOptions {
   seed?: number;
   /** Local date of the worklist, YYYYMMDD; today by default. */
   date?: string;
+  /** C-MOVE destinations by AE title, as a PACS is configured; besides the `<name>:<port>` convention (dimse-qr.ts). */
+  moveDestinations?: ReadonlyMap<string, MoveDestination>;
 }
 
 export interface RunningSimulator {
@@ -32,6 +41,10 @@ export interface RunningSimulator {
   dicomweb: { baseUrl: string };
   /** A target that points at this simulator, ready for a profile. */
   target: ResolvedTarget;
+  /** What the shared store holds, and what it evicted or refused (see InstanceStore). */
+  storeStats(): InstanceStoreStats;
+  /** The store both sides share: tests look inside it. */
+  readonly store: InstanceStore;
   /** Restarts the clock of the fault knobs (`stallAt`), e.g. at a run's time zero; see FaultInjector.start. */
   startFaultClock(atMs?: number): void;
   close(): Promise<void>;
@@ -54,6 +67,11 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
   });
   const studies = buildStudies({ count: settings.studies, seed, date });
 
+  const store = new InstanceStore({
+    ...(settings.storeMaxBytes === undefined ? {} : { maxBytes: settings.storeMaxBytes }),
+    ...(settings.storeWhenFull === undefined ? {} : { whenFull: settings.storeWhenFull }),
+  });
+
   const closers: Array<() => Promise<void>> = [];
   try {
     const dimse = await startDimseSimulator({
@@ -64,9 +82,11 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       faults,
       // The same seed as the workers', so the prior archive agrees with qr.find's patients (PLSYN-nnnnnn).
       priors: new PriorArchive({ seed, date }),
+      store,
+      ...(options.moveDestinations === undefined ? {} : { moveDestinations: options.moveDestinations }),
     });
     closers.push(() => dimse.close());
-    const dicomweb = await startDicomwebSimulator({ host, port: options.httpPort ?? 0, studies, faults });
+    const dicomweb = await startDicomwebSimulator({ host, port: options.httpPort ?? 0, studies, faults, store: new DicomwebStore(studies, store) });
     closers.push(() => dicomweb.close());
     faults.start();
     return {
@@ -83,6 +103,8 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
         },
         dicomweb: { baseUrl: dicomweb.baseUrl, connections: 16, operationTimeoutUs: 30_000_000, auth: undefined },
       },
+      storeStats: () => store.stats(),
+      store,
       startFaultClock: (atMs) => faults.start(atMs),
       close: async () => {
         await Promise.all(closers.map((close) => close()));

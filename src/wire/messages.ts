@@ -8,6 +8,7 @@ import type { ErrorData } from '../errors.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
 import type { ResolvedProfile } from '../profile/types.js';
+import type { ExecutionSegment } from '../scheduler/segment-execution.js';
 
 /** The single long task each piscina worker runs for the whole run. */
 export interface WorkerTask {
@@ -21,6 +22,11 @@ export interface WorkerTask {
   port: MessagePort;
   /** `--verify`: collect the instances targets acknowledged and send them (`acknowledged`) before `done`. */
   verify?: boolean;
+  /**
+   * `--segment`: this instance's share of a run split over machines (issue 8).
+   * The worker stripes what the segment owns; absent means the whole run.
+   */
+  executionSegment?: ExecutionSegment;
 }
 
 export type WorkerMessage =

@@ -1,6 +1,6 @@
 /** `--html FILE`: the self-contained HTML report, written after the run. */
 import { createHtmlReportOutput } from '../../outputs/html/html-report-output.js';
-import { checkReportFileWritable } from '../../outputs/html/report-file.js';
+import { checkOutputFileWritable } from '../../outputs/output-file.js';
 import type { RunOutputOption } from './types.js';
 
 export const htmlReportOption: RunOutputOption = {
@@ -9,7 +9,7 @@ export const htmlReportOption: RunOutputOption = {
     const path = flags['html'];
     if (typeof path !== 'string') return undefined;
     // Before the simulator or any worker starts: a typo in the path costs nothing.
-    await checkReportFileWritable({ path, what: 'HTML report', flag: '--html' });
+    await checkOutputFileWritable({ path, what: 'HTML report', flag: '--html' });
     return createHtmlReportOutput({ path });
   },
 };

@@ -1,5 +1,5 @@
 /** `--junit FILE`: JUnit XML for CI (one test case per threshold, one per operation). */
-import { checkReportFileWritable } from '../../outputs/html/report-file.js';
+import { checkOutputFileWritable } from '../../outputs/output-file.js';
 import { createJunitOutput } from '../../outputs/junit/junit-output.js';
 import type { RunOutputOption } from './types.js';
 
@@ -9,7 +9,7 @@ export const junitOption: RunOutputOption = {
     const path = flags['junit'];
     if (typeof path !== 'string') return undefined;
     // Before the simulator or any worker starts: a typo in the path costs nothing.
-    await checkReportFileWritable({ path, what: 'JUnit XML report', flag: '--junit' });
+    await checkOutputFileWritable({ path, what: 'JUnit XML report', flag: '--junit' });
     return createJunitOutput({ path });
   },
 };

@@ -6,7 +6,7 @@
 import type { RunSummary } from '../../metrics/types.js';
 import type { Output } from '../types.js';
 import { renderHtmlReport } from './render-report.js';
-import { checkReportFileWritable, writeReportFileAtomically, type ReportFile } from './report-file.js';
+import { checkOutputFileWritable, writeOutputFileAtomically, type OutputFile } from '../output-file.js';
 
 export interface HtmlReportOutputOptions {
   /** Where the report goes; parent directories are created. */
@@ -15,15 +15,15 @@ export interface HtmlReportOutputOptions {
 
 /** Creates the HTML report output; start() and stop() reject with ERR_FILE_WRITE naming the path. */
 export function createHtmlReportOutput(options: HtmlReportOutputOptions): Output {
-  const file: ReportFile = { path: options.path, what: 'HTML report', flag: '--html' };
+  const file: OutputFile = { path: options.path, what: 'HTML report', flag: '--html' };
   return {
     name: 'html-report',
     async start() {
-      await checkReportFileWritable(file);
+      await checkOutputFileWritable(file);
     },
     interval() {},
     async stop(summary: RunSummary) {
-      await writeReportFileAtomically(file, renderHtmlReport(summary));
+      await writeOutputFileAtomically(file, renderHtmlReport(summary));
     },
   };
 }

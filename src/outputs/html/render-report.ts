@@ -23,6 +23,7 @@ import { REPORT_STYLE } from './report-style.js';
 import { renderProfileSection, renderRunFactsSection } from './run-facts-section.js';
 import { uplotAssets } from './uplot-assets.js';
 import { renderVerdictSection } from './verdict-section.js';
+import { renderCapacitySection } from './capacity-section.js';
 
 /** Renders the whole report for a summary: a complete HTML document, UTF-8. Pure but for reading uPlot once. */
 export function renderHtmlReport(summary: RunSummary): string {
@@ -46,6 +47,7 @@ export function renderHtmlReport(summary: RunSummary): string {
     `<h1>${escapeHtml(`pacs-load report: ${summary.run.profile}`)}</h1>`,
     `<p class="muted">${escapeHtml(`Run ${summary.run.id}, ${summary.run.startedAt} to ${summary.run.endedAt}, against ${summary.run.target}`)}</p>`,
     renderVerdictSection(summary),
+    renderCapacitySection(summary),
     renderContents(summary, data),
     renderOperationsSection(summary.operations),
     summary.operations.length === 0 ? '' : '<h2 id="charts">Per operation</h2>',

@@ -14,6 +14,8 @@ const END_REASON_LABEL: Record<RunSummary['run']['endReason'], string> = {
   completed: 'completed',
   'threshold-abort': 'stopped by an abortOnFail threshold',
   interrupted: 'interrupted',
+  'worker-failed': 'ended early: a worker thread failed',
+  running: 'still running (a checkpoint)',
 };
 
 export function renderRunFactsSection(summary: RunSummary): string {

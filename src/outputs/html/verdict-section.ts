@@ -28,6 +28,8 @@ const END_REASON_TEXT: Record<RunSummary['run']['endReason'], string | undefined
   completed: undefined,
   'threshold-abort': 'Run stopped early: an abortOnFail threshold failed.',
   interrupted: 'Run interrupted before the end of the profile: the figures cover only the time it ran.',
+  'worker-failed': 'Run ended early because a worker thread failed: the figures cover only the time it ran.',
+  running: 'A checkpoint written while the run was still going: the figures cover the time up to it.',
 };
 
 export function renderVerdictSection(summary: RunSummary): string {

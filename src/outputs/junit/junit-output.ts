@@ -4,7 +4,7 @@
  * atomically at stop.
  */
 import type { RunSummary } from '../../metrics/types.js';
-import { checkReportFileWritable, writeReportFileAtomically, type ReportFile } from '../html/report-file.js';
+import { checkOutputFileWritable, writeOutputFileAtomically, type OutputFile } from '../output-file.js';
 import type { Output } from '../types.js';
 import { renderJunit } from './render-junit.js';
 
@@ -15,15 +15,15 @@ export interface JunitOutputOptions {
 
 /** Creates the JUnit output; start() and stop() reject with ERR_FILE_WRITE naming the path. */
 export function createJunitOutput(options: JunitOutputOptions): Output {
-  const file: ReportFile = { path: options.path, what: 'JUnit XML report', flag: '--junit' };
+  const file: OutputFile = { path: options.path, what: 'JUnit XML report', flag: '--junit' };
   return {
     name: 'junit',
     async start() {
-      await checkReportFileWritable(file);
+      await checkOutputFileWritable(file);
     },
     interval() {},
     async stop(summary: RunSummary) {
-      await writeReportFileAtomically(file, renderJunit(summary));
+      await writeOutputFileAtomically(file, renderJunit(summary));
     },
   };
 }

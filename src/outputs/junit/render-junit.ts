@@ -166,9 +166,17 @@ function renderCase(testCase: TestCase): string[] {
   ];
 }
 
+const RUN_ENDING: Record<RunSummary['run']['endReason'], string> = {
+  completed: 'completed',
+  interrupted: 'was interrupted',
+  'threshold-abort': 'was stopped by an abortOnFail threshold',
+  'worker-failed': 'ended early because a worker thread failed',
+  running: 'was still running (a checkpoint)',
+};
+
 function runLine(summary: RunSummary): string {
   const { run } = summary;
-  const ending = run.endReason === 'completed' ? 'completed' : run.endReason === 'interrupted' ? 'was interrupted' : 'was stopped by an abortOnFail threshold';
+  const ending = RUN_ENDING[run.endReason];
   return `pacs-load run ${run.id} of profile ${run.profile} against ${run.target} ${ending} after ${seconds(run.durationSeconds)} s.`;
 }
 

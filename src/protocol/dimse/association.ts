@@ -12,7 +12,7 @@
  *   error code, so we listen on the socket itself.
  */
 import type { Socket } from 'node:net';
-import { Client, responses } from './dcmjs.js';
+import { Client, constants, responses } from './dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsDataset, DcmjsRequest, DcmjsResponse } from './dcmjs.js';
 import { outcomeFromFinalStatuses, outcomeFromSocketError } from './outcome.js';
 import type { DimseOutcome } from './outcome.js';
@@ -47,6 +47,47 @@ export interface AssociationOptions {
    * sees the command only. Without it, sub-operations are never answered.
    */
   onStoreRequest?: (request: DcmjsRequest) => number;
+  /**
+   * The Maximum Length we propose (PS3.8 D.3.3.1; PS3.7 Annex D.1): the largest
+   * P-DATA-TF PDU the peer may send us. Default dcmjs-dimse's 262144 bytes.
+   * (What we send is bounded by the peer's value in its A-ASSOCIATE-AC.)
+   * Patched dcmjs-dimse option, patches/README.md edit 9.
+   */
+  maxPduLength?: number;
+  /** User Identity Negotiation (PS3.7 D.3.3.7); absent: none is proposed. */
+  identity?: UserIdentity;
+  /** TLS (PS3.15 Annex B, secure transport connection profiles); absent: plain TCP. */
+  secureTransport?: SecureTransport;
+}
+
+/**
+ * What the User Identity sub-item (item type 58H, PS3.7 D.3.3.7.1) carries:
+ * type 1 (username) or type 2 (username and passcode).
+ */
+export interface UserIdentity {
+  username: string;
+  /** Present: User-Identity-Type 2 with this as the secondary field. Never logged or reported. */
+  passcode?: string;
+  /**
+   * Ask the acceptor to confirm (Positive-response-requested = 1). When it
+   * accepts the association without a User Identity sub-item in its
+   * A-ASSOCIATE-AC (item type 59H, PS3.7 D.3.3.7.2), the association is
+   * aborted before any request and the outcome is `check-failed`.
+   */
+  positiveResponseRequested: boolean;
+}
+
+/** TLS settings of the association (node:tls connect options, already read from their files). */
+export interface SecureTransport {
+  /** Trusted CA certificates (PEM); absent: Node's bundled CAs. */
+  ca?: string;
+  /** Client certificate and key (PEM), for a peer that authenticates us. */
+  cert?: string;
+  key?: string;
+  /** Verify the peer's certificate chain and name (false only for test setups). */
+  rejectUnauthorized: boolean;
+  /** The name the certificate must carry, and the SNI name (default: `host` when it is a name). Patched option, patches/README.md edit 10. */
+  servername?: string;
 }
 
 export interface DimseResponse {
@@ -108,6 +149,7 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     let timedOut = false;
     let peerAborted = false;
     let protocolError = false;
+    let identityUnconfirmed = false;
     let socketErrorCode: string | undefined;
     let settled = false;
     let closeFallbackTimer: NodeJS.Timeout | undefined;
@@ -139,6 +181,9 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       associationTimeout: libraryTimeoutMs,
       pduTimeout: libraryTimeoutMs,
       ...(options.transferSyntaxUids === undefined ? {} : { transferSyntaxUids: [...options.transferSyntaxUids] }),
+      ...(options.maxPduLength === undefined ? {} : { maxPduLength: options.maxPduLength }),
+      ...(options.identity === undefined ? {} : { userIdentity: userIdentityOption(options.identity) }),
+      ...(options.secureTransport === undefined ? {} : { securityOptions: { ...options.secureTransport } }),
     } as Parameters<typeof client.send>[4]);
     const network = (client as unknown as ClientInternals).network;
     if (network === undefined) throw new Error('dcmjs-dimse Client.send() created no network');
@@ -184,6 +229,12 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       setupUs = Math.round(((firstAnswerMs ?? performance.now()) - startMs) * 1000);
       acceptedAssociation = association;
       clearTimeout(connectTimer);
+      // PS3.7 D.3.3.7.2: a confirmation was asked for and none came; the requestor
+      // may not rely on the identity, so it sends nothing and aborts.
+      if (options.identity?.positiveResponseRequested === true && association.getNegotiateUserIdentityServerResponse() !== true) {
+        identityUnconfirmed = true;
+        cutOff();
+      }
     });
     client.on('associationRejected', (reject: { result: number; source: number; reason: number }) => {
       rejection = { result: reject.result, source: reject.source, reason: reject.reason };
@@ -224,6 +275,9 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     function classify(): DimseOutcome {
       if (timedOut) return { kind: 'timeout' };
       if (rejection !== undefined) return { kind: 'association-rejected', ...rejection };
+      if (identityUnconfirmed) {
+        return { kind: 'check-failed', reason: 'the SCP accepted the association without confirming the user identity (PS3.7 D.3.3.7.2)' };
+      }
       if (finalStatuses.every((status) => status !== undefined)) {
         return outcomeFromFinalStatuses(finalStatuses as number[]);
       }
@@ -249,6 +303,16 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       );
     }
   });
+}
+
+/** dcmjs-dimse's `userIdentity` send option (PS3.7 D.3.3.7.1: type 1 username, type 2 username and passcode). */
+function userIdentityOption(identity: UserIdentity): { type: number; positiveResponseRequested: boolean; primaryField: string; secondaryField: string } {
+  return {
+    type: identity.passcode === undefined ? constants.UserIdentityType.Username : constants.UserIdentityType.UsernameAndPasscode,
+    positiveResponseRequested: identity.positiveResponseRequested,
+    primaryField: identity.username,
+    secondaryField: identity.passcode ?? '',
+  };
 }
 
 /**

@@ -159,6 +159,8 @@ describe('viewer.open against the simulator', () => {
       expect(series).toBeGreaterThan(0);
       expect(images).toBeGreaterThanOrEqual(series);
       expect(sim.requestsServed - servedBefore).toBe(1 + 1 + series + images + 1);
+      // Requests per open, as the summary counts them.
+      expect(result.requests).toBe(1 + 1 + series + images + 1);
 
       const kinds = proxy.paths.map((path) => {
         if (path.includes('/frames/')) return 'frame';

@@ -33,3 +33,24 @@ describe('sanity limits on the command line', () => {
     expect(forced.stdout).toContain('valid profile "absurd"');
   });
 });
+
+describe('safety of the target', () => {
+  it('refuses load above --confirm-above to a host that is not this machine without a terminal or --yes, before sending anything', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    // RFC 2606: .invalid never resolves; nothing is sent anyway, the refusal comes first.
+    const file = await writeProfile(
+      dir.path,
+      'remote.yaml',
+      'name: remote\ntarget: { dicomweb: { baseUrl: "https://pacs.hospital.invalid/dicom-web" } }\nscenarios:\n  a: { operation: qido.studies, executor: constant-arrival-rate, rate: 50/s, duration: 10s }\n',
+    );
+    const refused = await runCli(['run', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Refusing to send up to 50 operations/s to pacs.hospital.invalid without confirmation');
+    expect(refused.stderr).toContain('--yes');
+    expect(refused.stdout).toBe('');
+    const badFlag = await runCli(['run', file, '--confirm-above', 'lots']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('--confirm-above must be a number');
+  });
+});

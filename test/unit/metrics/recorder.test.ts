@@ -11,7 +11,7 @@ describe('MetricsRecorder', () => {
     const recorder = new MetricsRecorder();
     recorder.record('worklist', 'mwl.find', sample({ setupUs: 400 }));
     recorder.record('worklist', 'mwl.find', sample({ outcomeKey: 'timeout', responseUs: 30_000_000, serviceUs: 30_000_000, lagUs: 0 }));
-    recorder.record('viewer', 'qido.studies', sample({ ttfbUs: 900, bytesSent: 50, bytesReceived: 7 }));
+    recorder.record('viewer', 'qido.studies', sample({ ttfbUs: 900, bytesSent: 50, bytesReceived: 7, requests: 412 }));
 
     const snapshot = recorder.takeSnapshot(2, 0, 1_000_000);
     expect(snapshot).toMatchObject({ workerIndex: 2, sequence: 0, startUs: 0, endUs: 1_000_000 });
@@ -23,6 +23,8 @@ describe('MetricsRecorder', () => {
       dropped: 0,
       bytesSent: 200,
       bytesReceived: 4000,
+      // No request count given: one request per operation.
+      requests: 2,
       inFlight: 0,
     });
     expect(Object.keys(worklist?.histograms ?? {}).sort()).toEqual(['lag', 'response', 'service', 'setup']);
@@ -31,7 +33,7 @@ describe('MetricsRecorder', () => {
     expect(response.getValueAtPercentile(0)).toBe(1500);
     const viewer = snapshot.series.find((series) => series.scenario === 'viewer');
     expect(Object.keys(viewer?.histograms ?? {}).sort()).toEqual(['lag', 'response', 'service', 'ttfb']);
-    expect(viewer).toMatchObject({ bytesSent: 50, bytesReceived: 7 });
+    expect(viewer).toMatchObject({ bytesSent: 50, bytesReceived: 7, requests: 412 });
   });
 
   it('resets the interval after a snapshot, and numbers snapshots 0, 1, 2', () => {
@@ -67,7 +69,7 @@ describe('MetricsRecorder', () => {
     recorder.addInFlight('move', 'dimse.echo', 1);
     const first = recorder.takeSnapshot(0, 0, 1_000_000);
     expect(first.series).toEqual([
-      { scenario: 'move', operation: 'dimse.echo', outcomes: {}, dropped: 0, bytesSent: 0, bytesReceived: 0, inFlight: 2, histograms: {} },
+      { scenario: 'move', operation: 'dimse.echo', outcomes: {}, dropped: 0, bytesSent: 0, bytesReceived: 0, requests: 0, inFlight: 2, histograms: {} },
     ]);
     // Still in flight, no activity: still reported.
     expect(recorder.takeSnapshot(0, 1_000_000, 2_000_000).series[0]?.inFlight).toBe(2);

@@ -113,6 +113,16 @@ describe('console output: end-of-run report', () => {
     expect(text).not.toMatch(/\s+ok\s+119,025/);
   });
 
+  it('shows requests and bytes per operation for operations made of many requests, and nothing otherwise', async () => {
+    const open = { ...qidoSummary, scenario: 'reading', operation: 'viewer.open', completed: 10, requests: 4120, bytesReceived: 1_830_000_000, bytesSent: 412_000 };
+    const text = await runConsole({ quiet: true, color: false }, buildSummary({ operations: [open, { ...qidoSummary, requests: qidoSummary.completed }] }));
+    expect(text).toContain('each operation, on average (protocol requests and bytes)');
+    const section = text.slice(text.indexOf('each operation, on average'));
+    expect(cells(lineOf(section, 'reading/viewer.open'))).toEqual(['reading/viewer.open', '412', '183 MB', '41.2 kB']);
+    const plain = await runConsole({ quiet: true, color: false }, buildSummary({ operations: [{ ...qidoSummary, requests: qidoSummary.completed }] }));
+    expect(plain).not.toContain('each operation, on average');
+  });
+
   it('lists DIMSE warnings as warnings that count as success', async () => {
     const store = { ...qidoSummary, scenario: 'study-sends', operation: 'dimse.store', outcomes: { ok: 10, dimse_warning_b000: 2 } };
     const text = await runConsole({ quiet: true, color: false }, buildSummary({ operations: [store] }));

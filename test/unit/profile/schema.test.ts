@@ -183,7 +183,7 @@ describe('unknown keys', () => {
     const problem = problemAt(profile({ scenario: {} }), 'scenario');
     expect(problem.message).toBe('unknown key `scenario`');
     expect(problem.fix).toContain('did you mean `scenarios`?');
-    expect(problem.fix).toContain('valid keys here: name, description, seed, interval, preflight, target, simulator, scenarios, thresholds');
+    expect(problem.fix).toContain('valid keys here: name, description, seed, interval, preflight, target, simulator, migration, scenarios, thresholds');
   });
 
   it('are errors in nested mappings', () => {
@@ -370,7 +370,7 @@ describe('operations and executors', () => {
   it('reject a key of another executor that has no counterpart, saying to remove it', () => {
     const problem = problemAt(withScenario({ ...WORKLIST, startRate: '1/s' }), 'scenarios.s.startRate');
     expect(problem.message).toBe('`startRate` does not apply to executor constant-arrival-rate');
-    expect(problem.fix).toContain('remove it (it belongs to ramping-arrival-rate)');
+    expect(problem.fix).toContain('remove it (it belongs to ramping-arrival-rate, breakpoint)');
   });
 
   it('reject a missing required executor key, with an example', () => {

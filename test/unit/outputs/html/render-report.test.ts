@@ -119,3 +119,35 @@ describe('renderHtmlReport', () => {
     expect(text).toContain('not recorded (a summary merged from several machines');
   });
 });
+
+describe('renderHtmlReport capacity section', () => {
+  it('shows the breakpoint knee (chart and steps) and the migration figures, only when the run has them', () => {
+    expect(html).not.toContain('id="capacity"');
+    const withCapacity: RunSummary = {
+      ...summary,
+      breakpoint: {
+        scenario: '<b>mwl</b>',
+        sustainableRatePerSec: 15,
+        failedRatePerSec: 20,
+        reason: 'errors 10.3% > 1% at 20/s',
+        steps: [
+          { ratePerSec: 10, achievedPerSec: 9.9, p95Us: 405_000, errorRate: 0, droppedRate: 0, passed: true, exceeded: [] },
+          { ratePerSec: 15, achievedPerSec: 14.8, p95Us: 410_000, errorRate: 0, droppedRate: 0, passed: true, exceeded: [] },
+          { ratePerSec: 20, achievedPerSec: 18, p95Us: 900_000, errorRate: 0.103, droppedRate: 0, passed: false, exceeded: ['errors 10.3% > 1%'] },
+        ],
+      },
+      migration: { bytesSent: 36e9, activeSeconds: 3600, sustainedGBPerHour: 36, archiveSizeBytes: 50e12, hoursToMove: 1388.9 },
+    };
+    const report = renderHtmlReport(withCapacity);
+    expect(report).toContain('<h2 id="capacity">Capacity</h2>');
+    expect(report).toContain('Breakpoint: &lt;b&gt;mwl&lt;/b&gt;');
+    expect(report).toContain('Sustainable rate: 15/s. First failed step: 20/s.');
+    expect(report).toMatch(/<svg class="knee"[\s\S]*<polyline[\s\S]*<\/svg>/);
+    // Three steps: three points, the failed one red, and its row marked.
+    expect(report.match(/<circle /g)).toHaveLength(3);
+    expect(report.match(/fill="#cf222e"/g)).toHaveLength(1);
+    expect(report).toContain('<tr class="failed">');
+    expect(report).toContain('sustained 36 GB/hour');
+    expect(report).toContain('takes 1389 hours (57.9 days)');
+  });
+});

@@ -1,17 +1,18 @@
 /**
- * Writing report files (HTML report, JUnit XML): a check before the load that
- * the path can be written, and the atomic write after it, like the summary
- * JSON (summary-json-output.ts), so a reader (a CI parser, a browser) never
- * sees a half-written file. Both fail with ERR_FILE_WRITE naming the path and
- * the flag to change.
+ * Writing output files (summary JSON, HTML report, JUnit XML, merged
+ * summaries, written profiles): a check before the load that the path can be
+ * written (issue 10: an unwritable path fails before any load, not after an
+ * hour of it), and the atomic write after it, so a reader (a CI parser, a
+ * browser, `compare`) never sees a half-written file. Both fail with
+ * ERR_FILE_WRITE naming the path and the flag to change.
  */
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PacsLoadError } from '../../errors.js';
+import { PacsLoadError } from '../errors.js';
 
-export interface ReportFile {
+export interface OutputFile {
   path: string;
-  /** What the file is, for messages: `HTML report`. */
+  /** What the file is, for messages: `HTML report`, `summary JSON`. */
   what: string;
   /** The flag that named the path, for the hint: `--html`. */
   flag: string;
@@ -22,7 +23,7 @@ export interface ReportFile {
  * created, the path is not a directory, and a probe file beside it can be
  * created and removed (which also catches a read-only file system, even as root).
  */
-export async function checkReportFileWritable(file: ReportFile): Promise<void> {
+export async function checkOutputFileWritable(file: OutputFile): Promise<void> {
   const probePath = `${file.path}.tmp`;
   try {
     await mkdir(dirname(file.path), { recursive: true });
@@ -36,7 +37,7 @@ export async function checkReportFileWritable(file: ReportFile): Promise<void> {
 }
 
 /** Writes `text` to `<path>.tmp` and renames it over `path` (one step on POSIX file systems). */
-export async function writeReportFileAtomically(file: ReportFile, text: string): Promise<void> {
+export async function writeOutputFileAtomically(file: OutputFile, text: string): Promise<void> {
   const temporaryPath = `${file.path}.tmp`;
   try {
     await mkdir(dirname(file.path), { recursive: true });
@@ -48,7 +49,7 @@ export async function writeReportFileAtomically(file: ReportFile, text: string):
   }
 }
 
-function writeError(file: ReportFile, cause: unknown): PacsLoadError {
+function writeError(file: OutputFile, cause: unknown): PacsLoadError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new PacsLoadError('ERR_FILE_WRITE', `Cannot write the ${file.what} to ${file.path}: ${reason}`, {
     hint: `Check that ${file.path} is a writable file path (its directory can be created and is not a file), or pass another path to ${file.flag}.`,

@@ -1,0 +1,9 @@
+/** The InfluxDB output (issue 5): see influx-output.ts, and measurements.ts for the metric-name table. */
+export { createInfluxOutput, INFLUX_DEFAULTS, INFLUX_OUTPUT_NAME, mergeFactor } from './influx-output.js';
+export type { InfluxOutput, InfluxOutputOptions } from './influx-output.js';
+export { createInfluxWriter, InfluxWriteError } from './influx-writer.js';
+export type { InfluxApi, InfluxConnection, InfluxWriter } from './influx-writer.js';
+export { MEASUREMENTS, MEASUREMENT_FIELDS, MEASUREMENT_TAGS, RUN_TAGS } from './measurements.js';
+export type { MeasurementKey, MeasurementName } from './measurements.js';
+export { intervalLines, runEndLines, runStartLine, TIMESTAMP_PRECISION } from './points.js';
+export type { RunStartFacts, RunTags } from './points.js';

@@ -1,0 +1,142 @@
+/**
+ * The HTTP side of the InfluxDB output: POSTs line protocol through the
+ * `@influxdata/influxdb-client` transport and classifies failures.
+ *
+ * - v2 (default): `POST /api/v2/write?org=&bucket=&precision=ms` with
+ *   `Authorization: Token <token>`: InfluxDB 2.x and 3.x, 1.8+ (bucket
+ *   `db/rp`), and VictoriaMetrics.
+ * - v1: `POST /write?db=&rp=&precision=ms` with HTTP Basic credentials:
+ *   InfluxDB 1.x before 1.8 (Debian's 1.6.7 has no /api/v2/write, so the
+ *   library's v1 compatibility mode cannot be used there).
+ *
+ * The library's own WriteApi is not used: its buffer and retries cannot report
+ * written, retried and dropped counts, which the summary needs (issue 5); the
+ * output (influx-output.ts) batches and retries itself.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
+import { retryAfterMs } from './backoff.js';
+import { TIMESTAMP_PRECISION } from './points.js';
+import { credentialForms, redact } from './redact.js';
+
+/** Which write API, with its credentials (never logged; see redact.ts). */
+export type InfluxApi =
+  | { version: 'v2'; org: string | undefined; bucket: string; token: string | undefined }
+  | { version: 'v1'; database: string; retentionPolicy: string | undefined; username: string | undefined; password: string | undefined };
+
+export interface InfluxConnection {
+  /** Base URL, http or https, e.g. `http://127.0.0.1:8086` (a path prefix is kept, for proxies). */
+  url: string;
+  api: InfluxApi;
+  /** A write or ping with no complete answer within this is failed (and retried). */
+  timeoutMs: number;
+}
+
+/** A failed write or ping; `message` never contains a credential. */
+export class InfluxWriteError extends Error {
+  override readonly name = 'InfluxWriteError';
+  constructor(
+    message: string,
+    /** True when trying again may succeed (network error, timeout, 404, 408, 425, 429, 5xx). */
+    readonly retriable: boolean,
+    /** The server's Retry-After, in ms, when it sent one. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface InfluxWriter {
+  /** E.g. `InfluxDB v2 http://127.0.0.1:8086 (bucket pacs_load)`, for warnings. */
+  readonly description: string;
+  /** Writes the lines in one request; rejects with InfluxWriteError. */
+  write(lines: readonly string[], signal?: AbortSignal): Promise<void>;
+  /** Resolves when the server answers `/ping` (or `/health`) with 2xx; rejects with InfluxWriteError. */
+  ping(signal?: AbortSignal): Promise<void>;
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
+/** Creates the writer for a connection. Throws for a URL the library cannot use. */
+export function createInfluxWriter(connection: InfluxConnection): InfluxWriter {
+  const { api } = connection;
+  const url = connection.url.replace(/\/+$/, '');
+  const agent = url.startsWith('https:') ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
+  const client = new InfluxDB({
+    url,
+    token: api.version === 'v2' ? api.token : undefined,
+    timeout: connection.timeoutMs,
+    transportOptions: { agent },
+  });
+  const secrets = api.version === 'v2' ? credentialForms(api.token) : credentialForms(undefined, api.username, api.password);
+  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
+  if (api.version === 'v1' && (api.username !== undefined || api.password !== undefined)) {
+    // RFC 7617 Basic: InfluxDB 1.x reads it like the u/p query parameters, which would put the password in URLs.
+    headers['authorization'] = `Basic ${Buffer.from(`${api.username ?? ''}:${api.password ?? ''}`, 'utf8').toString('base64')}`;
+  }
+  const writePath = api.version === 'v2' ? v2WritePath(api.org, api.bucket) : v1WritePath(api.database, api.retentionPolicy);
+  const description =
+    api.version === 'v2'
+      ? `InfluxDB v2 API ${url} (${api.org === undefined ? '' : `org ${api.org}, `}bucket ${api.bucket})`
+      : `InfluxDB v1 API ${url} (database ${api.database}${api.retentionPolicy === undefined ? '' : `, retention policy ${api.retentionPolicy}`})`;
+
+  const send = async (path: string, method: string, body: string, signal: AbortSignal | undefined): Promise<void> => {
+    try {
+      await client.transport.request(path, body, { method, headers, ...(signal === undefined ? {} : { signal }) });
+    } catch (error) {
+      throw classify(error, connection.timeoutMs, secrets);
+    }
+  };
+
+  return {
+    description,
+    write: (lines, signal) => send(writePath, 'POST', `${lines.join('\n')}\n`, signal),
+    async ping(signal) {
+      try {
+        await send('/ping', 'GET', '', signal);
+      } catch (error) {
+        // Some servers and proxies answer only /health (InfluxDB 2.x and 3.x answer both).
+        if (!(error instanceof InfluxWriteError) || !error.message.startsWith('HTTP 404')) throw error;
+        await send('/health', 'GET', '', signal);
+      }
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+function v2WritePath(org: string | undefined, bucket: string): string {
+  const params = new URLSearchParams();
+  if (org !== undefined) params.set('org', org);
+  params.set('bucket', bucket);
+  params.set('precision', TIMESTAMP_PRECISION);
+  return `/api/v2/write?${params.toString()}`;
+}
+
+function v1WritePath(database: string, retentionPolicy: string | undefined): string {
+  const params = new URLSearchParams({ db: database });
+  if (retentionPolicy !== undefined) params.set('rp', retentionPolicy);
+  params.set('precision', TIMESTAMP_PRECISION);
+  return `/write?${params.toString()}`;
+}
+
+const BODY_SHOWN_CHARS = 300;
+/** HTTP statuses worth another try (the library's list: a 404 may be a database being created). */
+const RETRIABLE_STATUSES = new Set([404, 408, 425, 429, 500, 502, 503, 504]);
+
+/** Any failure as an InfluxWriteError with a short, credential-free message. */
+function classify(error: unknown, timeoutMs: number, secrets: readonly string[]): InfluxWriteError {
+  if (error instanceof HttpError) {
+    const detail = (error.json as { message?: unknown } | undefined)?.message ?? error.body ?? '';
+    const text = String(detail).replace(/\s+/g, ' ').trim().slice(0, BODY_SHOWN_CHARS);
+    const message = `HTTP ${error.statusCode}${error.statusMessage === undefined ? '' : ` ${error.statusMessage}`}${text === '' ? '' : `: ${text}`}`;
+    return new InfluxWriteError(redact(message, secrets), RETRIABLE_STATUSES.has(error.statusCode), retryAfterMs(error.headers?.['retry-after'], Date.now()));
+  }
+  if (error instanceof RequestTimedOutError) return new InfluxWriteError(`no answer within ${timeoutMs} ms`, true, undefined);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const name = (error as { name?: unknown } | undefined)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'AbortError') return new InfluxWriteError('aborted: the stop deadline passed', false, undefined);
+  // Network errors (refused, reset, host unreachable): the database may come back.
+  return new InfluxWriteError(redact(typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message, secrets), true, undefined);
+}

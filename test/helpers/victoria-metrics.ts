@@ -1,0 +1,123 @@
+/**
+ * A real VictoriaMetrics for the InfluxDB v2 write-path tests (DESIGN section
+ * 9), from Debian's `victoria-metrics` package (scripts/install-peers.sh): it
+ * accepts the InfluxDB line protocol on `/api/v2/write` (and `/write`), and
+ * stores each numeric field as a series `<measurement>_<field>` labelled with
+ * the point's tags (string fields are stored as 0). Storage in a fresh
+ * temporary folder, listening on a free 127.0.0.1 port.
+ *
+ *   const vm = await startVictoriaMetrics();
+ *   ... write to vm.url ...
+ *   const series = await vm.exportSeries('{__name__=~"pacs_load_.*"}');
+ *   await vm.stop();   // waits for the process to exit, removes the folder
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './orthanc.js';
+
+export const VICTORIA_METRICS_BINARY = '/usr/bin/victoria-metrics';
+
+/** True when the VictoriaMetrics binary is installed. */
+export const hasVictoriaMetrics = existsSync(VICTORIA_METRICS_BINARY);
+
+/** One series of `/api/v1/export`: its labels (`__name__` included), values and ms timestamps. */
+export interface ExportedSeries {
+  metric: Record<string, string>;
+  values: number[];
+  timestamps: number[];
+}
+
+export interface RunningVictoriaMetrics {
+  /** http://127.0.0.1:<port>, without a trailing slash. */
+  url: string;
+  port: number;
+  /**
+   * Every stored sample of the series matching the selector (e.g.
+   * `{__name__=~"pacs_load_.*",run_id="x"}`), after making recent writes
+   * searchable (`/internal/force_flush`).
+   */
+  exportSeries(selector: string): Promise<ExportedSeries[]>;
+  /** SIGKILL, as when the database dies mid-run; resolves once it has exited. The folder stays until stop(). */
+  kill(): Promise<void>;
+  /** Stops VictoriaMetrics, waits for it to exit, removes its folder. Safe to call twice, and after kill(). */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Starts VictoriaMetrics; resolves once `/health` answers. On failure nothing is left running. */
+export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
+  const folder = await mkdtemp(join(tmpdir(), 'pacsload-vm-'));
+  const port = await freePort();
+  const child = spawn(
+    VICTORIA_METRICS_BINARY,
+    [`-storageDataPath=${join(folder, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-loggerLevel=ERROR', '-retentionPeriod=1y'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  child.stderr?.on('data', (data: Buffer) => {
+    log = (log + data.toString('utf8')).slice(-8000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await stopProcess(child, 'SIGTERM');
+      await rm(folder, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  const exportSeries = async (selector: string): Promise<ExportedSeries[]> => {
+    const flushed = await fetch(`${url}/internal/force_flush`);
+    await flushed.arrayBuffer();
+    const response = await fetch(`${url}/api/v1/export`, { method: 'POST', body: new URLSearchParams({ 'match[]': selector }) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`VictoriaMetrics export ${selector}: HTTP ${response.status}: ${text}`);
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as ExportedSeries);
+  };
+
+  try {
+    await waitUntilReady(child, url, () => log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, port, exportSeries, kill: () => stopProcess(child, 'SIGKILL'), stop };
+}
+
+async function waitUntilReady(child: ChildProcess, url: string, log: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`victoria-metrics exited with code ${child.exitCode}:\n${log()}`);
+    const ok = await fetch(`${url}/health`).then(
+      async (response) => {
+        await response.arrayBuffer();
+        return response.ok;
+      },
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`victoria-metrics did not answer ${url}/health within ${READY_TIMEOUT_MS} ms:\n${log()}`);
+}
+
+/** Sends `signal` (SIGKILL after a timeout); resolves once the process has exited. */
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}

@@ -16,6 +16,13 @@ const forbiddenImports = {
   'src/outputs': ['protocol', 'scheduler', 'operations', 'simulator', 'coordinator', 'cli', 'synth'],
   'src/simulator': ['scheduler', 'operations', 'outputs', 'coordinator', 'cli', 'metrics'],
   'src/coordinator': ['cli'],
+  // After-the-run tools and planners: they read summaries and profiles, never talk to a target.
+  'src/report': ['protocol', 'scheduler', 'operations', 'simulator', 'coordinator', 'cli', 'synth'],
+  'src/plan': ['protocol', 'scheduler', 'operations', 'simulator', 'coordinator', 'cli'],
+  'src/export': ['protocol', 'operations', 'outputs', 'simulator', 'coordinator', 'cli'],
+  'src/distributed': ['protocol', 'operations', 'outputs', 'simulator', 'coordinator', 'cli', 'synth'],
+  // The probe drives autocannon, not our protocol clients.
+  'src/probe': ['protocol', 'scheduler', 'operations', 'simulator', 'coordinator', 'cli'],
   // workers/ may start a private simulator: a loopback peer for the JIT warm-up.
   'workers': ['cli', 'coordinator', 'outputs'],
 };

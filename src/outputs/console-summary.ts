@@ -57,40 +57,32 @@ export function formatCount(count: number): string {
 
 const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
+/** The per-operation figures of the end-of-run table, after the label; the HTML report shows the same. */
+export const OPERATION_FIGURE_HEADERS = ['completed', 'rate', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'dropped', 'received', 'sent'] as const;
+
+/** One operation's figures, in the order of OPERATION_FIGURE_HEADERS. */
+export function operationFigures(operation: OperationSummary): string[] {
+  const response = operation.latency.response;
+  const duration = (us: number | undefined): string => (us === undefined ? MISSING : formatDurationUs(us));
+  return [
+    formatCount(operation.completed),
+    formatRate(operation.ratePerSec),
+    duration(response?.p50Us),
+    duration(response?.p90Us),
+    duration(response?.p95Us),
+    duration(response?.p99Us),
+    duration(response?.maxUs),
+    `${formatCount(operation.failed)} (${formatPercent(operation.errorRate)})`,
+    formatCount(operation.dropped),
+    bandwidth(operation.bytesReceived, operation.activeSeconds),
+    bandwidth(operation.bytesSent, operation.activeSeconds),
+  ];
+}
+
 function renderOperationTable(operations: readonly OperationSummary[]): string[] {
   if (operations.length === 0) return ['no operations ran'];
-  const columns: TableColumn[] = [
-    { header: 'scenario/operation', align: 'left' },
-    { header: 'completed' },
-    { header: 'rate' },
-    { header: 'p50' },
-    { header: 'p90' },
-    { header: 'p95' },
-    { header: 'p99' },
-    { header: 'max' },
-    { header: 'errors' },
-    { header: 'dropped' },
-    { header: 'received' },
-    { header: 'sent' },
-  ];
-  const rows = operations.map((operation) => {
-    const response = operation.latency.response;
-    const duration = (us: number | undefined): string => (us === undefined ? MISSING : formatDurationUs(us));
-    return [
-      seriesLabel(operation),
-      formatCount(operation.completed),
-      formatRate(operation.ratePerSec),
-      duration(response?.p50Us),
-      duration(response?.p90Us),
-      duration(response?.p95Us),
-      duration(response?.p99Us),
-      duration(response?.maxUs),
-      `${formatCount(operation.failed)} (${formatPercent(operation.errorRate)})`,
-      formatCount(operation.dropped),
-      bandwidth(operation.bytesReceived, operation.activeSeconds),
-      bandwidth(operation.bytesSent, operation.activeSeconds),
-    ];
-  });
+  const columns: TableColumn[] = [{ header: 'scenario/operation', align: 'left' }, ...OPERATION_FIGURE_HEADERS.map((header) => ({ header }))];
+  const rows = operations.map((operation) => [seriesLabel(operation), ...operationFigures(operation)]);
   return [
     'per operation (latency is response time, from the intended start)',
     ...renderTable(columns, rows, { indent: INDENT }),

@@ -12,13 +12,12 @@
  *   await influx.stop();   // waits for the process to exit, removes the folder
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './orthanc.js';
+import { stopProcess, waitUntilReady } from './peer-process.js';
 
 export const INFLUXD_BINARY = '/usr/bin/influxd';
 
@@ -58,8 +57,6 @@ export interface RunningInfluxDb {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 /** Starts InfluxDB; resolves once `/ping` answers and the database exists. On failure nothing is left running. */
 export async function startInfluxDb(options: InfluxDbOptions = {}): Promise<RunningInfluxDb> {
@@ -113,7 +110,7 @@ export async function startInfluxDb(options: InfluxDbOptions = {}): Promise<Runn
   };
 
   try {
-    await waitUntilReady(child, url, () => log);
+    await waitUntilReady(child, { name: 'influxd', url: `${url}/ping`, isReady: (status) => status === 204, log: () => log });
     if (options.admin !== undefined) {
       // With auth on, InfluxDB 1.x accepts exactly one unauthenticated statement
       // while no user exists: creating the first admin.
@@ -166,27 +163,4 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, log: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`influxd exited with code ${child.exitCode}:\n${log()}`);
-    // /ping answers 204 once the HTTP service is up (it needs no credentials).
-    const ok = await fetch(`${url}/ping`).then(
-      (response) => response.status === 204,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`influxd did not answer ${url}/ping within ${READY_TIMEOUT_MS} ms:\n${log()}`);
-}
 
-/** SIGTERM, then SIGKILL if it has not exited in time; resolves once it has exited. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}

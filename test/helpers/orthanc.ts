@@ -11,14 +11,13 @@
  *   await orthanc.stop();   // waits for the process to exit, removes the folder
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess, waitUntilReady } from './peer-process.js';
 
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
 /** Where Debian's orthanc package puts its bundled worklist plugin (`dpkg -L orthanc`). */
@@ -61,8 +60,6 @@ export interface RunningOrthanc {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 /** A port that was free a moment ago (Orthanc cannot listen on port 0 and report it). */
 export async function freePort(): Promise<number> {
@@ -144,7 +141,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   };
 
   try {
-    await waitUntilReady(child, restUrl, headers, () => log);
+    await waitUntilReady(child, { name: 'Orthanc', url: `${restUrl}/system`, headers, log: () => log });
   } catch (error) {
     await stop();
     throw error;
@@ -152,31 +149,4 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   return { aeTitle, host: '127.0.0.1', dicomPort, httpPort, restUrl, worklistFolder, getJson, stop };
 }
 
-async function waitUntilReady(
-  child: ChildProcess,
-  restUrl: string,
-  headers: Record<string, string>,
-  log: () => string,
-): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Orthanc exited with code ${child.exitCode}:\n${log()}`);
-    const ok = await fetch(`${restUrl}/system`, { headers }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Orthanc did not answer ${restUrl}/system within ${READY_TIMEOUT_MS} ms:\n${log()}`);
-}
 
-/** SIGTERM, then SIGKILL if it has not exited in time; resolves once it has exited. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}

@@ -12,13 +12,12 @@
  *   await vm.stop();   // waits for the process to exit, removes the folder
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './orthanc.js';
+import { stopProcess, waitUntilReady } from './peer-process.js';
 
 export const VICTORIA_METRICS_BINARY = '/usr/bin/victoria-metrics';
 
@@ -48,8 +47,6 @@ export interface RunningVictoriaMetrics {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 /** Starts VictoriaMetrics; resolves once `/health` answers. On failure nothing is left running. */
 export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
@@ -87,7 +84,7 @@ export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
   };
 
   try {
-    await waitUntilReady(child, url, () => log);
+    await waitUntilReady(child, { name: 'victoria-metrics', url: `${url}/health`, log: () => log });
   } catch (error) {
     await stop();
     throw error;
@@ -95,29 +92,4 @@ export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
   return { url, port, exportSeries, kill: () => stopProcess(child, 'SIGKILL'), stop };
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, log: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`victoria-metrics exited with code ${child.exitCode}:\n${log()}`);
-    const ok = await fetch(`${url}/health`).then(
-      async (response) => {
-        await response.arrayBuffer();
-        return response.ok;
-      },
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`victoria-metrics did not answer ${url}/health within ${READY_TIMEOUT_MS} ms:\n${log()}`);
-}
 
-/** Sends `signal` (SIGKILL after a timeout); resolves once the process has exited. */
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}

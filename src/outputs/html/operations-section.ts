@@ -4,11 +4,11 @@
  * errors, dropped, bandwidth), p95 by phase (so queueing shows), and errors
  * by outcome class with their meaning.
  */
-import { formatBytesPerSec, formatDurationUs, formatPercent, formatRate } from '../../metrics/format.js';
+import { formatDurationUs } from '../../metrics/format.js';
 import type { HistogramName } from '../../metrics/names.js';
 import { isSuccessKey } from '../../metrics/names.js';
 import type { OperationSummary } from '../../metrics/types.js';
-import { formatCount, seriesLabel } from '../console-summary.js';
+import { OPERATION_FIGURE_HEADERS, formatCount, operationFigures, seriesLabel } from '../console-summary.js';
 import { outcomeGloss } from '../outcome-gloss.js';
 import { escapeHtml } from './escape-html.js';
 import { htmlTable, type HtmlRow } from './html-table.js';
@@ -29,44 +29,11 @@ export function renderOperationsSection(operations: readonly OperationSummary[])
 }
 
 function renderOperationTable(operations: readonly OperationSummary[]): string {
-  const duration = (us: number | undefined): string => (us === undefined ? MISSING : formatDurationUs(us));
-  const rows: HtmlRow[] = operations.map((operation) => {
-    const response = operation.latency.response;
-    return {
-      cells: [
-        { html: `<a href="#${operationAnchor(operations.indexOf(operation))}">${escapeHtml(seriesLabel(operation))}</a>` },
-        formatCount(operation.completed),
-        formatRate(operation.ratePerSec),
-        duration(response?.p50Us),
-        duration(response?.p90Us),
-        duration(response?.p95Us),
-        duration(response?.p99Us),
-        duration(response?.maxUs),
-        `${formatCount(operation.failed)} (${formatPercent(operation.errorRate)})`,
-        formatCount(operation.dropped),
-        bandwidth(operation.bytesReceived, operation.activeSeconds),
-        bandwidth(operation.bytesSent, operation.activeSeconds),
-      ],
-      ...(operation.succeeded === 0 ? { className: 'failed' } : {}),
-    };
-  });
-  return htmlTable(
-    [
-      { header: 'scenario/operation', text: true },
-      { header: 'completed' },
-      { header: 'rate' },
-      { header: 'p50' },
-      { header: 'p90' },
-      { header: 'p95' },
-      { header: 'p99' },
-      { header: 'max' },
-      { header: 'errors' },
-      { header: 'dropped' },
-      { header: 'received' },
-      { header: 'sent' },
-    ],
-    rows,
-  );
+  const rows: HtmlRow[] = operations.map((operation, index) => ({
+    cells: [{ html: `<a href="#${operationAnchor(index)}">${escapeHtml(seriesLabel(operation))}</a>` }, ...operationFigures(operation)],
+    ...(operation.succeeded === 0 ? { className: 'failed' } : {}),
+  }));
+  return htmlTable([{ header: 'scenario/operation', text: true }, ...OPERATION_FIGURE_HEADERS.map((header) => ({ header }))], rows);
 }
 
 /** The anchor of an operation's own section, by its index in the summary. */
@@ -74,9 +41,6 @@ export function operationAnchor(index: number): string {
   return `operation-${index}`;
 }
 
-function bandwidth(bytes: number, activeSeconds: number): string {
-  return activeSeconds > 0 ? formatBytesPerSec(bytes / activeSeconds) : MISSING;
-}
 
 const PHASES: readonly { histogram: HistogramName; header: string; always: boolean }[] = [
   { histogram: 'response', header: 'response', always: true },

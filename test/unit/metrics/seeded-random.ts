@@ -1,14 +1,7 @@
-/** A small seeded PRNG (mulberry32) so the tests' samples are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../../../src/synth/random.js';
+
+/** A seeded generator (the synthetic data's mulberry32) so the tests' samples are the same on every run. */
+export const seededRandom = createRandom;
 
 /** A long-tailed integer latency in microseconds, from 50 µs to about 50 s. */
 export function latencyUs(random: () => number): number {

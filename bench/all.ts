@@ -27,6 +27,8 @@ import { REPO_ROOT, RESULTS_DIR } from './common.js';
 interface Script {
   name: string;
   args: (options: Options) => string[];
+  /** Flags for node itself (the InfluxDB benchmark reads the heap after a forced GC). */
+  nodeArgs?: string[];
 }
 
 interface Options {
@@ -41,7 +43,7 @@ const SCRIPTS: readonly Script[] = [
   { name: 'spine', args: (o) => (o.quick ? ['--duration', '5s', '--memory-duration', '10s'] : ['--memory-duration', o.soak]) },
   { name: 'store', args: (o) => (o.quick ? ['--images', '20', '--repeats', '1', '--big-object-mb', '20'] : []) },
   { name: 'mwl', args: (o) => (o.quick ? ['--seconds', '2'] : []) },
-  { name: 'influx', args: (o) => (o.quick ? ['--seconds', '3'] : []) },
+  { name: 'influx', args: (o) => (o.quick ? ['--duration', '5s', '--down-intervals', '300'] : []), nodeArgs: ['--expose-gc'] },
 ];
 
 function parseArgs(argv: string[]): Options {
@@ -59,7 +61,7 @@ function parseArgs(argv: string[]): Options {
 
 async function runScript(script: Script, options: Options): Promise<{ exitCode: number | null; seconds: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(REPO_ROOT, `dist/bench/${script.name}.js`), ...script.args(options)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...(script.nodeArgs ?? []), join(REPO_ROOT, `dist/bench/${script.name}.js`), ...script.args(options)], { stdio: 'inherit' });
   const [exitCode] = (await once(child, 'exit')) as [number | null];
   return { exitCode, seconds: (Date.now() - started) / 1000 };
 }
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
   for (const script of SCRIPTS) {
     if (options.only !== undefined && !options.only.has(script.name)) continue;
     if (!existsSync(join(REPO_ROOT, `dist/bench/${script.name}.js`))) continue;
-    const command = `node dist/bench/${script.name}.js ${script.args(options).join(' ')}`.trim();
+    const command = `node ${[...(script.nodeArgs ?? []), `dist/bench/${script.name}.js`, ...script.args(options)].join(' ')}`.trim();
     process.stdout.write(`\n## ${script.name}: ${command}\n`);
     const { exitCode, seconds } = await runScript(script, options);
     let result: unknown;

@@ -209,6 +209,25 @@ class InfluxDbOutput implements InfluxOutput {
       .finally(() => (this.#flushing = undefined));
   }
 
+  /**
+   * One write, cut off when the stop deadline passes. The transport adds an
+   * abort listener to the signal it is given and never removes it, so each
+   * write gets its own signal, linked to the deadline only while it runs:
+   * with the database down for hours, listeners would otherwise pile up.
+   */
+  async #writeBefore(writer: InfluxWriter, lines: readonly string[]): Promise<void> {
+    const deadline = this.#deadlinePassed.signal;
+    const request = new AbortController();
+    const onDeadline = (): void => request.abort(deadline.reason);
+    if (deadline.aborted) request.abort(deadline.reason);
+    else deadline.addEventListener('abort', onDeadline, { once: true });
+    try {
+      await writer.write(lines, request.signal);
+    } finally {
+      deadline.removeEventListener('abort', onDeadline);
+    }
+  }
+
   /** Writes batches until the buffer is empty, a batch waits for its retry, or the deadline passes. */
   async #flush(): Promise<void> {
     const writer = this.#writer;
@@ -218,7 +237,7 @@ class InfluxDbOutput implements InfluxOutput {
       if (batch === undefined) return;
       if (this.#deadlineMs !== undefined && this.#now() >= this.#deadlineMs) return;
       try {
-        await writer.write(batch.lines, this.#deadlinePassed.signal);
+        await this.#writeBefore(writer, batch.lines);
         this.#written += batch.lines.length;
         this.#batch = undefined;
         if (this.#failing) {

@@ -313,6 +313,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const archiveSizeBytes = options.archiveSizeBytes ?? profile.migration?.archiveSizeBytes;
     if (profile.migration !== undefined || options.archiveSizeBytes !== undefined) summary.migration = migrationSummary(summary.operations, archiveSizeBytes);
     if (workerFailure !== undefined) summary.workerFailure = workerFailure;
+    // A checkpoint still being written must not land after the final summary.
+    await checkpointing;
     // Outputs that deliver elsewhere (InfluxDB) go first, so the summary file and
     // reports written after them can say what was delivered.
     for (const output of options.outputs.filter((candidate) => candidate.delivers === true)) {

@@ -6,6 +6,7 @@
  * browser, `compare`) never sees a half-written file. Both fail with
  * ERR_FILE_WRITE naming the path and the flag to change.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PacsLoadError } from '../errors.js';
@@ -36,9 +37,14 @@ export async function checkOutputFileWritable(file: OutputFile): Promise<void> {
   }
 }
 
-/** Writes `text` to `<path>.tmp` and renames it over `path` (one step on POSIX file systems). */
+/**
+ * Writes `text` to a temporary file beside `path` and renames it over `path`
+ * (one step on POSIX file systems). Each write has its own temporary file, so
+ * two writes that overlap never rename each other's: the last rename wins.
+ */
 export async function writeOutputFileAtomically(file: OutputFile, text: string): Promise<void> {
-  const temporaryPath = `${file.path}.tmp`;
+  // Random, so overlapping writes (a checkpoint and the final write, or two processes) never share one.
+  const temporaryPath = `${file.path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(temporaryPath, text, 'utf8');

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PacsLoadError } from '../../../src/errors.js';
 import { createSummaryJsonOutput } from '../../../src/outputs/summary-json-output.js';
@@ -60,6 +60,18 @@ describe('summary JSON output', () => {
   it('fails with ERR_FILE_WRITE when the path is a directory, leaving no temporary file', async () => {
     const error = await createSummaryJsonOutput({ path: directory }).stop(buildSummary()).catch((caught: unknown) => caught);
     expect((error as PacsLoadError).code).toBe('ERR_FILE_WRITE');
-    await expect(readFile(`${directory}.tmp`)).rejects.toThrow();
+    // Its temporary files would sit beside it, named after it.
+    const leftovers = (await readdir(dirname(directory))).filter((name) => name.startsWith(`${basename(directory)}.`) && name.endsWith('.tmp'));
+    expect(leftovers).toEqual([]);
+  });
+
+  it('a checkpoint overlapping the final write never makes either fail, and the last write wins', async () => {
+    const path = join(directory, 'summary.json');
+    const output = createSummaryJsonOutput({ path });
+    const partial = buildSummary({ run: { ...buildSummary().run, endReason: 'running' } });
+    const final = buildSummary();
+    await Promise.all([output.checkpoint?.(partial), output.stop(final)]);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(final);
+    expect(await readdir(directory)).toEqual(['summary.json']);
   });
 });

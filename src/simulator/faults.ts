@@ -6,13 +6,40 @@
  * or a database lock, which is what the coordinated-omission test needs to see.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SimulatorFaults } from '../profile/types.js';
+import type { FaultKind, SimulatorFaults } from '../profile/types.js';
+
+/** Where a fault is drawn: once per association, per DIMSE request, or per HTTP request. */
+export type FaultPoint = 'association' | 'dimse' | 'http';
+
+/** The point at which each fault kind is drawn (a kind may apply to two). */
+export const FAULT_POINTS: Readonly<Record<FaultKind, readonly FaultPoint[]>> = {
+  rejectPermanent: ['association'],
+  rejectTransient: ['association'],
+  abort: ['dimse'],
+  closeMidPdu: ['dimse'],
+  malformedPdu: ['dimse'],
+  truncatedDataset: ['dimse'],
+  wrongStatus: ['dimse'],
+  unknownStatus: ['dimse'],
+  slowDrip: ['dimse', 'http'],
+  reset: ['dimse', 'http'],
+  http500: ['http'],
+  http503: ['http'],
+  http429: ['http'],
+  brokenMultipart: ['http'],
+};
+
+export const FAULT_KINDS = Object.keys(FAULT_POINTS) as FaultKind[];
+
+/** Bytes per second of a slow-drip answer when `dripBytesPerSec` is not set. */
+export const DRIP_DEFAULT_BYTES_PER_SEC = 2048;
 
 export class FaultInjector {
   readonly #faults: SimulatorFaults;
   readonly #random: () => number;
   #startedAtMs = performance.now();
   #associations = 0;
+  readonly #injectedCounts = new Map<FaultKind, number>();
 
   /** `random` is injectable so tests can make the error rate deterministic. */
   constructor(faults: SimulatorFaults, random: () => number = Math.random) {
@@ -36,7 +63,12 @@ export class FaultInjector {
     let waitMs = (latencyUs + Math.floor(this.#random() * jitterUs)) / 1000;
     if (stall !== undefined) {
       const elapsedMs = performance.now() - this.#startedAtMs;
-      const stallStartMs = stall.atUs / 1000;
+      let stallStartMs = stall.atUs / 1000;
+      // A periodic stall: the window of the current period (the last one that has started).
+      if (stall.everyUs !== undefined && stall.everyUs > 0 && elapsedMs > stallStartMs) {
+        const everyMs = stall.everyUs / 1000;
+        stallStartMs += Math.floor((elapsedMs - stallStartMs) / everyMs) * everyMs;
+      }
       const stallEndMs = stallStartMs + stall.durationUs / 1000;
       // An answer due inside the stall window is held until the window closes.
       const dueMs = elapsedMs + waitMs;
@@ -48,6 +80,40 @@ export class FaultInjector {
   /** True when this request should be answered with a failure. */
   shouldFail(): boolean {
     return this.#faults.errorRate > 0 && this.#random() < this.#faults.errorRate;
+  }
+
+  /**
+   * Draws the injected fault for one association, DIMSE request or HTTP request:
+   * one random number against the cumulative shares of the kinds drawn at
+   * `point` (FAULT_POINTS), so at most one fault per draw. Counts what it
+   * returns (`injectedCounts`), so a test or soak can compare the tool's
+   * outcomes with what was injected. `http429` also draws `throttleRate`.
+   */
+  drawFault(point: FaultPoint): FaultKind | undefined {
+    const shares = this.#faults.injected;
+    if (shares === undefined) return undefined;
+    const draw = this.#random();
+    let cumulative = 0;
+    for (const kind of FAULT_KINDS) {
+      const share = shares[kind] ?? 0;
+      if (share <= 0 || !FAULT_POINTS[kind].includes(point)) continue;
+      cumulative += share;
+      if (draw < cumulative) {
+        this.#injectedCounts.set(kind, (this.#injectedCounts.get(kind) ?? 0) + 1);
+        return kind;
+      }
+    }
+    return undefined;
+  }
+
+  /** How many of each fault kind `drawFault` has injected so far. */
+  injectedCounts(): Partial<Record<FaultKind, number>> {
+    return Object.fromEntries(this.#injectedCounts);
+  }
+
+  /** Bytes per second of a slow-drip answer. */
+  get dripBytesPerSec(): number {
+    return this.#faults.dripBytesPerSec ?? DRIP_DEFAULT_BYTES_PER_SEC;
   }
 
   /**

@@ -7,7 +7,7 @@
  * found and retrieved by both sides. It is a PACS, not part of the tester: it
  * never imports the coordinator, scheduler or outputs (DESIGN section 2).
  */
-import type { ResolvedTarget, SimulatorSettings } from '../profile/types.js';
+import type { FaultKind, ResolvedTarget, SimulatorSettings } from '../profile/types.js';
 import { PacsLoadError } from '../errors.js';
 import { buildWorklist } from '../synth/worklist.js';
 import { buildStudies } from '../synth/studies.js';
@@ -45,6 +45,8 @@ export interface RunningSimulator {
   storeStats(): InstanceStoreStats;
   /** The store both sides share: tests look inside it. */
   readonly store: InstanceStore;
+  /** How many of each `simulator.faults` kind were injected so far (FaultInjector.injectedCounts). */
+  injectedFaults(): Partial<Record<FaultKind, number>>;
   /** Restarts the clock of the fault knobs (`stallAt`), e.g. at a run's time zero; see FaultInjector.start. */
   startFaultClock(atMs?: number): void;
   close(): Promise<void>;
@@ -105,6 +107,7 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       },
       storeStats: () => store.stats(),
       store,
+      injectedFaults: () => faults.injectedCounts(),
       startFaultClock: (atMs) => faults.start(atMs),
       close: async () => {
         await Promise.all(closers.map((close) => close()));

@@ -36,7 +36,10 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
   // `--verify`: what the targets acknowledged, bounded (src/operations/acknowledged-collector.ts).
   const acknowledged = task.verify === true ? new AcknowledgedCollector() : undefined;
 
-  const started = waitForStart(port, stop);
+  // A second interrupt: operations in flight are aborted now, not after their graceful stop.
+  const cutOff = new AbortController();
+  setMaxListeners(0, cutOff.signal);
+  const started = waitForStart(port, stop, cutOff);
   try {
     const target = profile.target;
     if (target === undefined) {
@@ -82,6 +85,7 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
             clock,
             recorder,
             stopSignal: stop.signal,
+            cutOffSignal: cutOff.signal,
             ...(acknowledged === undefined ? {} : { onAcknowledged: (instances) => acknowledged.add(instances) }),
           }),
         ),
@@ -126,13 +130,17 @@ async function warmUpThread(operations: OperationName[]): Promise<void> {
   }
 }
 
-/** Resolves with time zero from `start`, or undefined if `stop` came first. Later `stop`s abort `stop`. */
-function waitForStart(port: MessagePort, stop: AbortController): Promise<number | undefined> {
+/**
+ * Resolves with time zero from `start`, or undefined if `stop` came first.
+ * Later `stop`s abort `stop`, and `cutOff` when they say so.
+ */
+function waitForStart(port: MessagePort, stop: AbortController, cutOff: AbortController): Promise<number | undefined> {
   return new Promise((resolve) => {
     port.on('message', (message: CoordinatorMessage) => {
       if (message.type === 'start') resolve(message.runEpochMs);
       else if (message.type === 'stop') {
         stop.abort();
+        if (message.cutOff === true) cutOff.abort();
         resolve(undefined);
       }
     });

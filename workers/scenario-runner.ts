@@ -23,6 +23,8 @@ export interface ScenarioRunOptions {
   recorder: MetricsRecorder;
   /** Aborted by a coordinator `stop`: plan nothing new, let in-flight work finish within gracefulStop. */
   stopSignal: AbortSignal;
+  /** Aborted by a `stop` with `cutOff` (a second interrupt): abort in-flight work now; its outcome is still recorded. */
+  cutOffSignal?: AbortSignal;
   /** `--verify`: told the instances each operation's target acknowledged as stored. */
   onAcknowledged?: (instances: readonly AcknowledgedInstance[]) => void;
 }
@@ -43,6 +45,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
   const cutOff = new AbortController();
   // Every operation in flight listens on this signal; hundreds may, legitimately.
   setMaxListeners(0, cutOff.signal);
+  const cutOffNow = (): void => cutOff.abort();
+  if (options.cutOffSignal?.aborted === true) cutOffNow();
+  else options.cutOffSignal?.addEventListener('abort', cutOffNow, { once: true });
   const inFlight = new Set<Promise<void>>();
 
   const startOperation = (arrival: PlannedArrival): Promise<void> => {
@@ -111,6 +116,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
       ? await runOpenModel({ ...common, plan: plan.plan, maxInFlight: plan.maxInFlight })
       : await runClosedModel({ ...common, usersAt: plan.usersAt, iterationIndices: plan.iterationIndices, segment });
 
+  options.cutOffSignal?.removeEventListener('abort', cutOffNow);
   if (result.timedOut > 0 || inFlight.size > 0) {
     // The graceful stop ran out: cut the rest off. Their outcome (timeout or
     // aborted) is still recorded, so nothing that started goes uncounted.

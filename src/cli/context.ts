@@ -8,8 +8,10 @@ export interface CliContext {
   env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal and NO_COLOR is not set. */
   color: boolean;
-  /** Aborted on the first SIGINT/SIGTERM. */
+  /** Aborted on the first SIGINT/SIGTERM: stop planning, let in-flight work finish (graceful stop). */
   interrupt: AbortSignal;
+  /** Aborted on the second SIGINT/SIGTERM: cut in-flight work off now, but still write every output. */
+  forceStop?: AbortSignal;
   /**
    * Asks the user a yes/no question on the terminal; undefined when stdin or
    * stdout is not a terminal (CI), where commands must require a flag instead.

@@ -22,13 +22,20 @@ import { createInterface } from 'node:readline/promises';
 import { TOOL_VERSION } from '../version.js';
 
 async function main(argv: string[]): Promise<number> {
+  // Like k6: the first signal stops gracefully, the second stops now. Unlike
+  // k6, the second still writes the summary and every output (issue 10: results
+  // survive); only a third quits at once, losing what was not yet written.
   const interrupt = new AbortController();
+  const forceStop = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write(`\npacs-load: ${signal}: stopping; in-flight operations may finish within gracefulStop (press Ctrl-C again to quit now)\n`);
+      process.stderr.write(`\npacs-load: ${signal}: stopping; in-flight operations may finish within gracefulStop (send it again to stop now)\n`);
       interrupt.abort();
+    } else if (interrupts === 2) {
+      process.stderr.write(`\npacs-load: ${signal}: stopping now; in-flight operations are cut off, the results are still written (send it again to quit at once)\n`);
+      forceStop.abort();
     } else {
       process.exit(ExitCode.interrupted);
     }
@@ -54,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     env: process.env,
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
     interrupt: interrupt.signal,
+    forceStop: forceStop.signal,
     setExitCode: (code) => {
       exitCode = code;
     },

@@ -43,6 +43,8 @@ export interface RunLoadOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Aborting it stops the run the way Ctrl-C does: the summary is still written. */
   interrupt?: AbortSignal;
+  /** Aborting it stops the run now: in-flight operations are cut off (their outcome is still counted), outputs still written. */
+  forceStop?: AbortSignal;
   runId?: string;
   seed?: number;
   /** Compiled worker entry; default: dist/workers/load-worker.js beside this build. */
@@ -210,6 +212,12 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         case 'ready':
           readyCount++;
           if (readyCount === workerCount) {
+            if (endReason !== 'completed') {
+              // Interrupted before time zero (a signal during start-up): start nothing,
+              // and tell the workers, which may have missed the first stop while loading.
+              pool?.broadcast({ type: 'stop', reason: 'interrupted' });
+              return;
+            }
             const nowMs = performance.timeOrigin + performance.now();
             if (options.startAtEpochMs !== undefined && options.startAtEpochMs < nowMs) {
               // Starting late would put this instance out of step with the others of the split.
@@ -260,6 +268,11 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const onInterrupt = (): void => stopWorkers('interrupted');
     options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
     if (options.interrupt?.aborted === true) onInterrupt();
+    const onForceStop = (): void => {
+      stopWorkers('interrupted');
+      pool?.broadcast({ type: 'stop', reason: 'interrupted', cutOff: true });
+    };
+    options.forceStop?.addEventListener('abort', onForceStop, { once: true });
 
     const resolvedProfile: ResolvedProfile = { ...profile, target };
     pool = startWorkerPool({
@@ -291,6 +304,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       await Promise.all([pool.settled, allDone]);
     } finally {
       options.interrupt?.removeEventListener('abort', onInterrupt);
+      options.forceStop?.removeEventListener('abort', onForceStop);
     }
     // Failed before time zero: nothing was measured.
     if (workerError !== undefined && workerFailure === undefined) throw workerError;

@@ -51,8 +51,11 @@ export type CoordinatorMessage =
    * Sent once every worker is ready, slightly in the future so all start together.
    */
   | { type: 'start'; runEpochMs: number }
-  /** Stop planning new operations now; let in-flight ones finish within their graceful stop. */
-  | { type: 'stop'; reason: 'interrupted' | 'threshold-abort' };
+  /**
+   * Stop planning new operations now; let in-flight ones finish within their
+   * graceful stop, or, with `cutOff`, abort them at once (a second interrupt).
+   */
+  | { type: 'stop'; reason: 'interrupted' | 'threshold-abort'; cutOff?: true };
 
 /** What the worker task resolves with (after `done`). */
 export interface WorkerTaskResult {

@@ -84,6 +84,7 @@ export function registerRun(program: Command, context: CliContext): void {
         outputs,
         env: context.env,
         interrupt: context.interrupt,
+        ...(context.forceStop === undefined ? {} : { forceStop: context.forceStop }),
         nodeVersion: process.version,
         verify: flags.verify === true,
         ...(flags.archiveSize === undefined ? {} : { archiveSizeBytes: archiveSizeOf(flags.archiveSize) }),

@@ -171,6 +171,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       if (breakpoint?.add(report) === true && endReason === 'completed') pool?.broadcast({ type: 'stop', reason: 'threshold-abort' });
     };
     const aggregator = new RunAggregator(workerCount, { onIntervalComplete });
+    const canAbortOnThreshold = profile.thresholds.some((threshold) => threshold.abortOnFail);
     let endReason: RunSummary['run']['endReason'] = 'completed';
     let readyCount = 0;
     let doneCount = 0;
@@ -241,6 +242,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           const live = aggregator.latestCompleteInterval();
           if (live !== undefined && live.sequence > lastIntervalShown) {
             lastIntervalShown = live.sequence;
+            // Merging every run histogram each second costs the coordinator: only when a threshold can abort.
+            if (!canAbortOnThreshold) return;
             const failing = shouldAbort(profile.thresholds, aggregator.operationSummaries(), live.status.elapsedUs);
             if (failing.length > 0) stopWorkers('threshold-abort');
           }

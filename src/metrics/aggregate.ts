@@ -277,46 +277,34 @@ export class RunAggregator {
     const pending = [...this.#pending.values()].sort((a, b) => a.sequence - b.sequence);
     for (const interval of pending) {
       if (!this.#isComplete(interval)) return;
-      // Reduce to stats and release the histograms: memory stays flat.
+      // Reduce to stats and release the histograms: memory stays flat. Each
+      // series' percentiles are computed once, and the histograms encoded once
+      // for the outputs that want them (InfluxDB keeps them for exact merges).
       const p95Us = mergedResponseP95(interval);
-      const report = this.#onIntervalComplete === undefined ? undefined : this.#reportOf(interval, p95Us);
       for (const series of interval.series.values()) {
         if (series.response !== undefined) series.point.response = latencyStats(series.response);
+      }
+      const histogramsByKey = this.#onIntervalComplete === undefined ? undefined : encodedHistogramsOf(interval);
+      for (const series of interval.series.values()) {
         series.response = undefined;
         series.others = {};
       }
-      interval.view = this.#viewOf(interval, true, p95Us);
-      if (report !== undefined) this.#onIntervalComplete?.({ ...report, status: interval.view.status });
+      const view = this.#viewOf(interval, true, p95Us);
+      interval.view = view;
+      if (histogramsByKey !== undefined) {
+        this.#onIntervalComplete?.({
+          sequence: view.sequence,
+          startUs: view.startUs,
+          endUs: view.endUs,
+          status: view.status,
+          series: view.points.map((point) => ({ point, histograms: histogramsByKey.get(seriesKey(point.scenario, point.operation)) ?? {} })),
+        });
+      }
       this.#pending.delete(interval.sequence);
       this.#completeSequences.push(interval.sequence);
       // Only an interval first seen after a later one completed (out of order) lands here out of order.
       if ((this.#completeSequences.at(-2) ?? -1) > interval.sequence) this.#completeSequences.sort((x, y) => x - y);
     }
-  }
-
-  /** The interval's points with their histograms encoded, before they are released. */
-  #reportOf(interval: IntervalState, p95Us: number | undefined): IntervalReport {
-    const view = this.#viewOf(interval, true, p95Us);
-    const histogramsByKey = new Map<string, EncodedHistograms>();
-    for (const [key, series] of interval.series) {
-      const encoded: EncodedHistograms = {};
-      if (series.response !== undefined) encoded.response = encodeHistogram(series.response);
-      for (const name of HISTOGRAM_NAMES) {
-        const histogram = series.others[name];
-        if (histogram !== undefined) encoded[name] = encodeHistogram(histogram);
-      }
-      histogramsByKey.set(key, encoded);
-    }
-    return {
-      sequence: view.sequence,
-      startUs: view.startUs,
-      endUs: view.endUs,
-      status: view.status,
-      series: view.points.map((point) => ({
-        point,
-        histograms: histogramsByKey.get(seriesKey(point.scenario, point.operation)) ?? {},
-      })),
-    };
   }
 
   #isComplete(interval: IntervalState): boolean {
@@ -383,4 +371,19 @@ function internal(message: string): PacsLoadError {
   return new PacsLoadError('ERR_INTERNAL', `Metrics merge: ${message}.`, {
     hint: 'This is a bug in pacs-load; please report it with the profile and the command you ran.',
   });
+}
+
+/** Every series' histograms of an interval, encoded, by series key (before they are released). */
+function encodedHistogramsOf(interval: IntervalState): Map<string, EncodedHistograms> {
+  const histogramsByKey = new Map<string, EncodedHistograms>();
+  for (const [key, series] of interval.series) {
+    const encoded: EncodedHistograms = {};
+    if (series.response !== undefined) encoded.response = encodeHistogram(series.response);
+    for (const name of HISTOGRAM_NAMES) {
+      const histogram = series.others[name];
+      if (histogram !== undefined) encoded[name] = encodeHistogram(histogram);
+    }
+    histogramsByKey.set(key, encoded);
+  }
+  return histogramsByKey;
 }

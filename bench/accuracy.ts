@@ -19,7 +19,10 @@
  *    (the server's 20 ms delay runs during the stall, not after it). A tool
  *    that reports much less did not count the wait.
  *
- *   npm run bench:accuracy [-- --duration 10s --connections 32 --truth-rate 200]
+ * Every figure is run `--repeats` times (default 3), the tools taking turns in
+ * each repeat; the table shows the median with its min and max (item 7).
+ *
+ *   npm run bench:accuracy [-- --duration 10s --connections 32 --truth-rate 200 --repeats 3]
  *
  * Prints a markdown table and writes bench/results/accuracy.json. Not part of npm test.
  */
@@ -40,16 +43,19 @@ interface Args {
   durationSeconds: number;
   connections: number;
   truthRatePerSec: number;
+  /** Runs per figure; the table shows the median with min and max (issue 9, item 7). */
+  repeats: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { durationSeconds: 10, connections: 32, truthRatePerSec: 200 };
+  const args: Args = { durationSeconds: 10, connections: 32, truthRatePerSec: 200, repeats: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
       case '--duration': args.durationSeconds = parseSeconds(value); break;
       case '--connections': args.connections = Number(value); break;
       case '--truth-rate': args.truthRatePerSec = Number(value); break;
+      case '--repeats': args.repeats = Math.max(1, Math.floor(Number(value))); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -119,44 +125,87 @@ async function withStall<T>(endpoint: Endpoint, at: { afterRequests: number } | 
   }
 }
 
+/** The runs of one figure: the median, shown with its min and max. */
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+function spread(values: readonly number[]): Spread {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [...values] };
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)!, runs: [...values] };
+}
+
+/** A table row of medians, each followed by its min and max; the ratio is of the medians. */
+function spreadRow(figure: string, tool: Spread, peer: Spread | undefined, peerName: string, goal: string, unit: string): Row {
+  const base = row(figure, tool.median, peer?.median ?? NaN, peerName, goal, unit);
+  const withRange = (text: string, value: Spread | undefined): string => {
+    if (value === undefined || text === '-' || value.runs.length < 2) return text;
+    const format = (n: number): string => `${Number(n.toPrecision(4))}`;
+    return `${text} (${format(value.min)}–${format(value.max)})`;
+  };
+  return { ...base, tool: withRange(base.tool, tool), peer: withRange(base.peer, peer) };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
   const json: Record<string, unknown> = { args, node: process.version, date: new Date().toISOString() };
   const endpoint = await startEndpoint();
   const { url } = endpoint;
-  const { connections, durationSeconds: seconds } = args;
+  const { connections, durationSeconds: seconds, repeats } = args;
+  const times = <T>(run: (repeat: number) => Promise<T>): Promise<T[]> =>
+    Array.from({ length: repeats }, (_, repeat) => repeat).reduce<Promise<T[]>>(async (done, repeat) => [...(await done), await run(repeat)], Promise.resolve([]));
   try {
     await cannon({ url, accept: ACCEPT, connections, durationSeconds: WARM_UP_SECONDS });
 
-    // 1. Ceiling, closed model.
+    // 1. Ceiling, closed model: the tools take turns in each repeat, so a noisy minute hits them alike.
     const saturate = `executor: constant-concurrency, users: ${connections}, duration: ${seconds}s`;
-    const ceiling1 = onlyOperation(await runPacsLoad('ceiling-1w', profile('ceiling', url, connections, saturate), 1));
-    const ceiling2 = onlyOperation(await runPacsLoad('ceiling-2w', profile('ceiling', url, connections, saturate), 2));
-    const cannonCeiling = await cannon({ url, accept: ACCEPT, connections, durationSeconds: seconds });
-    const wrkCeiling = await wrk(url, ACCEPT, connections, seconds);
+    const ceilingRuns = await times(async () => ({
+      oneWorker: onlyOperation(await runPacsLoad('ceiling-1w', profile('ceiling', url, connections, saturate), 1)),
+      twoWorkers: onlyOperation(await runPacsLoad('ceiling-2w', profile('ceiling', url, connections, saturate), 2)),
+      autocannon: await cannon({ url, accept: ACCEPT, connections, durationSeconds: seconds }),
+      wrk: await wrk(url, ACCEPT, connections, seconds),
+    }));
+    const ceiling1 = spread(ceilingRuns.map((r) => r.oneWorker.ratePerSec));
+    const ceiling2 = spread(ceilingRuns.map((r) => r.twoWorkers.ratePerSec));
+    const cannonCeiling = spread(ceilingRuns.map((r) => r.autocannon.requestsPerSec));
+    const wrkCeiling = spread(ceilingRuns.map((r) => r.wrk.requestsPerSec));
     rows.push(
-      row(`ceiling req/s, 1 worker, ${connections} conns`, ceiling1.ratePerSec, cannonCeiling.requestsPerSec, `autocannon -c${connections}`, '>= 0.80', '/s'),
-      row('ceiling req/s, 1 worker, vs wrk', ceiling1.ratePerSec, wrkCeiling.requestsPerSec, `wrk -t1 -c${connections}`, '-', '/s'),
-      row(`ceiling req/s, 2 workers, ${connections} conns`, ceiling2.ratePerSec, cannonCeiling.requestsPerSec, `autocannon -c${connections} (1 process)`, 'report', '/s'),
+      spreadRow(`ceiling req/s, 1 worker, ${connections} conns`, ceiling1, cannonCeiling, `autocannon -c${connections}`, '>= 0.80', '/s'),
+      spreadRow('ceiling req/s, 1 worker, vs wrk', ceiling1, wrkCeiling, `wrk -t1 -c${connections}`, '-', '/s'),
+      spreadRow(`ceiling req/s, 2 workers, ${connections} conns`, ceiling2, cannonCeiling, `autocannon -c${connections} (1 process)`, 'report', '/s'),
     );
-    json.ceiling = { oneWorker: strip(ceiling1), twoWorkers: strip(ceiling2), autocannon: cannonCeiling, wrk: { ...wrkCeiling, output: undefined } };
+    json.ceiling = {
+      oneWorker: ceiling1,
+      twoWorkers: ceiling2,
+      autocannon: cannonCeiling,
+      wrk: wrkCeiling,
+      runs: ceilingRuns.map((r) => ({ oneWorker: strip(r.oneWorker), twoWorkers: strip(r.twoWorkers), autocannon: r.autocannon, wrk: { ...r.wrk, output: undefined } })),
+    };
 
-    // 2. Open-model accuracy at fractions of the one-worker ceiling.
+    // 2. Open-model accuracy at fractions of the one-worker ceiling (its median).
     const accuracy: unknown[] = [];
     for (const fraction of FRACTIONS) {
-      const targetPerSec = Math.floor(ceiling1.ratePerSec * fraction);
+      const targetPerSec = Math.floor(ceiling1.median * fraction);
       const open = `executor: constant-arrival-rate, rate: ${targetPerSec}/s, duration: ${seconds}s, maxInFlight: ${connections * 8}`;
-      const summary = await runPacsLoad(`open-${fraction}`, profile('accuracy', url, connections, open), 1);
-      const operation = onlyOperation(summary);
+      const runs = await times(async () => onlyOperation(await runPacsLoad(`open-${fraction}`, profile('accuracy', url, connections, open), 1)));
       // Achieved = completed over the scheduled duration: arrivals are planned over exactly `seconds`.
-      const achievedPerSec = operation.completed / seconds;
+      const achieved = spread(runs.map((operation) => operation.completed / seconds));
+      const lagP99Ms = spread(runs.map((operation) => (operation.latency.lag?.p99Us ?? NaN) / 1000));
+      const dropped = spread(runs.map((operation) => operation.dropped));
+      const target = spread(runs.map(() => targetPerSec));
       rows.push(
-        row(`open model at ${fraction * 100}% of ceiling: achieved / target rate`, achievedPerSec, targetPerSec, 'target', 'within 1%', '/s'),
-        row(`open model at ${fraction * 100}%: schedule lag p99`, (operation.latency.lag?.p99Us ?? NaN) / 1000, NaN, '-', 'report', ' ms'),
-        row(`open model at ${fraction * 100}%: dropped`, operation.dropped, NaN, '-', '0', ''),
+        spreadRow(`open model at ${fraction * 100}% of ceiling: achieved / target rate`, achieved, target, 'target', 'within 1%', '/s'),
+        spreadRow(`open model at ${fraction * 100}%: schedule lag p99`, lagP99Ms, undefined, '-', 'report', ' ms'),
+        spreadRow(`open model at ${fraction * 100}%: dropped`, dropped, undefined, '-', '0', ''),
       );
-      accuracy.push({ fraction, targetPerSec, achievedPerSec, operation: strip(operation) });
+      accuracy.push({ fraction, targetPerSec, achieved, lagP99Ms, dropped, runs: runs.map(strip) });
     }
     json.accuracy = accuracy;
 
@@ -171,19 +220,30 @@ async function main(): Promise<void> {
       const label = stall ? `${DELAY_MS} ms + ${STALL_MS / 1000} s stall` : `${DELAY_MS} ms`;
       const midRun = { afterRequests: Math.round((rate * seconds) / 2) };
       const measure = <T>(at: Parameters<typeof withStall>[1], run: () => Promise<T>): Promise<T> => (stall ? withStall(endpoint, at, run) : run());
-      const tool = onlyOperation(await measure(midRun, () => runPacsLoad(`truth-${stall}`, profile('truth', url, truthConnections, open), 1)));
-      // autocannon: `overallRate` spread over its connections; 10 connections as a user would set.
-      const peer = await measure(midRun, () => cannon({ url, accept: ACCEPT, connections: 10, durationSeconds: seconds, overallRate: rate }));
-      const wrkPeer = await measure({ afterSeconds: seconds / 2 }, () => wrk(url, ACCEPT, 10, seconds));
-      const response = tool.latency.response;
+      const runs = await times(async () => ({
+        tool: onlyOperation(await measure(midRun, () => runPacsLoad(`truth-${stall}`, profile('truth', url, truthConnections, open), 1))),
+        // autocannon: `overallRate` spread over its connections; 10 connections as a user would set.
+        autocannon: await measure(midRun, () => cannon({ url, accept: ACCEPT, connections: 10, durationSeconds: seconds, overallRate: rate })),
+        wrk: await measure({ afterSeconds: seconds / 2 }, () => wrk(url, ACCEPT, 10, seconds)),
+      }));
+      const toolMs = (pick: (r: (typeof runs)[number]) => number | undefined): Spread => spread(runs.map((r) => (pick(r) ?? NaN) / 1000));
+      const peerMs = (pick: (r: (typeof runs)[number]) => number): Spread => spread(runs.map(pick));
+      const p50 = toolMs((r) => r.tool.latency.response?.p50Us);
+      const p99 = toolMs((r) => r.tool.latency.response?.p99Us);
+      const max = toolMs((r) => r.tool.latency.response?.maxUs);
       rows.push(
-        row(`latency truth, ${label}: p50`, (response?.p50Us ?? NaN) / 1000, peer.p50Ms, `autocannon -c10 overallRate ${rate}`, stall ? 'report' : `>= ${DELAY_MS} ms, near it`, ' ms'),
-        row(`latency truth, ${label}: p50 vs wrk`, (response?.p50Us ?? NaN) / 1000, wrkPeer.p50Ms, 'wrk -t1 -c10 (closed model)', '-', ' ms'),
-        row(`latency truth, ${label}: p99`, (response?.p99Us ?? NaN) / 1000, peer.p99Ms, `autocannon -c10 overallRate ${rate}`, stall ? `> ${(STALL_MS * 0.9).toFixed(0)} ms (true)` : `near ${DELAY_MS} ms`, ' ms'),
-        row(`latency truth, ${label}: p99 vs wrk`, (response?.p99Us ?? NaN) / 1000, wrkPeer.p99Ms, 'wrk -t1 -c10 (closed model)', '-', ' ms'),
-        row(`latency truth, ${label}: max`, (response?.maxUs ?? NaN) / 1000, peer.maxMs, 'autocannon', '-', ' ms'),
+        spreadRow(`latency truth, ${label}: p50`, p50, peerMs((r) => r.autocannon.p50Ms), `autocannon -c10 overallRate ${rate}`, stall ? 'report' : `>= ${DELAY_MS} ms, near it`, ' ms'),
+        spreadRow(`latency truth, ${label}: p50 vs wrk`, p50, peerMs((r) => r.wrk.p50Ms), 'wrk -t1 -c10 (closed model)', '-', ' ms'),
+        spreadRow(`latency truth, ${label}: p99`, p99, peerMs((r) => r.autocannon.p99Ms), `autocannon -c10 overallRate ${rate}`, stall ? `> ${(STALL_MS * 0.9).toFixed(0)} ms (true)` : `near ${DELAY_MS} ms`, ' ms'),
+        spreadRow(`latency truth, ${label}: p99 vs wrk`, p99, peerMs((r) => r.wrk.p99Ms), 'wrk -t1 -c10 (closed model)', '-', ' ms'),
+        spreadRow(`latency truth, ${label}: max`, max, peerMs((r) => r.autocannon.maxMs), 'autocannon', '-', ' ms'),
       );
-      truth[stall ? 'stall' : 'fixedDelay'] = { tool: strip(tool), autocannon: peer, wrk: { ...wrkPeer, output: undefined } };
+      truth[stall ? 'stall' : 'fixedDelay'] = {
+        p50Ms: p50,
+        p99Ms: p99,
+        maxMs: max,
+        runs: runs.map((r) => ({ tool: strip(r.tool), autocannon: r.autocannon, wrk: { ...r.wrk, output: undefined } })),
+      };
     }
     json.truth = truth;
   } finally {

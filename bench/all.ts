@@ -38,7 +38,7 @@ interface Options {
 }
 
 const SCRIPTS: readonly Script[] = [
-  { name: 'accuracy', args: (o) => (o.quick ? ['--duration', '3s', '--truth-rate', '100'] : []) },
+  { name: 'accuracy', args: (o) => (o.quick ? ['--duration', '3s', '--truth-rate', '100', '--repeats', '1'] : []) },
   { name: 'dicomweb', args: (o) => (o.quick ? ['--duration', '3s'] : []) },
   { name: 'spine', args: (o) => (o.quick ? ['--duration', '5s', '--memory-duration', '10s'] : ['--memory-duration', o.soak]) },
   { name: 'store', args: (o) => (o.quick ? ['--images', '20', '--repeats', '1', '--big-object-mb', '20'] : []) },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { exportK6Script } from '../../export/k6/k6-script.js';
+import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { loadProfileFile } from '../../profile/load.js';
-import { writeFileAtomically } from '../../report/write-file-atomically.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { CliContext } from '../context.js';
 
@@ -35,7 +35,7 @@ export function registerExport(program: Command, context: CliContext): void {
         context.out(result.script);
         return;
       }
-      await writeFileAtomically(flags.out, result.script, 'the k6 script', '--out');
+      await writeOutputFileAtomically({ path: flags.out, what: 'k6 script', flag: '--out' }, result.script);
       const count = Object.keys(result.scenarios).length;
       context.out(`wrote ${flags.out}: ${count} scenario${count === 1 ? '' : 's'}, ${Object.keys(result.thresholds).length} threshold metric${Object.keys(result.thresholds).length === 1 ? '' : 's'}\n`);
     });

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { ExitCode, PacsLoadError } from '../../errors.js';
 import { mergeSummaries } from '../../metrics/summary.js';
 import type { RunSummary } from '../../metrics/types.js';
+import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { loadProfileFile } from '../../profile/load.js';
 import type { ThresholdSpec } from '../../profile/types.js';
 import { readSummaryFile } from '../../report/read-summary.js';
 import { renderMergedSummary } from '../../report/render-merged.js';
 import { thresholdKeys, thresholdSpecsFromResults } from '../../report/threshold-specs.js';
-import { writeFileAtomically } from '../../report/write-file-atomically.js';
 import type { CliContext } from '../context.js';
 
 interface MergeFlags {
@@ -36,7 +36,7 @@ export function registerMerge(program: Command, context: CliContext): void {
       refuseRepeats(paths, summaries);
       const specs = await thresholdSpecs(paths, summaries, flags.profile, context);
       const merged = mergeSummaries(summaries, specs);
-      await writeFileAtomically(flags.out, `${JSON.stringify(merged, null, 2)}\n`, 'the merged summary', '--out');
+      await writeOutputFileAtomically({ path: flags.out, what: 'merged summary', flag: '--out' }, `${JSON.stringify(merged, null, 2)}\n`);
       context.out(`${renderMergedSummary(merged, summaries.length).join('\n')}\nwrote ${flags.out}\n`);
       if (merged.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);
     });

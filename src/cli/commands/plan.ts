@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { PacsLoadError } from '../../errors.js';
+import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { computePlan, planProfileYaml, renderPlanTable, resolvePlanInput } from '../../plan/index.js';
 import { parseProfileText } from '../../profile/load.js';
-import { writeFileAtomically } from '../../report/write-file-atomically.js';
 import type { CliContext } from '../context.js';
 
 interface PlanFlags {
@@ -71,7 +71,7 @@ export function registerPlan(program: Command, context: CliContext): void {
         const text = planProfileYaml(plan);
         // The written profile must load: check it before writing, so a bug shows here, not at `run`.
         parseProfileText(text, flags.writeProfile);
-        await writeFileAtomically(flags.writeProfile, text, 'the profile', '--write-profile');
+        await writeOutputFileAtomically({ path: flags.writeProfile, what: 'profile', flag: '--write-profile' }, text);
       }
       if (flags.format === 'json') context.out(`${JSON.stringify(plan, null, 2)}\n`);
       else {
@@ -86,10 +86,17 @@ async function readInputFile(path: string): Promise<Record<string, unknown>> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new PacsLoadError('ERR_FILE_NOT_FOUND', `cannot read plan input ${path}: ${(cause as Error).message}`, {
-      hint: 'Check the path of --input.',
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      throw new PacsLoadError('ERR_USAGE', `--input ${path} is a directory, not a plan input file`, { hint: 'Give the path of a YAML file of plan inputs, e.g. one line `studiesPerDay: 500`.', cause });
+    }
+    throw new PacsLoadError(code === 'ENOENT' ? 'ERR_FILE_NOT_FOUND' : 'ERR_USAGE', `cannot read plan input ${path}: ${code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, {
+      hint: 'Check the path of --input: a YAML file of plan inputs, e.g. one line `studiesPerDay: 500`.',
       cause,
     });
+  }
+  if (text.includes('\0')) {
+    throw new PacsLoadError('ERR_INPUT_INVALID', `--input ${path} is a binary file, not a YAML file of plan inputs`, { hint: 'Give a YAML file of plan inputs, e.g. one line `studiesPerDay: 500`.' });
   }
   let value: unknown;
   try {
@@ -98,7 +105,13 @@ async function readInputFile(path: string): Promise<Record<string, unknown>> {
     throw new PacsLoadError('ERR_INPUT_INVALID', `${path} is not valid YAML: ${(cause as Error).message}`, { hint: 'Fix the YAML syntax.', cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new PacsLoadError('ERR_INPUT_INVALID', `${path} must be a mapping of plan inputs`, { hint: 'Write e.g. `studiesPerDay: 500` on its own line.' });
+    throw new PacsLoadError('ERR_INPUT_INVALID', `--input ${path} must be a mapping of plan inputs${value === null || value === undefined ? ', and it is empty' : ''}`, { hint: 'Write e.g. `studiesPerDay: 500` on its own line.' });
+  }
+  const schema = (value as Record<string, unknown>).schema;
+  if (typeof schema === 'string' && schema.startsWith('pacs-load/')) {
+    throw new PacsLoadError('ERR_INPUT_INVALID', `--input ${path} is a pacs-load file of schema "${schema}" (a summary or probe result), not plan inputs`, {
+      hint: 'Give a YAML file of plan inputs, e.g. one line `studiesPerDay: 500`; summaries go to `pacs-load report`, `compare` or `merge`.',
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { PacsLoadError } from '../../errors.js';
+import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { renderProbe, runProbe } from '../../probe/index.js';
 import { tryParseDurationUs } from '../../profile/units.js';
-import { writeFileAtomically } from '../../report/write-file-atomically.js';
 import type { CliContext } from '../context.js';
 
 interface ProbeFlags {
@@ -54,7 +54,7 @@ export function registerProbe(program: Command, context: CliContext): void {
       }
       const result = await runProbe({ url, connections, durationUs: duration.value, headers, allowedHosts: flags.allowHost });
       const json = `${JSON.stringify(result, null, 2)}\n`;
-      if (flags.out !== undefined) await writeFileAtomically(flags.out, json, 'the probe result', '--out');
+      if (flags.out !== undefined) await writeOutputFileAtomically({ path: flags.out, what: 'probe result', flag: '--out' }, json);
       context.out(flags.format === 'json' ? json : `${renderProbe(result).join('\n')}\n`);
     });
 }

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { renderRunSummary } from '../../outputs/console-summary.js';
 import { renderHtmlReport } from '../../outputs/html/render-report.js';
 import { renderJunit } from '../../outputs/junit/render-junit.js';
+import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { ExitCode, PacsLoadError } from '../../errors.js';
 import type { RunSummary } from '../../metrics/types.js';
 import { loadProfileFile } from '../../profile/load.js';
 import { summaryFromInflux, type FromInfluxOptions } from '../../report/from-influx.js';
 import { readSummaryFile } from '../../report/read-summary.js';
-import { writeFileAtomically } from '../../report/write-file-atomically.js';
 import type { CliContext } from '../context.js';
 
 interface ReportFlags {
@@ -59,11 +59,11 @@ export function registerReport(program: Command, context: CliContext): void {
         return;
       }
       if (flags.html !== undefined) {
-        await writeFileAtomically(flags.html, renderHtmlReport(summary), 'the HTML report', '--html');
+        await writeOutputFileAtomically({ path: flags.html, what: 'HTML report', flag: '--html' }, renderHtmlReport(summary));
         context.out(`wrote ${flags.html}\n`);
       }
       if (flags.junit !== undefined) {
-        await writeFileAtomically(flags.junit, renderJunit(summary), 'the JUnit XML', '--junit');
+        await writeOutputFileAtomically({ path: flags.junit, what: 'JUnit XML', flag: '--junit' }, renderJunit(summary));
         context.out(`wrote ${flags.junit}\n`);
       }
       if (flags.fromInflux !== undefined && summary.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);

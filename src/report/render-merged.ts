@@ -3,22 +3,16 @@
  * rate, exact percentiles, errors) and its re-evaluated thresholds. The full
  * report of the merged file is `pacs-load report ALL.json`. Pure: lines out.
  */
-import { formatDurationUs, formatPercent, formatRate } from '../metrics/format.js';
+import { formatDurationUs } from '../metrics/format.js';
 import type { RunSummary } from '../metrics/types.js';
-import { formatCount, seriesLabel } from '../outputs/console-summary.js';
+import { OPERATION_FIGURE_HEADERS, operationFigures, seriesLabel } from '../outputs/console-summary.js';
 import { renderTable, type TableColumn } from '../outputs/table.js';
 
-const COLUMNS: TableColumn[] = [
-  { header: 'scenario/operation', align: 'left' },
-  { header: 'completed' },
-  { header: 'rate' },
-  { header: 'p50' },
-  { header: 'p95' },
-  { header: 'p99' },
-  { header: 'max' },
-  { header: 'errors' },
-  { header: 'dropped' },
-];
+/** The end-of-run table's figures that the short merged table keeps. */
+const MERGED_FIGURE_HEADERS = ['completed', 'rate', 'p50', 'p95', 'p99', 'max', 'errors', 'dropped'] as const;
+const MERGED_FIGURE_INDEXES = MERGED_FIGURE_HEADERS.map((header) => OPERATION_FIGURE_HEADERS.indexOf(header));
+
+const COLUMNS: TableColumn[] = [{ header: 'scenario/operation', align: 'left' }, ...MERGED_FIGURE_HEADERS.map((header) => ({ header }))];
 
 /**
  * Lines (without newlines) describing a merged summary of `partCount` files:
@@ -30,20 +24,9 @@ export function renderMergedSummary(summary: RunSummary, partCount: number): str
     `merged ${partCount} ${partCount === 1 ? 'summary' : 'summaries'}: ${run.startedAt} to ${run.endedAt} (${formatDurationUs(run.durationSeconds * 1_000_000)}), ${run.workers} workers`,
     '',
   ];
-  const duration = (us: number | undefined): string => (us === undefined ? '-' : formatDurationUs(us));
   const rows = summary.operations.map((operation) => {
-    const response = operation.latency.response;
-    return [
-      seriesLabel(operation),
-      formatCount(operation.completed),
-      formatRate(operation.ratePerSec),
-      duration(response?.p50Us),
-      duration(response?.p95Us),
-      duration(response?.p99Us),
-      duration(response?.maxUs),
-      `${formatCount(operation.failed)} (${formatPercent(operation.errorRate)})`,
-      formatCount(operation.dropped),
-    ];
+    const figures = operationFigures(operation);
+    return [seriesLabel(operation), ...MERGED_FIGURE_INDEXES.map((index) => figures[index] ?? '-')];
   });
   lines.push(...(rows.length === 0 ? ['no operations'] : renderTable(COLUMNS, rows, { indent: '  ' })), '');
   for (const threshold of summary.thresholds) {

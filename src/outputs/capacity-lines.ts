@@ -4,10 +4,28 @@
  * Pure: summary parts in, lines out (empty when the run had none).
  */
 import { formatBytes, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../metrics/format.js';
-import type { BreakpointSummary, MigrationSummary } from '../metrics/types.js';
+import type { BreakpointStepSummary, BreakpointSummary, MigrationSummary } from '../metrics/types.js';
 import { renderTable } from './table.js';
 
 const INDENT = '  ';
+
+/** The columns of the table of judged breakpoint steps; the HTML report shows the same. */
+export const BREAKPOINT_STEP_HEADERS = ['offered', 'achieved', 'p95', 'errors', 'dropped', 'step'] as const;
+
+/**
+ * One judged step's cells, in the order of BREAKPOINT_STEP_HEADERS; the last
+ * is `ok`, or `failedLabel` and the exceeded limits (`FAILED: errors 12% > 1%`).
+ */
+export function breakpointStepCells(step: BreakpointStepSummary, failedLabel: string): string[] {
+  return [
+    formatRate(step.ratePerSec),
+    formatRate(step.achievedPerSec),
+    step.p95Us === undefined ? '-' : formatDurationUs(step.p95Us),
+    formatPercent(step.errorRate),
+    formatPercent(step.droppedRate),
+    step.passed ? 'ok' : `${failedLabel}: ${step.exceeded.join(', ')}`,
+  ];
+}
 
 /** The breakpoint's steps and its verdict: `sustainable 30/s; failed at 40/s: errors 12% > 1%`. */
 export function renderBreakpoint(breakpoint: BreakpointSummary | undefined): string[] {
@@ -15,15 +33,8 @@ export function renderBreakpoint(breakpoint: BreakpointSummary | undefined): str
   const lines = [`breakpoint (${breakpoint.scenario})`];
   lines.push(
     ...renderTable(
-      [{ header: 'offered' }, { header: 'achieved' }, { header: 'p95' }, { header: 'errors' }, { header: 'dropped' }, { header: 'step', align: 'left' }],
-      breakpoint.steps.map((step) => [
-        formatRate(step.ratePerSec),
-        formatRate(step.achievedPerSec),
-        step.p95Us === undefined ? '-' : formatDurationUs(step.p95Us),
-        formatPercent(step.errorRate),
-        formatPercent(step.droppedRate),
-        step.passed ? 'ok' : `FAILED: ${step.exceeded.join(', ')}`,
-      ]),
+      BREAKPOINT_STEP_HEADERS.map((header) => (header === 'step' ? { header, align: 'left' as const } : { header })),
+      breakpoint.steps.map((step) => breakpointStepCells(step, 'FAILED')),
       { indent: INDENT },
     ),
   );

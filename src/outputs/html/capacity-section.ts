@@ -5,8 +5,9 @@
  * throughput. The chart is inline SVG drawn here, not a uPlot chart: a handful
  * of points, and it must print. Empty when the run had neither.
  */
-import { formatBytes, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../../metrics/format.js';
+import { formatBytes, formatDurationUs, formatRate, formatSignificant } from '../../metrics/format.js';
 import type { BreakpointSummary, MigrationSummary, RunSummary } from '../../metrics/types.js';
+import { BREAKPOINT_STEP_HEADERS, breakpointStepCells } from '../capacity-lines.js';
 import { escapeHtml } from './escape-html.js';
 import { htmlTable } from './html-table.js';
 
@@ -23,16 +24,9 @@ function renderBreakpoint(breakpoint: BreakpointSummary | undefined): string {
       : `Sustainable rate: ${formatRate(breakpoint.sustainableRatePerSec)}.`;
   const failed = breakpoint.failedRatePerSec === undefined ? '' : ` First failed step: ${formatRate(breakpoint.failedRatePerSec)}.`;
   const table = htmlTable(
-    [{ header: 'offered' }, { header: 'achieved' }, { header: 'p95' }, { header: 'errors' }, { header: 'dropped' }, { header: 'step', text: true }],
+    BREAKPOINT_STEP_HEADERS.map((header) => (header === 'step' ? { header, text: true } : { header })),
     breakpoint.steps.map((step) => ({
-      cells: [
-        formatRate(step.ratePerSec),
-        formatRate(step.achievedPerSec),
-        step.p95Us === undefined ? '-' : formatDurationUs(step.p95Us),
-        formatPercent(step.errorRate),
-        formatPercent(step.droppedRate),
-        step.passed ? 'ok' : `failed: ${step.exceeded.join(', ')}`,
-      ],
+      cells: breakpointStepCells(step, 'failed'),
       ...(step.passed ? {} : { className: 'failed' }),
     })),
   );

@@ -1,6 +1,6 @@
 /**
- * What the HTTP benchmark scripts share: running the built pacs-load CLI on a
- * profile, autocannon and wrk against a URL, and the figure/peer/ratio table
+ * What the benchmark scripts share: running the built pacs-load CLI on a
+ * profile (sampling its memory if asked), autocannon and wrk against a URL, and the figure/peer/ratio table
  * every script prints (issue 9: each figure beside the peer's, same run).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -18,6 +18,28 @@ export const MB = 1_000_000;
 
 /** Runs the built CLI on a profile with `workers` workers; returns its summary (from --out). */
 export async function runPacsLoad(name: string, profileYaml: string, workers = 1): Promise<RunSummary> {
+  return (await runPacsLoadSamplingMemory(name, profileYaml, workers)).summary;
+}
+
+/** What to read of the CLI process's memory while it runs (Linux: /proc/PID/status). */
+export interface MemorySampling {
+  /** `VmRSS`: resident memory at the sample; `VmHWM`: the peak resident memory so far. */
+  field: 'VmRSS' | 'VmHWM';
+  everyMs: number;
+}
+
+export interface SampledRun {
+  summary: RunSummary;
+  /** One value (MiB) per sample of `sampling.field`; empty without sampling. */
+  memorySamplesMb: number[];
+}
+
+/**
+ * runPacsLoad that also samples the CLI's memory every `sampling.everyMs` (the
+ * main process; worker threads share it). Samples that cannot be read (the
+ * process just exited, no /proc) are skipped.
+ */
+export async function runPacsLoadSamplingMemory(name: string, profileYaml: string, workers: number, sampling?: MemorySampling): Promise<SampledRun> {
   const folder = await mkdtemp(join(tmpdir(), 'pacsload-bench-'));
   const profilePath = join(folder, `${name}.yaml`);
   const outPath = join(folder, `${name}-summary.json`);
@@ -25,11 +47,25 @@ export async function runPacsLoad(name: string, profileYaml: string, workers = 1
   const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', String(workers), '--quiet', '--out', outPath], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const memorySamplesMb: number[] = [];
+  const pattern = sampling === undefined ? undefined : new RegExp(`${sampling.field}:\\s+(\\d+)`);
+  const sampler =
+    sampling === undefined
+      ? undefined
+      : setInterval(() => {
+          readFile(`/proc/${child.pid}/status`, 'utf8')
+            .then((status) => {
+              const kb = Number(pattern?.exec(status)?.[1] ?? 'NaN');
+              if (Number.isFinite(kb)) memorySamplesMb.push(kb / 1024);
+            })
+            .catch(() => undefined);
+        }, sampling.everyMs);
   const [code] = (await once(child, 'exit')) as [number | null];
+  clearInterval(sampler);
   try {
     // 99 (thresholds) cannot happen: bench profiles have none.
     if (code !== 0) throw new Error(`pacs-load exited with ${code} for ${name}`);
-    return JSON.parse(await readFile(outPath, 'utf8')) as RunSummary;
+    return { summary: JSON.parse(await readFile(outPath, 'utf8')) as RunSummary, memorySamplesMb };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

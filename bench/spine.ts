@@ -12,16 +12,14 @@
  *
  * Prints a markdown table and writes bench/results/spine.json. Not part of npm test.
  */
-import { spawn, execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import type { RunSummary } from '../src/metrics/types.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { NO_FAULTS } from '../src/simulator/faults.js';
-import { CLI_PATH, RESULTS_DIR, parseSeconds } from './common.js';
+import { parseSeconds } from './common.js';
+import { printAndSave, row, runPacsLoadSamplingMemory, type Row } from './http-tools.js';
 
 
 interface Args {
@@ -56,29 +54,10 @@ interface ToolRun {
   rssSamplesMb: number[];
 }
 
-/** Runs the built CLI on a profile and samples its resident memory every second. */
+/** Runs the built CLI on a profile with 2 workers and samples its resident memory every second. */
 async function runTool(name: string, profileYaml: string): Promise<ToolRun> {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const profilePath = join(RESULTS_DIR, `${name}.yaml`);
-  const outPath = join(RESULTS_DIR, `${name}-summary.json`);
-  await writeFile(profilePath, profileYaml);
-  const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', '2', '--quiet', '--out', outPath], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const rssSamplesMb: number[] = [];
-  const sampler = setInterval(() => {
-    readFile(`/proc/${child.pid}/status`, 'utf8')
-      .then((status) => {
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
-        if (Number.isFinite(kb)) rssSamplesMb.push(kb / 1024);
-      })
-      .catch(() => undefined);
-  }, 1000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`${name}: pacs-load exited ${code}`);
-  const summary = JSON.parse(await readFile(outPath, 'utf8')) as RunSummary;
-  return { summary, peakRssMb: Math.max(...rssSamplesMb), rssSamplesMb };
+  const { summary, memorySamplesMb } = await runPacsLoadSamplingMemory(name, profileYaml, 2, { field: 'VmRSS', everyMs: 1000 });
+  return { summary, peakRssMb: Math.max(...memorySamplesMb), rssSamplesMb: memorySamplesMb };
 }
 
 function arrivalProfile(name: string, operation: string, rate: number, durationSeconds: number, extra = ''): string {
@@ -95,15 +74,6 @@ function arrivalProfile(name: string, operation: string, rate: number, durationS
   ].join('\n');
 }
 
-interface Row {
-  figure: string;
-  tool: string;
-  peer: string;
-  peerName: string;
-  ratio: string;
-  goal: string;
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
@@ -113,7 +83,7 @@ async function main(): Promise<void> {
   if (args.only.has('qido')) await benchQido(args, rows, json);
   if (args.only.has('echo')) await benchEcho(args, rows, json);
   if (args.only.has('memory') && args.memoryDurationSeconds > 0) await benchMemory(args, rows, json);
-  printAndSave(rows, json);
+  await printAndSave(`spine-${[...args.only].join('-')}`, rows, json);
 }
 
 async function benchQido(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
@@ -167,28 +137,6 @@ async function benchMemory(args: Args, rows: Row[], json: Record<string, unknown
     rows.push(row(`RSS, 2nd vs last minute of ${args.memoryDurationSeconds}s at 500/s`, late, early, 'same run, early', 'flat', ' MB'));
     json.memory = { samplesMb: samples, earlyPeakMb: early, latePeakMb: late };
   }
-}
-
-function printAndSave(rows: Row[], json: Record<string, unknown>): void {
-  const table = [
-    '| figure | pacs-load | peer | peer tool | ratio | goal |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.figure} | ${r.tool} | ${r.peer} | ${r.peerName} | ${r.ratio} | ${r.goal} |`),
-  ].join('\n');
-  process.stdout.write(`${table}\n`);
-  writeFileSync(join(RESULTS_DIR, `spine-${(json.args as { only: string[] }).only.join('-')}.json`), JSON.stringify({ ...json, table }, null, 2));
-}
-
-function row(figure: string, tool: number, peer: number, peerName: string, goal: string, unit: string): Row {
-  const format = (value: number): string => (Number.isFinite(value) ? `${Number(value.toPrecision(4))}${unit}` : '-');
-  return {
-    figure,
-    tool: format(tool),
-    peer: format(peer),
-    peerName,
-    ratio: Number.isFinite(peer) && peer !== 0 ? (tool / peer).toFixed(2) : '-',
-    goal,
-  };
 }
 
 /** DCMTK echoscu: N associations in one process, one after another. */

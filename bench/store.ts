@@ -29,12 +29,12 @@ import type { RunSummary } from '../src/metrics/types.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../src/synth/dicom-elements.js';
 import { instanceValues, storeStudyIdentity } from '../src/synth/store-study.js';
 import { buildStudyTemplate, instanceFileChunks } from '../src/synth/study-template.js';
-import { CLI_PATH, RESULTS_DIR, freePort } from './common.js';
+import { RESULTS_DIR, freePort } from './common.js';
+import { MB, runPacsLoadSamplingMemory } from './http-tools.js';
 
 const run = promisify(execFile);
 const dcmtkEnv = { ...process.env, TCP_NODELAY: '1' };
 const IMAGE_BYTES = 512 * 1024;
-const MB = 1_000_000;
 
 interface Args {
   images: number;
@@ -94,31 +94,10 @@ interface ToolRun {
   peakRssMb: number;
 }
 
-/** Runs the built CLI on a profile, sampling its resident memory (main process; worker threads share it). */
+/** Runs the built CLI on a profile, sampling its peak resident memory (main process; worker threads share it). */
 async function runTool(name: string, workers: number, profileYaml: string): Promise<ToolRun> {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const folder = await mkdtemp(join(tmpdir(), 'pacsload-bench-'));
-  const profilePath = join(folder, `${name}.yaml`);
-  const outPath = join(folder, `${name}-summary.json`);
-  await writeFile(profilePath, profileYaml);
-  const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', String(workers), '--quiet', '--out', outPath], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  let peakRssMb = 0;
-  const sampler = setInterval(() => {
-    readFile(`/proc/${child.pid}/status`, 'utf8')
-      .then((status) => {
-        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
-        if (Number.isFinite(kb)) peakRssMb = Math.max(peakRssMb, kb / 1024);
-      })
-      .catch(() => undefined);
-  }, 50);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearInterval(sampler);
-  const summary = JSON.parse(await readFile(outPath, 'utf8')) as RunSummary;
-  await rm(folder, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`pacs-load exited with ${code} for ${name}`);
-  return { summary, peakRssMb };
+  const { summary, memorySamplesMb } = await runPacsLoadSamplingMemory(name, profileYaml, workers, { field: 'VmHWM', everyMs: 50 });
+  return { summary, peakRssMb: Math.max(0, ...memorySamplesMb) };
 }
 
 function storeProfile(port: number, studies: number, users: number, imagesPerStudy: number, imageSize: string, extra = ''): string {

@@ -1,9 +1,11 @@
 /**
- * A minimal DICOM data element encoder for the synthetic study templates:
- * little endian only, Explicit VR (PS3.5 section 7.1.2) or Implicit VR (PS3.5
- * section 7.1.3), and the handful of VRs the templates use. It exists so a
- * template can be encoded once and its per-instance elements re-encoded in
- * microseconds, without a general-purpose codec in the hot path.
+ * A minimal DICOM data element encoder, the one Part-10 writer of pacs-load:
+ * the synthetic study templates (study-template.ts) and the DICOMweb instances
+ * (dicomweb-instances.ts) both write with it. Little endian only, Explicit VR
+ * (PS3.5 section 7.1.2) or Implicit VR (PS3.5 section 7.1.3), and the handful
+ * of VRs they use. It exists so a template can be encoded once and its
+ * per-instance elements re-encoded in microseconds, without a general-purpose
+ * codec in the hot path.
  */
 
 /** Explicit VR Little Endian (PS3.5 section A.2). */
@@ -19,6 +21,13 @@ export type TemplateVr = 'AE' | 'AT' | 'CS' | 'DA' | 'DS' | 'IS' | 'LO' | 'PN' |
 /** VRs whose explicit-VR header has 2 reserved bytes and a 32-bit length (PS3.5 Table 7.1-1). */
 const LONG_VRS: ReadonlySet<TemplateVr> = new Set(['OB', 'OW']);
 
+/**
+ * How string values become bytes: `latin1` for a data set in ISO_IR 100 (the
+ * templates), `utf8` for one in ISO_IR 192 (the DICOMweb instances); PS3.5
+ * section 6.1 and Specific Character Set (0008,0005).
+ */
+export type TextEncoding = 'latin1' | 'utf8';
+
 /** One element to encode: text values for string VRs, numbers for US/UL/AT, bytes for OB/OW. */
 export interface TemplateElement {
   /** (group << 16) | element, e.g. 0x0020000d. */
@@ -28,12 +37,13 @@ export interface TemplateElement {
 }
 
 /**
- * Encodes one element. String values are padded to even length (PS3.5 section
- * 6.2): UI with a trailing NUL, the other string VRs with a trailing space.
- * Throws a RangeError for a value its VR cannot hold (a bug in the caller).
+ * Encodes one element. String values are encoded with `textEncoding` and
+ * padded to an even number of bytes (PS3.5 section 6.2): UI with a trailing
+ * NUL, the other string VRs with a trailing space. Throws a RangeError for a
+ * value its VR cannot hold (a bug in the caller).
  */
-export function encodeElement(element: TemplateElement, explicitVr: boolean): Buffer {
-  const value = encodeValue(element);
+export function encodeElement(element: TemplateElement, explicitVr: boolean, textEncoding: TextEncoding = 'latin1'): Buffer {
+  const value = encodeValue(element, textEncoding);
   const header = encodeElementHeader(element.tag, element.vr, value.length, explicitVr);
   return Buffer.concat([header, value], header.length + value.length);
 }
@@ -59,7 +69,7 @@ export function encodeElementHeader(tag: number, vr: TemplateVr, valueLength: nu
   return header;
 }
 
-function encodeValue(element: TemplateElement): Buffer {
+function encodeValue(element: TemplateElement, textEncoding: TextEncoding): Buffer {
   const { vr, value, tag } = element;
   if (vr === 'AT') {
     // An attribute tag: group then element, each 16-bit little endian (PS3.5 Table 6.2-1).
@@ -82,27 +92,32 @@ function encodeValue(element: TemplateElement): Buffer {
     return Buffer.from(value.buffer, value.byteOffset, value.length);
   }
   if (typeof value !== 'string') throw new RangeError(`element ${tagText(tag)}: ${vr} needs text`);
-  return Buffer.from(padText(vr, value), 'latin1');
-}
-
-/** Pads a string value to even length: UI with NUL, everything else with a space (PS3.5 section 6.2). */
-export function padText(vr: TemplateVr, text: string): string {
+  const text = Buffer.from(value, textEncoding);
   if (text.length % 2 === 0) return text;
-  return text + (vr === 'UI' ? '\0' : ' ');
+  // PS3.5 section 6.2: the padding byte goes after the encoded text (a UTF-8 character may take several bytes).
+  const padded = Buffer.alloc(text.length + 1, vr === 'UI' ? 0x00 : 0x20);
+  text.copy(padded);
+  return padded;
 }
 
 /**
  * The Part 10 header of a file holding a data set in `transferSyntaxUid`: the
  * 128-byte preamble, `DICM`, and the File Meta Information group, always
  * Explicit VR Little Endian with its group length first (PS3.10 section 7.1).
+ * `implementationClassUid` (0002,0012) defaults to pacs-load's.
  */
-export function encodeFileMetaInformation(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string): Buffer {
+export function encodeFileMetaInformation(
+  sopClassUid: string,
+  sopInstanceUid: string,
+  transferSyntaxUid: string,
+  implementationClassUid: string = IMPLEMENTATION_CLASS_UID,
+): Buffer {
   const elements = [
     encodeElement({ tag: 0x00020001, vr: 'OB', value: new Uint8Array([0, 1]) }, true),
     encodeElement({ tag: 0x00020002, vr: 'UI', value: sopClassUid }, true),
     encodeElement({ tag: 0x00020003, vr: 'UI', value: sopInstanceUid }, true),
     encodeElement({ tag: 0x00020010, vr: 'UI', value: transferSyntaxUid }, true),
-    encodeElement({ tag: 0x00020012, vr: 'UI', value: IMPLEMENTATION_CLASS_UID }, true),
+    encodeElement({ tag: 0x00020012, vr: 'UI', value: implementationClassUid }, true),
     encodeElement({ tag: 0x00020013, vr: 'SH', value: IMPLEMENTATION_VERSION_NAME }, true),
   ];
   const groupLength = elements.reduce((sum, element) => sum + element.length, 0);

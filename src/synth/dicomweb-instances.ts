@@ -1,19 +1,16 @@
 /**
  * Synthetic image instances for DICOMweb: the series and instances behind the
  * seeded studies of src/synth/studies.ts (for the simulator's QIDO and WADO-RS),
- * small synthetic studies for STOW-RS, and a minimal DICOM Part-10 writer
- * (PS3.10 section 7: 128-byte preamble, `DICM`, the File Meta Information group,
- * then the data set in Explicit VR Little Endian, PS3.5 section 7.1.2).
- *
- * Why a writer of our own: the DIMSE issue's study template
- * (src/synth/study-template.ts) did not exist when this was written; this one
- * writes exactly what DICOMweb needs and nothing else. TODO(#4): merge the two
- * once both exist.
+ * small synthetic studies for STOW-RS, and their Part-10 files (PS3.10 section
+ * 7: 128-byte preamble, `DICM`, the File Meta Information group, then the data
+ * set in Explicit VR Little Endian, PS3.5 section 7.1.2), written with the
+ * element encoder the study templates use (dicom-elements.ts).
  *
  * Pixel data is a deterministic pattern per image size, shared by every
  * instance of that size (one buffer, never copied), so a checker can compare a
  * retrieved frame with what was sent without keeping it.
  */
+import { EXPLICIT_VR_LITTLE_ENDIAN, encodeElement, encodeElementHeader, encodeFileMetaInformation, type TemplateElement } from './dicom-elements.js';
 import { createRandom, deriveSeed } from './random.js';
 import { StudyTag, type DicomJsonObject } from './studies.js';
 import { syntheticUid } from './uid.js';
@@ -217,13 +214,14 @@ export function pixelDataFor(rows: number, columns: number): Buffer {
   return pixels;
 }
 
-/** Explicit VR Little Endian (PS3.5 section A.2). */
-export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
-/** This tool's implementation class UID (PS3.7 D.3.3.2), a fixed 2.25 UUID-derived UID. */
-const IMPLEMENTATION_CLASS_UID = '2.25.216172782113783808130394120138153921034';
-
-type ElementValue = { text: string } | { us: number } | { bytes: Buffer };
-type Element = [tag: number, vr: string, value: ElementValue];
+/** Explicit VR Little Endian (PS3.5 section A.2), the transfer syntax of these files. */
+export { EXPLICIT_VR_LITTLE_ENDIAN };
+/**
+ * The Implementation Class UID (PS3.7 D.3.3.2) these files have carried so
+ * far; the study templates' files carry dicom-elements.ts's.
+ * TODO(#4): one UID for both (changes these files' bytes).
+ */
+const DICOMWEB_IMPLEMENTATION_CLASS_UID = '2.25.216172782113783808130394120138153921034';
 
 /**
  * The instance as a Part-10 file, in two pieces: `head` (preamble, meta
@@ -232,46 +230,34 @@ type Element = [tag: number, vr: string, value: ElementValue];
  */
 export function encodePart10(instance: SyntheticInstance): { head: Buffer; pixelData: Buffer } {
   const pixelData = pixelDataFor(instance.rows, instance.columns);
-  const meta = encodeElements([
-    [0x00020001, 'OB', { bytes: Buffer.from([0, 1]) }],
-    [0x00020002, 'UI', { text: instance.sopClassUid }],
-    [0x00020003, 'UI', { text: instance.sopInstanceUid }],
-    [0x00020010, 'UI', { text: EXPLICIT_VR_LITTLE_ENDIAN }],
-    [0x00020012, 'UI', { text: IMPLEMENTATION_CLASS_UID }],
-    [0x00020013, 'SH', { text: 'PACSLOAD' }],
-  ]);
-  // PS3.10 7.1: (0002,0000) File Meta Information Group Length counts the bytes after it.
-  const groupLength = encodeElements([[0x00020000, 'UL', { bytes: uint32(meta.length) }]]);
-  const dataset = encodeElements([
-    [0x00080005, 'CS', { text: 'ISO_IR 192' }],
-    [0x00080016, 'UI', { text: instance.sopClassUid }],
-    [0x00080018, 'UI', { text: instance.sopInstanceUid }],
-    [0x00080020, 'DA', { text: instance.studyDate }],
-    [0x00080050, 'SH', { text: instance.accessionNumber }],
-    [0x00080060, 'CS', { text: instance.modality }],
-    [0x00080080, 'LO', { text: 'SYNTHETIC LOAD-TEST DATA' }],
-    [0x00100010, 'PN', { text: instance.patientName }],
-    [0x00100020, 'LO', { text: instance.patientId }],
-    [0x0020000d, 'UI', { text: instance.studyInstanceUid }],
-    [0x0020000e, 'UI', { text: instance.seriesInstanceUid }],
-    [0x00200011, 'IS', { text: String(instance.seriesNumber) }],
-    [0x00200013, 'IS', { text: String(instance.instanceNumber) }],
-    [0x00280002, 'US', { us: 1 }],
-    [0x00280004, 'CS', { text: 'MONOCHROME2' }],
-    [0x00280010, 'US', { us: instance.rows }],
-    [0x00280011, 'US', { us: instance.columns }],
-    [0x00280100, 'US', { us: 16 }],
-    [0x00280101, 'US', { us: 12 }],
-    [0x00280102, 'US', { us: 11 }],
-    [0x00280103, 'US', { us: 0 }],
-  ]);
-  const pixelHeader = Buffer.alloc(12);
-  writeTag(pixelHeader, 0, 0x7fe00010);
-  pixelHeader.write('OW', 4, 'latin1');
-  pixelHeader.writeUInt32LE(pixelData.length, 8);
-  const preamble = Buffer.alloc(132);
-  preamble.write('DICM', 128, 'latin1');
-  return { head: Buffer.concat([preamble, groupLength, meta, dataset, pixelHeader]), pixelData };
+  const meta = encodeFileMetaInformation(instance.sopClassUid, instance.sopInstanceUid, EXPLICIT_VR_LITTLE_ENDIAN, DICOMWEB_IMPLEMENTATION_CLASS_UID);
+  // Ascending tag order (PS3.5 section 7.1); text in UTF-8, as (0008,0005) ISO_IR 192 says.
+  const elements: TemplateElement[] = [
+    { tag: 0x00080005, vr: 'CS', value: 'ISO_IR 192' },
+    { tag: 0x00080016, vr: 'UI', value: instance.sopClassUid },
+    { tag: 0x00080018, vr: 'UI', value: instance.sopInstanceUid },
+    { tag: 0x00080020, vr: 'DA', value: instance.studyDate },
+    { tag: 0x00080050, vr: 'SH', value: instance.accessionNumber },
+    { tag: 0x00080060, vr: 'CS', value: instance.modality },
+    { tag: 0x00080080, vr: 'LO', value: 'SYNTHETIC LOAD-TEST DATA' },
+    { tag: 0x00100010, vr: 'PN', value: instance.patientName },
+    { tag: 0x00100020, vr: 'LO', value: instance.patientId },
+    { tag: 0x0020000d, vr: 'UI', value: instance.studyInstanceUid },
+    { tag: 0x0020000e, vr: 'UI', value: instance.seriesInstanceUid },
+    { tag: 0x00200011, vr: 'IS', value: String(instance.seriesNumber) },
+    { tag: 0x00200013, vr: 'IS', value: String(instance.instanceNumber) },
+    { tag: 0x00280002, vr: 'US', value: 1 },
+    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+    { tag: 0x00280010, vr: 'US', value: instance.rows },
+    { tag: 0x00280011, vr: 'US', value: instance.columns },
+    { tag: 0x00280100, vr: 'US', value: 16 },
+    { tag: 0x00280101, vr: 'US', value: 12 },
+    { tag: 0x00280102, vr: 'US', value: 11 },
+    { tag: 0x00280103, vr: 'US', value: 0 },
+  ];
+  const dataset = elements.map((element) => encodeElement(element, true, 'utf8'));
+  const pixelHeader = encodeElementHeader(0x7fe00010, 'OW', pixelData.length, true);
+  return { head: Buffer.concat([meta, ...dataset, pixelHeader]), pixelData };
 }
 
 /** The study, series and instance attributes of an instance as DICOM JSON (PS3.18 Annex F.2), as WADO-RS metadata returns. */
@@ -295,43 +281,4 @@ export function instanceToDicomJson(instance: SyntheticInstance): DicomJsonObjec
     '00280011': { vr: 'US', Value: [instance.columns] },
     '00280100': { vr: 'US', Value: [instance.bitsAllocated] },
   };
-}
-
-/** VRs with a 2-byte reserved field and a 4-byte length (PS3.5 Table 7.1-1). */
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
-
-function encodeElements(elements: readonly Element[]): Buffer {
-  const pieces: Buffer[] = [];
-  for (const [tag, vr, value] of elements) {
-    let bytes: Buffer;
-    if ('text' in value) {
-      bytes = Buffer.from(value.text, 'utf8');
-      // PS3.5 6.2: values have even length; UI pads with NUL, text with a space.
-      if (bytes.length % 2 === 1) bytes = Buffer.concat([bytes, Buffer.from([vr === 'UI' ? 0 : 0x20])]);
-    } else if ('us' in value) {
-      bytes = Buffer.alloc(2);
-      bytes.writeUInt16LE(value.us, 0);
-    } else {
-      bytes = value.bytes;
-    }
-    const long = LONG_VRS.has(vr);
-    const header = Buffer.alloc(long ? 12 : 8);
-    writeTag(header, 0, tag);
-    header.write(vr, 4, 'latin1');
-    if (long) header.writeUInt32LE(bytes.length, 8);
-    else header.writeUInt16LE(bytes.length, 6);
-    pieces.push(header, bytes);
-  }
-  return Buffer.concat(pieces);
-}
-
-function writeTag(buffer: Buffer, at: number, tag: number): void {
-  buffer.writeUInt16LE(tag >>> 16, at);
-  buffer.writeUInt16LE(tag & 0xffff, at + 2);
-}
-
-function uint32(value: number): Buffer {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32LE(value, 0);
-  return bytes;
 }

@@ -111,8 +111,14 @@ function bandwidth(bytes: number, activeSeconds: number): string {
   return activeSeconds > 0 ? formatBytesPerSec(bytes / activeSeconds) : MISSING;
 }
 
+/** A column of the p95-by-phase table: which histogram, under which header. */
+export interface PhaseColumn {
+  histogram: HistogramName;
+  header: string;
+}
+
 /** The phases shown side by side; setup and ttfb only when some operation has them. */
-const PHASES: readonly { histogram: HistogramName; header: string; always: boolean }[] = [
+const PHASES: readonly (PhaseColumn & { always: boolean })[] = [
   { histogram: 'response', header: 'response', always: true },
   { histogram: 'service', header: 'service', always: true },
   { histogram: 'lag', header: 'start lag', always: true },
@@ -120,29 +126,42 @@ const PHASES: readonly { histogram: HistogramName; header: string; always: boole
   { histogram: 'ttfb', header: 'ttfb', always: false },
 ];
 
+/** The phase columns for these operations (response, service, start lag; setup and ttfb when measured); the HTML report shows the same. */
+export function phaseColumns(operations: readonly OperationSummary[]): PhaseColumn[] {
+  return PHASES.filter((phase) => phase.always || operations.some((operation) => operation.latency[phase.histogram] !== undefined));
+}
+
+/** One operation's p95 per phase, in the order of `phases`; `-` where it has none. */
+export function phaseFigures(operation: OperationSummary, phases: readonly PhaseColumn[]): string[] {
+  return phases.map((phase) => {
+    const stats = operation.latency[phase.histogram];
+    return stats === undefined ? MISSING : formatDurationUs(stats.p95Us);
+  });
+}
+
 function renderPhaseTable(operations: readonly OperationSummary[]): string[] {
   if (operations.length === 0) return [];
-  const phases = PHASES.filter(
-    (phase) => phase.always || operations.some((operation) => operation.latency[phase.histogram] !== undefined),
-  );
+  const phases = phaseColumns(operations);
   const columns: TableColumn[] = [
     { header: 'scenario/operation', align: 'left' },
     ...phases.map((phase) => ({ header: phase.header })),
   ];
-  const rows = operations.map((operation) => [
-    seriesLabel(operation),
-    ...phases.map((phase) => {
-      const stats = operation.latency[phase.histogram];
-      return stats === undefined ? MISSING : formatDurationUs(stats.p95Us);
-    }),
-  ]);
+  const rows = operations.map((operation) => [seriesLabel(operation), ...phaseFigures(operation, phases)]);
   return [
     'p95 by phase (start lag is queueing before the start; response includes it, service does not)',
     ...renderTable(columns, rows, { indent: INDENT }),
   ];
 }
 
-function renderErrorsByClass(operations: readonly OperationSummary[]): string[] {
+/** The errors-by-class table's rows and whether any counts a success with a warning. */
+export interface ErrorClassRows {
+  /** [scenario/operation, outcome key, count, meaning] per outcome class that is not `ok`. */
+  rows: string[][];
+  hasWarnings: boolean;
+}
+
+/** Every outcome class but `ok` of each operation, most frequent first; the HTML report shows the same. */
+export function errorClassRows(operations: readonly OperationSummary[]): ErrorClassRows {
   const rows: string[][] = [];
   let hasWarnings = false;
   for (const operation of operations) {
@@ -155,6 +174,11 @@ function renderErrorsByClass(operations: readonly OperationSummary[]): string[] 
       rows.push([seriesLabel(operation), key, formatCount(count), outcomeGloss(key)]);
     }
   }
+  return { rows, hasWarnings };
+}
+
+function renderErrorsByClass(operations: readonly OperationSummary[]): string[] {
+  const { rows, hasWarnings } = errorClassRows(operations);
   if (rows.length === 0) return ['errors by class: none'];
   const columns: TableColumn[] = [
     { header: 'scenario/operation', align: 'left' },

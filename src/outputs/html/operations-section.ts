@@ -4,16 +4,10 @@
  * errors, dropped, bandwidth), p95 by phase (so queueing shows), and errors
  * by outcome class with their meaning.
  */
-import { formatDurationUs } from '../../metrics/format.js';
-import type { HistogramName } from '../../metrics/names.js';
-import { isSuccessKey } from '../../metrics/names.js';
 import type { OperationSummary } from '../../metrics/types.js';
-import { OPERATION_FIGURE_HEADERS, formatCount, operationFigures, seriesLabel } from '../console-summary.js';
-import { outcomeGloss } from '../outcome-gloss.js';
+import { OPERATION_FIGURE_HEADERS, errorClassRows, operationFigures, phaseColumns, phaseFigures, seriesLabel } from '../console-summary.js';
 import { escapeHtml } from './escape-html.js';
 import { htmlTable, type HtmlRow } from './html-table.js';
-
-const MISSING = '-';
 
 export function renderOperationsSection(operations: readonly OperationSummary[]): string {
   if (operations.length === 0) return '<h2 id="operations">Operations</h2>\n<p>No operations ran.</p>';
@@ -41,47 +35,20 @@ export function operationAnchor(index: number): string {
   return `operation-${index}`;
 }
 
-
-const PHASES: readonly { histogram: HistogramName; header: string; always: boolean }[] = [
-  { histogram: 'response', header: 'response', always: true },
-  { histogram: 'service', header: 'service', always: true },
-  { histogram: 'lag', header: 'start lag', always: true },
-  { histogram: 'setup', header: 'assoc setup', always: false },
-  { histogram: 'ttfb', header: 'ttfb', always: false },
-];
-
 function renderPhaseTable(operations: readonly OperationSummary[]): string {
-  const phases = PHASES.filter((phase) => phase.always || operations.some((operation) => operation.latency[phase.histogram] !== undefined));
-  const rows: HtmlRow[] = operations.map((operation) => ({
-    cells: [
-      seriesLabel(operation),
-      ...phases.map((phase) => {
-        const stats = operation.latency[phase.histogram];
-        return stats === undefined ? MISSING : formatDurationUs(stats.p95Us);
-      }),
-    ],
-  }));
+  const phases = phaseColumns(operations);
+  const rows: HtmlRow[] = operations.map((operation) => ({ cells: [seriesLabel(operation), ...phaseFigures(operation, phases)] }));
   return htmlTable([{ header: 'scenario/operation', text: true }, ...phases.map((phase) => ({ header: phase.header }))], rows);
 }
 
 function renderErrorsByClass(operations: readonly OperationSummary[]): string {
-  const rows: HtmlRow[] = [];
-  let hasWarnings = false;
-  for (const operation of operations) {
-    const classes = Object.entries(operation.outcomes)
-      .filter(([key, count]) => key !== 'ok' && count > 0)
-      .sort(([keyA, countA], [keyB, countB]) => countB - countA || keyA.localeCompare(keyB));
-    for (const [key, count] of classes) {
-      if (isSuccessKey(key)) hasWarnings = true;
-      rows.push({ cells: [seriesLabel(operation), key, formatCount(count), outcomeGloss(key)] });
-    }
-  }
+  const { rows, hasWarnings } = errorClassRows(operations);
   if (rows.length === 0) return '<h3>Errors by class</h3>\n<p>None.</p>';
   return [
     `<h3>${hasWarnings ? 'Errors and warnings by class' : 'Errors by class'}</h3>`,
     htmlTable(
       [{ header: 'scenario/operation', text: true }, { header: 'outcome', text: true }, { header: 'count' }, { header: 'meaning', text: true }],
-      rows,
+      rows.map((cells) => ({ cells })),
     ),
   ].join('\n');
 }

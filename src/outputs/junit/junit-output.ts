@@ -3,8 +3,7 @@
  * can be written, so a bad path fails before any load, and writes the report
  * atomically at stop.
  */
-import type { RunSummary } from '../../metrics/types.js';
-import { checkOutputFileWritable, writeOutputFileAtomically, type OutputFile } from '../output-file.js';
+import { createSummaryFileOutput } from '../summary-file-output.js';
 import type { Output } from '../types.js';
 import { renderJunit } from './render-junit.js';
 
@@ -15,15 +14,5 @@ export interface JunitOutputOptions {
 
 /** Creates the JUnit output; start() and stop() reject with ERR_FILE_WRITE naming the path. */
 export function createJunitOutput(options: JunitOutputOptions): Output {
-  const file: OutputFile = { path: options.path, what: 'JUnit XML report', flag: '--junit' };
-  return {
-    name: 'junit',
-    async start() {
-      await checkOutputFileWritable(file);
-    },
-    interval() {},
-    async stop(summary: RunSummary) {
-      await writeOutputFileAtomically(file, renderJunit(summary));
-    },
-  };
+  return createSummaryFileOutput('junit', { path: options.path, what: 'JUnit XML report', flag: '--junit' }, renderJunit);
 }

@@ -13,11 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './orthanc.js';
-import { stopProcess, waitUntilReady } from './peer-process.js';
+import { freePort } from './ports.js';
+import { stopAndRemove, stderrTail, waitUntilReady } from './peer-process.js';
 
 export const INFLUXD_BINARY = '/usr/bin/influxd';
 
@@ -70,22 +70,12 @@ export async function startInfluxDb(options: InfluxDbOptions = {}): Promise<Runn
     env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INFLUXDB_'))),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let log = '';
-  child.stderr?.on('data', (data: Buffer) => {
-    log = (log + data.toString('utf8')).slice(-8000);
-  });
+  const log = stderrTail(child);
 
   const url = `http://127.0.0.1:${port}`;
   const credentials: Record<string, string> =
     options.admin !== undefined ? { u: options.admin.username, p: options.admin.password } : {};
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await stopProcess(child);
-      await rm(folder, { recursive: true, force: true });
-    })();
-    return stopping;
-  };
+  const stop = stopAndRemove(child, folder);
 
   const query = async (q: string, queryOptions: { epoch?: InfluxPrecision } = {}): Promise<unknown> => {
     // InfluxDB reads credentials from the URL only; the statement goes in the form body.
@@ -110,7 +100,7 @@ export async function startInfluxDb(options: InfluxDbOptions = {}): Promise<Runn
   };
 
   try {
-    await waitUntilReady(child, { name: 'influxd', url: `${url}/ping`, isReady: (status) => status === 204, log: () => log });
+    await waitUntilReady(child, { name: 'influxd', url: `${url}/ping`, isReady: (status) => status === 204, log });
     if (options.admin !== undefined) {
       // With auth on, InfluxDB 1.x accepts exactly one unauthenticated statement
       // while no user exists: creating the first admin.

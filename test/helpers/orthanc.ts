@@ -12,12 +12,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopProcess, waitUntilReady } from './peer-process.js';
+import { stopAndRemove, stderrTail, waitUntilReady } from './peer-process.js';
+import { freePort } from './ports.js';
 
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
 /** Where Debian's orthanc package puts its bundled worklist plugin (`dpkg -L orthanc`). */
@@ -60,15 +59,6 @@ export interface RunningOrthanc {
   stop(): Promise<void>;
 }
 
-
-/** A port that was free a moment ago (Orthanc cannot listen on port 0 and report it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts Orthanc; resolves once its REST API answers `/system`. On failure nothing is left running. */
 export async function startOrthanc(options: OrthancOptions = {}): Promise<RunningOrthanc> {
@@ -120,20 +110,10 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     env: { ...process.env, TCP_NODELAY: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let log = '';
-  child.stderr?.on('data', (data: Buffer) => {
-    log = (log + data.toString('utf8')).slice(-8000);
-  });
+  const log = stderrTail(child);
 
   const restUrl = `http://127.0.0.1:${httpPort}`;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await stopProcess(child);
-      await rm(folder, { recursive: true, force: true });
-    })();
-    return stopping;
-  };
+  const stop = stopAndRemove(child, folder);
   const getJson = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${restUrl}${path}`, { headers });
     if (!response.ok) throw new Error(`Orthanc GET ${path}: HTTP ${response.status}`);
@@ -141,7 +121,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   };
 
   try {
-    await waitUntilReady(child, { name: 'Orthanc', url: `${restUrl}/system`, headers, log: () => log });
+    await waitUntilReady(child, { name: 'Orthanc', url: `${restUrl}/system`, headers, log });
   } catch (error) {
     await stop();
     throw error;

@@ -1,9 +1,11 @@
 /**
  * What the peer launchers (orthanc.ts, influxdb.ts, victoria-metrics.ts) share:
- * waiting until a freshly spawned peer answers over HTTP, and stopping it.
+ * keeping the tail of a peer's log, waiting until a freshly spawned peer
+ * answers over HTTP, and stopping it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -46,4 +48,25 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/** Keeps the last 8,000 characters the peer writes to stderr; the returned function reads them (for ReadyCheck.log). */
+export function stderrTail(child: ChildProcess): () => string {
+  let log = '';
+  child.stderr?.on('data', (data: Buffer) => {
+    log = (log + data.toString('utf8')).slice(-8000);
+  });
+  return () => log;
+}
+
+/** A stop function that is safe to call twice: stops the peer (stopProcess with `signal`), then removes its `folder`. */
+export function stopAndRemove(child: ChildProcess, folder: string, signal: NodeJS.Signals = 'SIGTERM'): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= (async () => {
+      await stopProcess(child, signal);
+      await rm(folder, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
 }

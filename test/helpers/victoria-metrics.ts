@@ -13,11 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './orthanc.js';
-import { stopProcess, waitUntilReady } from './peer-process.js';
+import { freePort } from './ports.js';
+import { stopAndRemove, stderrTail, stopProcess, waitUntilReady } from './peer-process.js';
 
 export const VICTORIA_METRICS_BINARY = '/usr/bin/victoria-metrics';
 
@@ -57,19 +57,9 @@ export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
     [`-storageDataPath=${join(folder, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-loggerLevel=ERROR', '-retentionPeriod=1y'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  let log = '';
-  child.stderr?.on('data', (data: Buffer) => {
-    log = (log + data.toString('utf8')).slice(-8000);
-  });
+  const log = stderrTail(child);
   const url = `http://127.0.0.1:${port}`;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await stopProcess(child, 'SIGTERM');
-      await rm(folder, { recursive: true, force: true });
-    })();
-    return stopping;
-  };
+  const stop = stopAndRemove(child, folder);
 
   const exportSeries = async (selector: string): Promise<ExportedSeries[]> => {
     const flushed = await fetch(`${url}/internal/force_flush`);
@@ -84,7 +74,7 @@ export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
   };
 
   try {
-    await waitUntilReady(child, { name: 'victoria-metrics', url: `${url}/health`, log: () => log });
+    await waitUntilReady(child, { name: 'victoria-metrics', url: `${url}/health`, log });
   } catch (error) {
     await stop();
     throw error;

@@ -6,11 +6,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,7 +22,9 @@ import { createWorklistFindRequest } from '../../../src/protocol/dimse/requests.
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
 import { buildWorklist } from '../../../src/synth/worklist.js';
 import type { WorklistItem } from '../../../src/synth/worklist.js';
+import { stopProcess } from '../../helpers/peer-process.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { freePort, waitUntilListening } from '../../helpers/ports.js';
 
 const run = promisify(execFile);
 const hasDcmtk = ['/usr/bin/echoscu', '/usr/bin/findscu'].every((path) => existsSync(path));
@@ -111,15 +110,11 @@ describe.skipIf(skipWithoutPeer(hasWlmscpfs))('dimse.echo and mwl.find against D
     }
     port = await freePort();
     scp = spawn('wlmscpfs', ['-s', '-dfp', folder, String(port)], { env: dcmtkEnv, stdio: 'ignore' });
-    await waitUntilListening(port);
+    await waitUntilListening(port, 'wlmscpfs');
   });
 
   afterAll(async () => {
-    if (scp.exitCode === null) {
-      const exited = once(scp, 'exit');
-      scp.kill();
-      await exited;
-    }
+    await stopProcess(scp);
     await rm(folder, { recursive: true, force: true });
   });
 
@@ -187,28 +182,4 @@ function worklistDump(item: WorklistItem): string {
     `(0040,1001) SH [${item.RequestedProcedureID}]`,
     '',
   ].join('\n');
-}
-
-/** A port that was free a moment ago (wlmscpfs cannot be given port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitUntilListening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const connected = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (connected) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`wlmscpfs did not listen on port ${port}`);
 }

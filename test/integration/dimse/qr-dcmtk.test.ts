@@ -10,11 +10,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,7 +29,9 @@ import { startDimseSimulator } from '../../../src/simulator/dimse-scp.js';
 import type { RunningDimseSimulator } from '../../../src/simulator/dimse-scp.js';
 import { FaultInjector, NO_FAULTS } from '../../../src/simulator/faults.js';
 import { iteration, operationSetup } from './helpers.js';
+import { stopProcess } from '../../helpers/peer-process.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { freePort, waitUntilListening } from '../../helpers/ports.js';
 
 const run = promisify(execFile);
 const hasScus = ['/usr/bin/findscu', '/usr/bin/getscu', '/usr/bin/movescu'].every((path) => existsSync(path));
@@ -129,7 +128,7 @@ describe.skipIf(skipWithoutPeer(hasDcmqrscp))('qr.find, qr.move and qr.get again
     await writeFile(join(folder, 'dcmqrscp.cfg'), config);
     // Fork mode (the default): dcmqrscp 3.6.7 in single-process mode (-s) crashes after the first association here.
     scp = spawn('dcmqrscp', ['-c', join(folder, 'dcmqrscp.cfg'), String(port)], { env: dcmtkEnv, stdio: 'ignore' });
-    await waitUntilListening(port);
+    await waitUntilListening(port, 'dcmqrscp');
     // Load the patient's priors, one association per study.
     for (const study of studies) {
       const stored = await runAssociation({
@@ -141,11 +140,7 @@ describe.skipIf(skipWithoutPeer(hasDcmqrscp))('qr.find, qr.move and qr.get again
   });
 
   afterAll(async () => {
-    if (scp.exitCode === null) {
-      const exited = once(scp, 'exit');
-      scp.kill('SIGKILL');
-      await exited;
-    }
+    await stopProcess(scp, 'SIGKILL');
     await rm(folder, { recursive: true, force: true });
   });
 
@@ -186,28 +181,3 @@ describe.skipIf(skipWithoutPeer(hasDcmqrscp))('qr.find, qr.move and qr.get again
     expect(got.received).toBe(instanceCount(newest));
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitUntilListening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.setNoDelay(true);
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
-}

@@ -7,11 +7,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,7 +20,9 @@ import type { OperationParams } from '../../../src/profile/types.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { instanceValues, storeStudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStudyTemplate, instanceFileChunks } from '../../../src/synth/study-template.js';
+import { stopProcess } from '../../helpers/peer-process.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { freePort } from '../../helpers/ports.js';
 
 const run = promisify(execFile);
 const hasDcmtk = ['/usr/bin/storescp', '/usr/bin/storescu', '/usr/bin/dcmdump'].every((path) => existsSync(path));
@@ -34,24 +33,12 @@ let running: TestSimulator | undefined;
 const folders: string[] = [];
 
 afterEach(async () => {
-  if (storescp !== undefined && storescp.exitCode === null) {
-    const exited = once(storescp, 'exit');
-    storescp.kill('SIGTERM');
-    await exited;
-  }
+  if (storescp !== undefined) await stopProcess(storescp);
   storescp = undefined;
   await running?.simulator.close();
   running = undefined;
   await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function tempFolder(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'pacsload-store-'));

@@ -8,11 +8,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +19,9 @@ import { createDimseEcho } from '../../../src/operations/dimse-echo.js';
 import { createDimseStore } from '../../../src/operations/dimse-store.js';
 import type { Operation } from '../../../src/operations/types.js';
 import type { DimseTarget, DimseTls, OperationParams } from '../../../src/profile/types.js';
+import { stopProcess } from '../../helpers/peer-process.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { freePort, waitUntilListening } from '../../helpers/ports.js';
 import { dimseTarget, iteration, operationSetup } from './helpers.js';
 import { startRecordingScp, type RecordingScp } from './recording-scp.js';
 
@@ -114,11 +113,7 @@ describe.skipIf(skipWithoutPeer(hasOpenssl && hasDcmtk))('DIMSE over TLS, DCMTK 
   let storescp: ChildProcess | undefined;
   let output = '';
   afterEach(async () => {
-    if (storescp !== undefined && storescp.exitCode === null) {
-      const exited = once(storescp, 'exit');
-      storescp.kill('SIGTERM');
-      await exited;
-    }
+    if (storescp !== undefined) await stopProcess(storescp);
     storescp = undefined;
     if (output !== '') await rm(output, { recursive: true, force: true });
     output = '';
@@ -129,7 +124,7 @@ describe.skipIf(skipWithoutPeer(hasOpenssl && hasDcmtk))('DIMSE over TLS, DCMTK 
     const port = await freePort();
     const args = ['-aet', 'STORESCP', '-od', output, '+tls', file('server.key'), file('server.pem'), ...peerCertArgs, String(port)];
     storescp = spawn('storescp', args, { env: dcmtkEnv, stdio: 'ignore' });
-    await waitForPort(port);
+    await waitUntilListening(port, 'storescp');
     return dimseTarget({ host: '127.0.0.1', port, aeTitle: 'STORESCP' });
   }
 
@@ -153,28 +148,3 @@ describe.skipIf(skipWithoutPeer(hasOpenssl && hasDcmtk))('DIMSE over TLS, DCMTK 
     expect(await echo({ ...target, tls: tls({ caFile: file('other-ca.pem') }) })).toMatch(/^network_error_(unable_to_verify_leaf_signature|self_signed_cert_in_chain)$/);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Resolves once something accepts TCP connections on the port. */
-async function waitForPort(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.setNoDelay(true);
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on port ${port}`);
-}

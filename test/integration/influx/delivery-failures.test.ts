@@ -6,12 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/metrics/types.js';
 import { runCli, startCli, tempDir, writeProfile } from '../../helpers/cli.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { freePort } from '../../helpers/ports.js';
 import { hasVictoriaMetrics, startVictoriaMetrics } from '../../helpers/victoria-metrics.js';
 import { influxTestProfile } from './profiles.js';
 
@@ -30,19 +31,10 @@ async function readSummary(path: string): Promise<RunSummary> {
   return JSON.parse(await readFile(path, 'utf8')) as RunSummary;
 }
 
-/** A port nothing listens on: bind port 0, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('InfluxDB output when delivery fails (built CLI)', () => {
   it('database down at start: warns, the run completes with exit 0, and the summary counts the dropped points', async () => {
     const out = join(dir.path, 'down.json');
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const result = await runCli(['run', shortProfile, '--workers', '1', '--quiet', '--out', out, '--influx', url, '--influx-flush-timeout', '1s']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^influxdb: InfluxDB v2 API http:\/\/127\.0\.0\.1:\d+ \(bucket pacs_load\) does not answer \(.*ECONNREFUSED.*\); the run goes on/);
@@ -55,7 +47,7 @@ describe('InfluxDB output when delivery fails (built CLI)', () => {
 
   it('--influx-required with the database down: exit 4 before any load, no summary', async () => {
     const out = join(dir.path, 'required.json');
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const result = await runCli(['run', shortProfile, '--workers', '1', '--quiet', '--out', out, '--influx', url, '--influx-required']);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('[ERR_OUTPUT_UNREACHABLE]');

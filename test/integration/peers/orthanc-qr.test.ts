@@ -10,7 +10,8 @@
  * Skipped only when Orthanc is not installed (scripts/install-peers.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, hasOrthanc, startOrthanc } from '../../helpers/orthanc.js';
+import { hasOrthanc, startOrthanc } from '../../helpers/orthanc.js';
+import { freePort } from '../../helpers/ports.js';
 import type { RunningOrthanc } from '../../helpers/orthanc.js';
 import { sendStudy } from '../../../src/operations/dimse-store.js';
 import { createQrFind } from '../../../src/operations/qr-find.js';

@@ -4,13 +4,13 @@
  * only loopback hosts unless the user names one. The CLI part uses the built
  * CLI: run `npm run build` first.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPacsLoadError } from '../../../src/errors.js';
 import { checkProbeUrl, runProbe } from '../../../src/probe/index.js';
 import { parseProfileText } from '../../../src/profile/load.js';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
 import { runCli } from '../../helpers/cli.js';
+import { freePort } from '../../helpers/ports.js';
 
 let simulator: RunningSimulator;
 let studiesUrl: string;
@@ -59,19 +59,9 @@ describe('pacs-load probe', () => {
     const refused = await runCli(['probe', 'http://192.0.2.10/dicom-web/studies', '--duration', '1s']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--allow-host 192.0.2.10');
-    const port = await closedPort();
+    const port = await freePort();
     const unreachable = await runCli(['probe', `http://127.0.0.1:${port}/dicom-web/studies`, '--duration', '1s']);
     expect(unreachable.code).toBe(4);
     expect(unreachable.stderr).toContain('no response from');
   }, 30_000);
 });
-
-/** A port nothing listens on: bind port 0, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}

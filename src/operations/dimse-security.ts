@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PacsLoadError } from '../errors.js';
+import { envNameForMessage } from '../redact.js';
 import type { DimseTarget, DimseTls, DimseUserIdentity } from '../profile/types.js';
 import type { SecureTransport, UserIdentity } from '../protocol/dimse/association.js';
 
@@ -37,10 +38,20 @@ function resolveIdentity(spec: DimseUserIdentity, env: Readonly<Record<string, s
   if (spec.passcodeEnv === undefined) return identity;
   const passcode = env[spec.passcodeEnv];
   if (passcode === undefined || passcode === '') {
-    // Names the variable, never a value.
-    throw new PacsLoadError('ERR_USAGE', `Environment variable ${spec.passcodeEnv} (the passcode for target.dimse.userIdentity) is not set.`, {
-      hint: `Export ${spec.passcodeEnv} with the DIMSE user's passcode before running, or remove passcodeEnv to send the user name only.`,
-      problems: [{ path: 'target.dimse.userIdentity.passcodeEnv', message: `${spec.passcodeEnv} is not set`, fix: `export ${spec.passcodeEnv}=...` }],
+    // Names the variable, never a value (nor a "name" that may be the passcode pasted in).
+    const shown = envNameForMessage(spec.passcodeEnv, 'target.dimse.userIdentity.passcodeEnv');
+    const named = shown === spec.passcodeEnv;
+    throw new PacsLoadError('ERR_USAGE', `Environment variable ${shown} (the passcode for target.dimse.userIdentity) is not set.`, {
+      hint: named
+        ? `Export ${spec.passcodeEnv} with the DIMSE user's passcode before running, or remove passcodeEnv to send the user name only.`
+        : 'Write the name of the environment variable that holds the passcode in passcodeEnv (e.g. PACS_DIMSE_PASSCODE), and export it before running.',
+      problems: [
+        {
+          path: 'target.dimse.userIdentity.passcodeEnv',
+          message: `${named ? spec.passcodeEnv : 'the variable'} is not set`,
+          fix: named ? `export ${spec.passcodeEnv}=...` : 'export PACS_DIMSE_PASSCODE=... and write `passcodeEnv: PACS_DIMSE_PASSCODE`',
+        },
+      ],
     });
   }
   identity.passcode = passcode;
@@ -51,7 +62,16 @@ function resolveTls(tls: DimseTls): SecureTransport {
   const transport: SecureTransport = { rejectUnauthorized: tls.rejectUnauthorized };
   if (tls.caFile !== undefined) transport.ca = readPem(tls.caFile, 'caFile', /-----BEGIN CERTIFICATE-----/, 'a CA certificate');
   if (tls.certFile !== undefined) transport.cert = readPem(tls.certFile, 'certFile', /-----BEGIN CERTIFICATE-----/, 'a certificate');
-  if (tls.keyFile !== undefined) transport.key = readPem(tls.keyFile, 'keyFile', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key');
+  if (tls.keyFile !== undefined) {
+    transport.key = readPem(tls.keyFile, 'keyFile', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key');
+    // No passphrase is taken (it would be one more secret to carry): say so once, here, not in every handshake.
+    if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: *4,ENCRYPTED/.test(transport.key)) {
+      throw new PacsLoadError('ERR_PROFILE_INVALID', `${tls.keyFile} holds an encrypted private key (target.dimse.tls.keyFile)`, {
+        hint: 'pacs-load takes no key passphrase. Decrypt the key into a file readable only by this user (`openssl pkey -in KEY -out KEY.plain`, then `chmod 600`), and give that file.',
+        problems: [{ path: 'target.dimse.tls.keyFile', message: 'the private key is encrypted', fix: 'give an unencrypted PEM key file' }],
+      });
+    }
+  }
   if (tls.servername !== undefined) transport.servername = tls.servername;
   return transport;
 }

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import { PacsLoadError } from '../errors.js';
+import { urlForMessage } from '../redact.js';
 import { isLoopbackHost } from '../profile/target-safety.js';
 import { CLOSED_LOOP_CAVEAT, PROBE_SCHEMA_ID, PROBE_SCHEMA_VERSION, type ProbeResult } from './probe-result.js';
 
@@ -31,10 +32,16 @@ export function checkProbeUrl(text: string, allowedHosts: readonly string[]): UR
   try {
     url = new URL(text);
   } catch (cause) {
-    throw new PacsLoadError('ERR_USAGE', `"${text}" is not a URL`, { hint: 'Give a full URL, e.g. http://127.0.0.1:8042/dicom-web/studies', cause });
+    throw new PacsLoadError('ERR_USAGE', `"${urlForMessage(text)}" is not a URL`, { hint: 'Give a full URL, e.g. http://127.0.0.1:8042/dicom-web/studies', cause });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PacsLoadError('ERR_USAGE', `probe needs an http or https URL, not ${url.protocol}`, { hint: 'e.g. http://127.0.0.1:8042/dicom-web/studies' });
+  }
+  if (url.username !== '' || url.password !== '') {
+    // Refused, not shown: the URL is echoed in the result and its JSON (issue 10, item 4).
+    throw new PacsLoadError('ERR_USAGE', 'the probe URL must not contain a user name or password (the URL is not shown)', {
+      hint: 'Give the URL without `user:password@`; send a token with --bearer-env NAME (the environment variable that holds it).',
+    });
   }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const allowed = allowedHosts.map((name) => name.replace(/^\[|\]$/g, '').toLowerCase());

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
+import { secretKeyProblem } from './secret-keys.js';
 import { nestedProblemsText, problemsText, problemText } from './problems.js';
 import {
   DURATION_JSON_PATTERN,
@@ -244,8 +245,10 @@ export function objectField<Shape extends z.core.$ZodLooseShape>(shape: Shape, i
           return problemsText(
             issue.keys.map((key) => ({
               subpath: [key],
-              message: `unknown key \`${key}\``,
-              fix: `${didYouMean(key, validKeys)}valid keys here: ${validKeys.join(', ')}`,
+              ...(secretKeyProblem(key, validKeys) ?? {
+                message: `unknown key \`${key}\``,
+                fix: `${didYouMean(key, validKeys)}valid keys here: ${validKeys.join(', ')}`,
+              }),
             })),
           );
         }

@@ -17,6 +17,7 @@ import { byteSizeField } from './byte-size.js';
 import { problemText } from './problems.js';
 import type { DicomwebAuth, FaultKind, ResolvedTarget, SimulatorSettings } from './types.js';
 import { tryParsePercent } from './units.js';
+import { urlForMessage } from '../redact.js';
 
 /**
  * Why an AE title is not valid, or undefined. PS3.5 section 6.2, AE VR: at most
@@ -65,13 +66,16 @@ function envNameField(info: { description: string; example: string }) {
   return textField(info).superRefine((value, ctx) => {
     if (value === '' || /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return;
     const cleaned = value.replace(/^\$\{?|\}$/g, '');
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(cleaned)) {
+      ctx.addIssue({ code: 'custom', message: problemText(`\`${value}\` is not an environment variable name`, `write the name without \`$\`: \`${cleaned}\``) });
+      return;
+    }
+    // Not echoed: what is here instead of a name is most likely the secret itself (issue 10, item 4).
     ctx.addIssue({
       code: 'custom',
       message: problemText(
-        `\`${value}\` is not an environment variable name`,
-        /^[A-Za-z_][A-Za-z0-9_]*$/.test(cleaned)
-          ? `write the name without \`$\`: \`${cleaned}\``
-          : `write the name of the variable that holds the secret, e.g. \`${info.example}\` (never the secret itself)`,
+        'this is not an environment variable name (the value is not shown: it may be the secret itself)',
+        `put the secret in an environment variable and write its name here, e.g. \`${info.example}\` (never the secret itself)`,
       ),
     });
   });
@@ -79,7 +83,13 @@ function envNameField(info: { description: string; example: string }) {
 
 const hostField = textField({ description: 'Host name or IP address of the DIMSE service.', example: '127.0.0.1' }).superRefine(
   (value, ctx) => {
-    if (value !== '' && (value.includes('://') || /\s/.test(value) || value.includes('/'))) {
+    if (value.includes('@')) {
+      // `user:password@host`: not echoed, it may hold a password (issue 10, item 4).
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText('`host` holds a user name or password (not shown)', 'write only the host, e.g. `host: 127.0.0.1`; a DIMSE user goes in `userIdentity: { username, passcodeEnv }`'),
+      });
+    } else if (value !== '' && (value.includes('://') || /\s/.test(value) || value.includes('/'))) {
       ctx.addIssue({
         code: 'custom',
         message: problemText(`\`${value}\` is not a host name or address`, 'write only the host, e.g. `host: 127.0.0.1` (the port goes in `port`)'),
@@ -241,15 +251,29 @@ const baseUrlField = textField({ description: 'Base URL of the DICOMweb service 
     } catch {
       url = undefined;
     }
+    // Messages quote the URL without its userinfo: it may hold a password.
+    const shown = urlForMessage(value);
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       ctx.addIssue({
         code: 'custom',
-        message: problemText(`\`${value}\` is not an http or https URL`, 'write e.g. `baseUrl: http://127.0.0.1:8042/dicom-web`'),
+        message: problemText(`\`${shown}\` is not an http or https URL`, 'write e.g. `baseUrl: http://127.0.0.1:8042/dicom-web`'),
+      });
+    } else if (url.username !== '' || url.password !== '') {
+      // Refused, not redacted: the URL is shown in the console, summary, reports and
+      // InfluxDB tags, and the HTTP client would not send these credentials anyway.
+      url.username = '';
+      url.password = '';
+      ctx.addIssue({
+        code: 'custom',
+        message: problemText(
+          'the URL holds a user name or password (not shown); credentials never go in a profile\'s plain text',
+          `write \`baseUrl: ${url.toString().replace(/\/+$/, '')}\` and name the password's environment variable: \`auth: { username: loadtest, passwordEnv: PACS_PASSWORD }\` (or \`auth: { bearerEnv: PACS_TOKEN }\`)`,
+        ),
       });
     } else if (url.search !== '' || url.hash !== '') {
       ctx.addIssue({
         code: 'custom',
-        message: problemText(`\`${value}\` has a query or fragment`, 'write only the base of the service, e.g. `http://127.0.0.1:8042/dicom-web`'),
+        message: problemText(`\`${shown}\` has a query or fragment`, 'write only the base of the service, e.g. `http://127.0.0.1:8042/dicom-web`'),
       });
     }
   })

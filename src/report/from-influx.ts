@@ -14,6 +14,7 @@
  * summary files.
  */
 import { PacsLoadError } from '../errors.js';
+import { credentialForms, hasUrlCredentials, redact, urlForMessage } from '../redact.js';
 import { addEncoded, latencyStats, newHistogram, type Histogram } from '../metrics/histogram.js';
 import { SeriesAccumulator, compareSeries } from '../metrics/series-accumulator.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
@@ -45,9 +46,17 @@ const US_PER_MS = 1000;
 /**
  * The exact merged summary of run `runId`. Throws ERR_OUTPUT_UNREACHABLE when
  * InfluxDB does not answer or refuses the query, and ERR_INPUT_INVALID when it
- * holds no points of that run or a stored histogram cannot be decoded.
+ * holds no points of that run or a stored histogram cannot be decoded;
+ * ERR_USAGE when `url` holds a user name or password. No message carries a
+ * credential (src/redact.ts).
  */
 export async function summaryFromInflux(options: FromInfluxOptions): Promise<RunSummary> {
+  if (hasUrlCredentials(options.url)) {
+    // Not shown: the URL holds a password. fetch() would refuse it anyway.
+    throw new PacsLoadError('ERR_USAGE', '--from-influx must not contain a user name or password (the URL is not shown).', {
+      hint: 'Give the plain URL, e.g. --from-influx http://127.0.0.1:8086, with --influx-token-env NAME (2.x/3.x) or --influx-user USER and --influx-password-env NAME (1.x).',
+    });
+  }
   const runFilter = `"run_id" = '${escapeInfluxString(options.runId)}'`;
   const latencyRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.latency)} WHERE ${runFilter}`);
   if (latencyRows.length === 0) {
@@ -205,7 +214,8 @@ async function selectAll(options: FromInfluxOptions, query: string): Promise<Row
   } catch (error) {
     throw unreachable(options, error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error));
   }
-  if (status < 200 || status > 299) throw unreachable(options, `HTTP ${status}: ${body.slice(0, 200)}`);
+  // A server may echo the Authorization header in its error body: redact before cutting it short.
+  if (status < 200 || status > 299) throw unreachable(options, `HTTP ${status}: ${redact(body, secretsOf(options)).slice(0, 200)}`);
   const rows: Row[] = [];
   for (const line of body.split('\n')) {
     if (line.trim() === '') continue;
@@ -281,8 +291,16 @@ function typicalGapMs(sortedTimesMs: readonly number[]): number {
   return best;
 }
 
+/** Every form the credentials of `options` take on the wire (src/redact.ts). */
+function secretsOf(options: FromInfluxOptions): string[] {
+  const auth = options.auth;
+  if (auth === undefined) return [];
+  return 'token' in auth ? credentialForms(auth.token) : credentialForms(undefined, auth.username, auth.password);
+}
+
 function unreachable(options: FromInfluxOptions, detail: string): PacsLoadError {
-  return new PacsLoadError('ERR_OUTPUT_UNREACHABLE', `Cannot read run "${options.runId}" from InfluxDB at ${options.url}: ${detail}.`, {
+  const message = redact(`Cannot read run "${options.runId}" from InfluxDB at ${urlForMessage(options.url)}: ${detail}.`, secretsOf(options));
+  return new PacsLoadError('ERR_OUTPUT_UNREACHABLE', message, {
     hint: 'Check the URL, the database (or the bucket\'s DBRP mapping on InfluxDB 2.x) and the credentials.',
   });
 }

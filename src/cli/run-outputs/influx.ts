@@ -16,6 +16,7 @@ import { ExitCode, PacsLoadError } from '../../errors.js';
 import { createInfluxOutput, INFLUX_DEFAULTS, INFLUX_OUTPUT_NAME } from '../../outputs/influx/influx-output.js';
 import type { InfluxApi } from '../../outputs/influx/influx-writer.js';
 import { parseDurationUs } from '../../profile/units.js';
+import { urlForMessage } from '../../redact.js';
 import type { CliContext } from '../context.js';
 import type { RunFlagValues, RunOutputOption } from './types.js';
 
@@ -132,7 +133,7 @@ function checkedUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw usage(`--influx "${text}" is not a URL`, 'For example --influx http://127.0.0.1:8086');
+    throw usage(`--influx "${urlForMessage(text)}" is not a URL`, 'For example --influx http://127.0.0.1:8086');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw usage(`--influx must be an http or https URL, not ${url.protocol}`, 'For example --influx http://127.0.0.1:8086 (or https://... for TLS)');

@@ -18,9 +18,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
 import { retryAfterMs } from './backoff.js';
 import { TIMESTAMP_PRECISION } from './points.js';
-import { credentialForms, redact } from './redact.js';
+import { credentialForms, redact } from '../../redact.js';
 
-/** Which write API, with its credentials (never logged; see redact.ts). */
+/** Which write API, with its credentials (never logged; see src/redact.ts). */
 export type InfluxApi =
   | { version: 'v2'; org: string | undefined; bucket: string; token: string | undefined }
   | { version: 'v1'; database: string; retentionPolicy: string | undefined; username: string | undefined; password: string | undefined };
@@ -128,7 +128,8 @@ const RETRIABLE_STATUSES = new Set([404, 408, 425, 429, 500, 502, 503, 504]);
 function classify(error: unknown, timeoutMs: number, secrets: readonly string[]): InfluxWriteError {
   if (error instanceof HttpError) {
     const detail = (error.json as { message?: unknown } | undefined)?.message ?? error.body ?? '';
-    const text = String(detail).replace(/\s+/g, ' ').trim().slice(0, BODY_SHOWN_CHARS);
+    // Redacted before it is cut short, so that no part of a credential is left at the cut.
+    const text = redact(String(detail), secrets).replace(/\s+/g, ' ').trim().slice(0, BODY_SHOWN_CHARS);
     const message = `HTTP ${error.statusCode}${error.statusMessage === undefined ? '' : ` ${error.statusMessage}`}${text === '' ? '' : `: ${text}`}`;
     return new InfluxWriteError(redact(message, secrets), RETRIABLE_STATUSES.has(error.statusCode), retryAfterMs(error.headers?.['retry-after'], Date.now()));
   }

@@ -6,6 +6,7 @@
  * a credential or puts one in an error message.
  */
 import { PacsLoadError } from '../../errors.js';
+import { envNameForMessage } from '../../redact.js';
 
 /** Resolved credentials, ready for a request. */
 export type HttpAuth =
@@ -29,17 +30,21 @@ export function resolveHttpAuth(
   if (spec === undefined) return undefined;
   switch (spec.kind) {
     case 'bearer':
-      return { kind: 'bearer', token: requireEnv(env, spec.tokenEnv, 'the bearer token') };
+      return { kind: 'bearer', token: requireEnv(env, spec.tokenEnv, 'target.dicomweb.auth.bearerEnv', 'the bearer token') };
     case 'basic':
-      return { kind: 'basic', username: spec.username, password: requireEnv(env, spec.passwordEnv, `the password of ${spec.username}`) };
+      return { kind: 'basic', username: spec.username, password: requireEnv(env, spec.passwordEnv, 'target.dicomweb.auth.passwordEnv', `the password of ${spec.username}`) };
   }
 }
 
-function requireEnv(env: Readonly<Record<string, string | undefined>>, name: string, what: string): string {
+function requireEnv(env: Readonly<Record<string, string | undefined>>, name: string, profileKey: string, what: string): string {
   const value = env[name];
   if (value === undefined || value === '') {
-    throw new PacsLoadError('ERR_USAGE', `Environment variable ${name} (${what} for target.dicomweb.auth) is not set.`, {
-      hint: `Set ${name} in the environment before running (export ${name}=...), or remove target.dicomweb.auth from the profile.`,
+    const shown = envNameForMessage(name, profileKey);
+    throw new PacsLoadError('ERR_USAGE', `Environment variable ${shown} (${what} for target.dicomweb.auth) is not set.`, {
+      hint:
+        shown === name
+          ? `Set ${name} in the environment before running (export ${name}=...), or remove target.dicomweb.auth from the profile.`
+          : `Write the name of the environment variable that holds ${what} in ${profileKey} (e.g. ${profileKey.endsWith('bearerEnv') ? 'PACS_TOKEN' : 'PACS_PASSWORD'}), and set it before running.`,
     });
   }
   return value;

@@ -41,6 +41,8 @@ export const ErrorCodes = {
   ERR_INPUT_INVALID: ExitCode.invalidProfile,
   /** `--start-at` passed before this instance's workers were ready: it would start out of step with the others. */
   ERR_START_MISSED: ExitCode.usage,
+  /** A worklist item of the target lacks the synthetic marking (src/synth/marking.ts) and `--allow-unmarked-data` was not given. */
+  ERR_UNMARKED_DATA: ExitCode.usage,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

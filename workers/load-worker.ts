@@ -56,6 +56,7 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
           workerCount,
           seed: task.seed,
           env: task.env,
+          ...(task.allowUnmarkedData === true ? { allowUnmarkedData: true } : {}),
         }),
       );
     }

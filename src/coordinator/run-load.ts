@@ -21,6 +21,7 @@ import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 import { TOOL_VERSION } from '../version.js';
 import type { WorkerMessage } from '../wire/messages.js';
 import { preflight } from './preflight.js';
+import { preflightWorklistMarking } from './preflight-marking.js';
 import { warmUp } from '../operations/warm-up.js';
 import { warmUpMetrics } from '../metrics/warm-up.js';
 import type { OperationName } from '../metrics/names.js';
@@ -77,6 +78,13 @@ export interface RunLoadOptions {
   startAtEpochMs?: number;
   /** Told once every worker is ready, with time zero (epoch ms): with `startAtEpochMs` the wait may be long. */
   onWorkersReady?: (runEpochMs: number) => void;
+  /**
+   * `--allow-unmarked-data` (issue 10, item 5): chain scenarios may send data
+   * built from worklist items without the synthetic marking
+   * (src/synth/marking.ts). Default: such items stop the run in preflight
+   * (preflight-marking.ts, ERR_UNMARKED_DATA) and are refused during it.
+   */
+  allowUnmarkedData?: boolean;
 }
 
 export interface RunLoadResult {
@@ -115,6 +123,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       target = profile.target;
     }
     if (profile.options.preflight) await preflight(profile, target, options.env);
+    // A safety check, not a reachability one: `preflight: false` does not skip it.
+    if (simulator === undefined && options.allowUnmarkedData !== true) await preflightWorklistMarking(profile, target, options.env);
     // Merging snapshots runs on this thread, beside an embedded simulator's answers.
     warmUpMetrics();
 
@@ -288,6 +298,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         env: { ...options.env },
         verify: options.verify === true,
         ...(options.segment === undefined ? {} : { executionSegment: options.segment }),
+        ...(options.allowUnmarkedData === true ? { allowUnmarkedData: true } : {}),
       })),
       onMessage,
       onTaskFailed: (workerIndex, error) => {

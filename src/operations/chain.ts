@@ -12,6 +12,9 @@
  * meaningful); the chain's own result is the whole chain. A step that did not
  * succeed (anything but ok or a DIMSE warning) ends the chain: the later steps
  * are not run and not recorded, and the chain's outcome is that step's.
+ * A worklist item without the synthetic marking (src/synth/marking.ts) is
+ * refused unless `allowUnmarkedData`: its `mwl.find` step is `check-failed`,
+ * so nothing built from a real patient's item is sent.
  * Bytes are counted on the steps only, so summing series never counts them twice.
  */
 import type { Outcome } from '../metrics/names.js';
@@ -23,6 +26,7 @@ import { createEchoRequest } from '../protocol/dimse/requests.js';
 import { storeStudyIdentity, type StudyIdentity } from '../synth/store-study.js';
 import type { StudyTemplate } from '../synth/study-template.js';
 import type { WorklistItem } from '../synth/worklist.js';
+import { ALLOW_UNMARKED_DATA_FLAG, missingSyntheticMarks } from '../synth/marking.js';
 import { worklistItemFromIdentifier } from './chain-worklist-item.js';
 import { buildStoreTemplate, sendStudy } from './dimse-store.js';
 import { requireDimseTarget, toOperationResult, type DimseConnection } from './dimse-target.js';
@@ -92,8 +96,16 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
           if (picked === undefined) {
             outcome = { kind: 'check-failed', reason: `no worklist item for ${answer.station}: the chain has nothing to perform` };
           } else {
-            state.item = worklistItemFromIdentifier(picked.getElements() as Record<string, unknown>, answer.station, modality);
-            if (state.item.StudyInstanceUID === '') state.item.StudyInstanceUID = plan.nextUid();
+            const item = worklistItemFromIdentifier(picked.getElements() as Record<string, unknown>, answer.station, modality);
+            const missing = setup.allowUnmarkedData === true ? [] : missingSyntheticMarks(item);
+            if (missing.length > 0) {
+              // Issue 10, item 5: never send what we did not make. The later steps copy this
+              // item's patient into MPPS and C-STORE, so the chain ends here, having sent nothing.
+              outcome = { kind: 'check-failed', reason: unmarkedItemReason(answer.station, missing) };
+            } else {
+              state.item = item;
+              if (state.item.StudyInstanceUID === '') state.item.StudyInstanceUID = plan.nextUid();
+            }
           }
         }
         return toOperationResult(answer.association, outcome);
@@ -137,6 +149,11 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
         return toOperationResult(association);
       };
   }
+}
+
+/** Why an unmarked item was refused; names what is missing, never the item's (possibly real) values. */
+export function unmarkedItemReason(station: string, missing: readonly string[]): string {
+  return `worklist item for ${station} lacks the synthetic marking (${missing.join('; ')}): refused, nothing sent; pass ${ALLOW_UNMARKED_DATA_FLAG} to send such items`;
 }
 
 /**

@@ -48,6 +48,12 @@ export interface OperationSetup {
   seed: number;
   /** Environment variables the CLI passed in (for credentials named in the profile). */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * `--allow-unmarked-data` (issue 10, item 5): send data built from worklist
+   * items that lack the synthetic marking (src/synth/marking.ts). Absent or
+   * false: such items are refused (the chain sends nothing for them).
+   */
+  allowUnmarkedData?: boolean;
 }
 
 /** What one run of an operation gets. */

@@ -27,6 +27,8 @@ export interface WorkerTask {
    * The worker stripes what the segment owns; absent means the whole run.
    */
   executionSegment?: ExecutionSegment;
+  /** `--allow-unmarked-data`: operations may send data built from worklist items without the synthetic marking (OperationSetup.allowUnmarkedData). */
+  allowUnmarkedData?: boolean;
 }
 
 export type WorkerMessage =

@@ -31,6 +31,7 @@ interface RunFlags {
   segmentFromEnv?: string;
   startAt?: string;
   archiveSize?: string;
+  allowUnmarkedData?: boolean;
 }
 
 /**
@@ -52,6 +53,7 @@ export function registerRun(program: Command, context: CliContext): void {
     .option('--verify', 'after the load, check with C-FIND that every instance the target acknowledged is stored; exit 98 if not')
     .option('--archive-size <size>', 'migration sizing: the archive to move (e.g. 50TB); the summary states the time to move it at the sustained rate of the dimse.store and stow.study scenarios')
     .option('--force', 'accept values beyond the sanity limits (rate above 50000/s, a duration above a week, more than 10000 users)')
+    .option('--allow-unmarked-data', 'let a chain send worklist items that lack the synthetic marking (patient ID PLSYN-..., name PACSLOAD^SYNTH^...), for a test PACS whose test patients are not ours')
     .option('-y, --yes', 'do not ask before sending load to a host that is not this machine (required without a terminal, e.g. in CI)')
     .option('--confirm-above <rate>', `ask (or require --yes) before more than this many operations/s or users go to a non-loopback host (default ${DEFAULT_CONFIRM_ABOVE_PER_SEC})`)
     .option('--segment <k/N|a:b>', 'run only this share of every scenario, for a run split over machines: 2/8 (the 2nd of 8 equal parts) or 0.25:0.5 (fractions); give every instance the same --run-id')
@@ -87,6 +89,7 @@ export function registerRun(program: Command, context: CliContext): void {
         ...(context.forceStop === undefined ? {} : { forceStop: context.forceStop }),
         nodeVersion: process.version,
         verify: flags.verify === true,
+        ...(flags.allowUnmarkedData === true ? { allowUnmarkedData: true } : {}),
         ...(flags.archiveSize === undefined ? {} : { archiveSizeBytes: archiveSizeOf(flags.archiveSize) }),
         profileSource: await readFile(file, 'utf8'),
         ...(segment === undefined ? {} : { segment }),

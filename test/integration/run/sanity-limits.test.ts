@@ -34,6 +34,42 @@ describe('sanity limits on the command line', () => {
   });
 });
 
+describe('sanity limits on stations and users', () => {
+  it('10 million stations is refused with the limit named, even with --force (station AE titles stop at STATION9999)', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    const file = await writeProfile(
+      dir.path,
+      'stations.yaml',
+      'name: stations\nsimulator: { stations: 10000000 }\nscenarios:\n  a: { operation: mwl.find, executor: constant-arrival-rate, rate: 5/s, duration: 10s, stations: 10000000 }\n',
+    );
+    for (const args of [['validate', file], ['validate', file, '--force']]) {
+      const refused = await runCli(args);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('scenarios.a.stations: must be from 1 to 9999, not 10000000');
+      expect(refused.stderr).toContain('simulator.stations: must be from 1 to 9999, not 10000000');
+      expect(refused.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it('10 million users is refused with the limit and --force named; --force accepts it', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    const file = await writeProfile(
+      dir.path,
+      'users.yaml',
+      'name: users\nscenarios:\n  a: { operation: dimse.echo, executor: constant-concurrency, users: 10000000, duration: 10s }\n',
+    );
+    const refused = await runCli(['run', file]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('scenarios.a.users: 10000000 is above the limit of 10000 concurrent operations per scenario');
+    expect(refused.stderr).toContain('--force');
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
+    const forced = await runCli(['validate', file, '--force']);
+    expect(forced.code).toBe(0);
+  });
+});
+
 describe('safety of the target', () => {
   it('refuses load above --confirm-above to a host that is not this machine without a terminal or --yes, before sending anything', async () => {
     const dir = await tempDir();

@@ -62,12 +62,20 @@ async function check(
 
 /**
  * Whether an outcome proves the target is there and configured for us. A DIMSE
- * failure status or an HTTP 5xx is an answer from the service: the run measures
- * those. No connection, a rejected association or an HTTP 4xx (wrong base URL,
- * wrong credentials) means the profile points at the wrong place.
+ * failure status, an HTTP 5xx (`http_500`, `http_503`, ...) or 429 (throttled)
+ * is an answer from the service: the run measures those. No connection, a
+ * rejected association or another HTTP 4xx (wrong base URL, wrong credentials)
+ * means the profile points at the wrong place.
  */
 function provesReachable(key: string): boolean {
-  return key === 'ok' || key === 'check_failed' || key.startsWith('dimse_warning_') || key.startsWith('dimse_failure_') || key === 'http_5xx';
+  return (
+    key === 'ok' ||
+    key === 'check_failed' ||
+    key.startsWith('dimse_warning_') ||
+    key.startsWith('dimse_failure_') ||
+    /^http_5\d\d$/.test(key) ||
+    key === 'http_429'
+  );
 }
 
 /** Node's TLS verification error codes, as they appear in an outcome key (network_error_<code>). */

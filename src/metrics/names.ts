@@ -84,8 +84,8 @@ export type Outcome =
 /**
  * The stable, tag-safe key of an outcome: `ok`, `dimse_warning_b000`,
  * `dimse_failure_a700`, `association_rejected_1_1_3`, `aborted`, `timeout`,
- * `connection_refused`, `connection_reset`, `network_error_eproto`, `http_4xx`,
- * `http_5xx`, `check_failed`, `protocol_error`.
+ * `connection_refused`, `connection_reset`, `network_error_eproto`, `http_404`,
+ * `http_429`, `http_503` (the exact HTTP status), `check_failed`, `protocol_error`.
  */
 export function outcomeKey(outcome: Outcome): string {
   switch (outcome.kind) {
@@ -108,7 +108,8 @@ export function outcomeKey(outcome: Outcome): string {
     case 'network-error':
       return `network_error_${outcome.code.toLowerCase()}`;
     case 'http-status':
-      return `http_${Math.floor(outcome.status / 100)}xx`;
+      // The exact status, as k6 tags it: 500 (a bug), 503 (overload) and 429 (throttled) mean different things.
+      return `http_${outcome.status}`;
     case 'check-failed':
       return 'check_failed';
     case 'protocol-error':

@@ -2,10 +2,11 @@
  * The frame shared by the DICOMweb operations that fetch what the target holds
  * (qido.series, qido.instances, wado.*): one client per worker and scenario, a
  * catalog of the target's studies looked up once (in `prepare`, before time
- * zero), a failed lookup reported as that run's outcome, and the pool closed
+ * zero, tried again while the target answers busy), a failed lookup reported
+ * as that run's outcome, and the pool closed
  * at the end. Each operation supplies only its one request and its check.
  */
-import type { OperationName } from '../metrics/names.js';
+import type { OperationName, Outcome } from '../metrics/names.js';
 import type { DicomwebClient } from '../protocol/dicomweb/client.js';
 import { DicomwebCatalog, type CatalogDepth, type TargetCatalog } from './dicomweb-catalog.js';
 import { createOperationClient, lookupFailedResult } from './dicomweb-setup.js';
@@ -16,6 +17,20 @@ export interface CatalogFetch {
   catalog: TargetCatalog;
   iteration: number;
   signal: AbortSignal;
+}
+
+/**
+ * Lookup attempts in `prepare` while the target answers "busy" (429, 5xx).
+ * They are set-up, before time zero, not measured requests (the open model
+ * never retries those): each attempt goes on from the answers already
+ * received, so a target that fails a share of requests is still looked up
+ * before the load, and the load's outcomes are its own requests'. A target
+ * that does not answer at all is not retried: each try could cost a timeout.
+ */
+const PREPARE_LOOKUP_ATTEMPTS = 30;
+
+function isBusyAnswer(outcome: Outcome): boolean {
+  return outcome.kind === 'http-status' && (outcome.status === 429 || outcome.status >= 500);
 }
 
 export function createCatalogOperation(
@@ -35,7 +50,10 @@ export function createCatalogOperation(
     },
     // The target lookup, before time zero when the worker calls it (see Operation.prepare).
     prepare: async (signal) => {
-      await lookups.get(signal);
+      for (let attempt = 1; attempt <= PREPARE_LOOKUP_ATTEMPTS && !signal.aborted; attempt++) {
+        const lookup = await lookups.get(signal);
+        if (lookup.ok || !isBusyAnswer(lookup.outcome)) return;
+      }
     },
     close: () => client.close(),
   };

@@ -24,7 +24,7 @@
 import { PacsLoadError } from '../errors.js';
 import type { Outcome } from '../metrics/names.js';
 import { runAssociation } from '../protocol/dimse/association.js';
-import { classifyDimseStatus, isPendingStatus } from '../protocol/dimse/status.js';
+import { classifyDimseStatus } from '../protocol/dimse/status.js';
 import { createStoreRequest } from '../protocol/dimse/store-request.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../synth/dicom-elements.js';
 import { deriveSeed } from '../synth/random.js';
@@ -108,7 +108,7 @@ export async function sendStudy(options: StudySendOptions): Promise<StudySendRes
       begun = true;
     }
     for (const response of association.responses) {
-      if (isPendingStatus(response.status)) continue;
+      if (!response.final) continue;
       result.instancesAnswered++;
       const statusClass = classifyDimseStatus(response.status);
       if (statusClass === 'success' || statusClass === 'warning') {

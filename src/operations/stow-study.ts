@@ -14,9 +14,9 @@
  * JSON, with ReferencedSOPSequence (0008,1199) for stored instances and
  * FailedSOPSequence (0008,1198) for failed ones, counted per request:
  * - 200: every instance referenced, none failed: ok (a count mismatch is check_failed);
- * - 202: some failed: outcome HTTP 202 (key http_2xx, an error: the study is incomplete);
+ * - 202: some failed: outcome HTTP 202 (key http_202, an error: the study is incomplete);
  *   a 202 without FailedSOPSequence is check_failed;
- * - 409: all failed: outcome HTTP 409 (http_4xx), as for any other 4xx/5xx.
+ * - 409: all failed: outcome HTTP 409 (http_409), as for any other 4xx/5xx.
  * The first request that does not end ok ends the run; bytes of every request
  * sent so far are counted, ttfb is the first request's.
  * Instances the answer references (ReferencedSOPInstanceUID (0008,1155) in the

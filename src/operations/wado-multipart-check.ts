@@ -31,6 +31,8 @@ export class MultipartAnswerCheck {
   readonly #expected: MultipartExpectation;
   #parser: MultipartParser | undefined;
   #headerProblem: string | undefined;
+  /** The declared multipart/related has no usable boundary: no client could split the body (RFC 2046 section 5.1.1). */
+  #headerViolation: string | undefined;
   #partProblem: string | undefined;
   #rootType = '';
   #currentType = '';
@@ -45,8 +47,13 @@ export class MultipartAnswerCheck {
     if (status < 200 || status >= 300) return;
     const type = parseMediaType(headerValue(headers['content-type']));
     const boundary = type?.parameters.get('boundary');
-    if (type?.essence !== 'multipart/related' || boundary === undefined || boundary.length < 1 || boundary.length > 70) {
+    if (type?.essence !== 'multipart/related') {
       this.#headerProblem = `content type ${headerValue(headers['content-type']) || '(none)'}, expected multipart/related with a boundary`;
+      return;
+    }
+    // RFC 2046 section 5.1.1: the boundary parameter is required, 1 to 70 characters.
+    if (boundary === undefined || boundary.length < 1 || boundary.length > 70) {
+      this.#headerViolation = `multipart/related without a valid boundary (${headerValue(headers['content-type'])})`;
       return;
     }
     this.#rootType = type.parameters.get('type') ?? '';
@@ -83,14 +90,21 @@ export class MultipartAnswerCheck {
     this.#parser?.push(chunk);
   };
 
-  /** The outcome of the exchange: the client's when it failed, else what the body showed. */
+  /**
+   * The outcome of the exchange: the client's when it failed, else what the
+   * body showed. A body that cannot be split into parts (no declared boundary,
+   * the declared boundary not found, no closing delimiter: RFC 2046 section
+   * 5.1.1) is a protocol error: no client could use it. A body that parses but
+   * holds the wrong parts (count, media type, size, not DICOM) is a check failure.
+   */
   outcome(exchange: HttpExchange): Outcome {
     if (exchange.outcome.kind !== 'ok') return exchange.outcome;
     if (this.#headerProblem !== undefined) return { kind: 'check-failed', reason: this.#headerProblem };
+    if (this.#headerViolation !== undefined) return { kind: 'protocol-error', detail: this.#headerViolation };
     if (this.#parser === undefined) return { kind: 'check-failed', reason: `HTTP ${exchange.status ?? 0} without a multipart body` };
     const result = this.#parser.finish();
-    // The body ended early or malformed: a response check failure, not a crash (issue 4).
-    if (!result.complete) return { kind: 'check-failed', reason: result.reason };
+    // Counted and classified, never thrown (issue 4).
+    if (!result.complete) return { kind: 'protocol-error', detail: result.reason };
     if (result.parts !== this.#expected.parts) {
       return { kind: 'check-failed', reason: `${result.parts} parts, expected ${this.#expected.parts}` };
     }

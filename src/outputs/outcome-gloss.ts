@@ -58,12 +58,6 @@ const FIXED_GLOSS: Record<string, string> = {
   timeout: 'no answer within the timeout',
   connection_refused: 'TCP connection refused',
   connection_reset: 'connection reset by the peer',
-  http_1xx: 'HTTP 1xx (no final answer)',
-  // PS3.18 section 10.5.3.1: STOW-RS answers 202 when some instances failed.
-  http_2xx: 'HTTP 2xx that reports a failure (STOW-RS 202: some instances not stored)',
-  http_3xx: 'HTTP redirect',
-  http_4xx: 'HTTP client error',
-  http_5xx: 'HTTP server error',
   check_failed: 'answer failed the response check',
   protocol_error: 'the peer broke the protocol (malformed PDU, truncated data set, unparseable body)',
 };
@@ -91,8 +85,50 @@ export function outcomeGloss(key: string): string {
     return why === undefined ? head : `${head}: ${why}`;
   }
 
+  const http = /^http_(\d{3})$/.exec(key);
+  if (http !== null) return httpStatusGloss(http[1] ?? '');
+
   const network = /^network_error_(.+)$/.exec(key);
   if (network !== null) return `network error ${(network[1] ?? '').toUpperCase()}`;
 
   return '';
+}
+
+/**
+ * HTTP statuses a PACS or its gateway answers under load (RFC 9110 section 15,
+ * RFC 6585 section 4). The tool never retries on Retry-After (429, 503): an
+ * open-model load keeps to its schedule, as k6 and Gatling do, so a throttled
+ * request is counted as what it was.
+ */
+const HTTP_STATUS_GLOSS: Record<string, string> = {
+  // PS3.18 section 10.5.3.1: STOW-RS answers 202 when some instances failed.
+  '202': 'accepted with failures (STOW-RS: some instances not stored)',
+  '400': 'bad request',
+  '401': 'unauthorized (credentials missing or refused)',
+  '403': 'forbidden',
+  '404': 'not found',
+  '406': 'not acceptable (media type not offered)',
+  // PS3.18 section 10.5.3.1: STOW-RS answers 409 when no instance was stored.
+  '409': 'conflict (STOW-RS: no instance stored)',
+  '415': 'unsupported media type',
+  '429': 'too many requests: throttled (not retried)',
+  '500': 'internal server error: a fault in the target',
+  '502': 'bad gateway: the proxy got no valid answer',
+  '503': 'service unavailable: overloaded (not retried)',
+  '504': 'gateway timeout: the proxy gave up waiting',
+};
+
+/** The class of a status when the exact code is not in the table. */
+const HTTP_CLASS_GLOSS: Record<string, string> = {
+  '1': 'HTTP 1xx (no final answer)',
+  '2': 'HTTP 2xx that reports a failure',
+  '3': 'HTTP redirect',
+  '4': 'HTTP client error',
+  '5': 'HTTP server error',
+};
+
+function httpStatusGloss(status: string): string {
+  const exact = HTTP_STATUS_GLOSS[status];
+  if (exact !== undefined) return exact;
+  return HTTP_CLASS_GLOSS[status.charAt(0)] ?? '';
 }

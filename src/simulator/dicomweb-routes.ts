@@ -3,7 +3,8 @@
  * and instance searches (PS3.18 section 10.6), WADO-RS metadata, instances,
  * frames and rendered images (section 10.4) and STOW-RS (section 10.5), over
  * the store of src/simulator/dicomweb-store.ts, through the shared fault
- * injector (latency, stall, 503 by `errorRate`, 429 by `throttleRate`).
+ * injector (latency, stall, 503 by `errorRate`, 429 by `throttleRate`, and the
+ * injected HTTP faults of src/simulator/dicomweb-faults.ts).
  *
  * Paths, relative to the service root:
  *   GET  /series, /instances                       QIDO over every study (PS3.18 10.6.1, root level)
@@ -40,6 +41,7 @@ import { RENDERED_JPEG, RENDERED_PNG } from './dicomweb-rendered-images.js';
 import { FAILURE_CANNOT_UNDERSTAND, FAILURE_OUT_OF_RESOURCES, type DicomwebStore } from './dicomweb-store.js';
 import { InstanceStore } from './instance-store.js';
 import { part10Chunks, storedFrame } from './stored-instance-bytes.js';
+import { declaredMultipartType, injectHttpFaults, PLAIN_ANSWER, sendAnswer, type HttpAnswerStyle } from './dicomweb-faults.js';
 import type { FaultInjector } from './faults.js';
 
 export interface DicomwebRoutesOptions {
@@ -98,14 +100,9 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     return cached;
   };
 
-  /** Latency, stall, then 429 or 503 when the knobs say so; true when the request was answered here. */
-  const injectFaults = async (response: ServerResponse): Promise<boolean> => {
-    await faults.delayAnswer();
-    // RFC 6585 section 4 and RFC 9110 section 10.2.3: say when to come back.
-    if (faults.shouldThrottle()) return answered(response, 429, { 'retry-after': '1' });
-    if (faults.shouldFail()) return answered(response, 503, { 'retry-after': '1' });
-    return false;
-  };
+  /** The fault knobs for one request (dicomweb-faults.ts): undefined when a fault answered it, else how to send the answer. */
+  const injectFaults = (response: ServerResponse, multipart = false): Promise<HttpAnswerStyle | undefined> =>
+    injectHttpFaults(faults, response, { multipart });
 
   return async (request, response, path, query) => {
     const segments = path.split('/').slice(1).map(decodeURIComponent);
@@ -114,9 +111,10 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     if (segments.length === 1 && (segments[0] === 'series' || segments[0] === 'instances')) {
       if (method !== 'GET') return answered(response, 405, { allow: 'GET' });
       if (!acceptsJson(request.headers.accept ?? '*/*')) return answered(response, 406);
-      if (await injectFaults(response)) return true;
+      const style = await injectFaults(response);
+      if (style === undefined) return true;
       const kind = segments[0];
-      search(response, `${path}?${query}`, () => (kind === 'series' ? searchSeries(store, query, {}, options.baseUrl()) : searchInstances(store, query, {}, options.baseUrl())));
+      search(response, `${path}?${query}`, () => (kind === 'series' ? searchSeries(store, query, {}, options.baseUrl()) : searchInstances(store, query, {}, options.baseUrl())), style);
       return true;
     }
     if (segments[0] !== 'studies') return false;
@@ -125,9 +123,10 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     if (segments.length === 3 && studyUid !== undefined && seriesWord === 'instances') {
       if (method !== 'GET') return answered(response, 405, { allow: 'GET' });
       if (!acceptsJson(request.headers.accept ?? '*/*')) return answered(response, 406);
-      if (await injectFaults(response)) return true;
+      const style = await injectFaults(response);
+      if (style === undefined) return true;
       if (store.series(studyUid) === undefined) return answered(response, 404);
-      search(response, `${path}?${query}`, () => searchInstances(store, query, { studyUid }, options.baseUrl()));
+      search(response, `${path}?${query}`, () => searchInstances(store, query, { studyUid }, options.baseUrl()), style);
       return true;
     }
 
@@ -141,31 +140,34 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     const accept = request.headers.accept ?? '*/*';
     if (segments.length === 3) {
       if (!acceptsJson(accept)) return answered(response, 406);
-      if (await injectFaults(response)) return true;
-      pageOfJson(response, `${path}?${query}`, query, () => store.series(studyUid)?.map((one) => seriesObject(one, options.baseUrl())));
+      const style = await injectFaults(response);
+      if (style === undefined) return true;
+      pageOfJson(response, `${path}?${query}`, query, () => store.series(studyUid)?.map((one) => seriesObject(one, options.baseUrl())), style);
       return true;
     }
     if (seriesUid === undefined) return false;
     if (segments.length === 5 && (leaf === 'instances' || leaf === 'metadata')) {
       if (!acceptsJson(accept)) return answered(response, 406);
-      if (await injectFaults(response)) return true;
+      const style = await injectFaults(response);
+      if (style === undefined) return true;
       if (leaf === 'metadata') {
         const found = cachedJson(path, () => {
           const instances = store.instances(studyUid, seriesUid);
           return instances === undefined ? undefined : { objects: instances.map(instanceToDicomJson), truncated: false };
         });
         if (found === undefined) return answered(response, 404);
-        return answered(response, 200, { 'content-type': DICOM_JSON }, found.body);
+        return answered(response, 200, { 'content-type': DICOM_JSON }, found.body, style);
       }
       const build = () => store.instances(studyUid, seriesUid)?.map((one) => instanceObject(one, options.baseUrl()));
-      pageOfJson(response, `${path}?${query}`, query, build);
+      pageOfJson(response, `${path}?${query}`, query, build, style);
       return true;
     }
     if (leaf !== 'instances' || sopUid === undefined) return false;
 
     if (segments.length === 6) {
       if (!/multipart\/related|application\/dicom|\*\/\*/i.test(accept)) return answered(response, 406);
-      if (await injectFaults(response)) return true;
+      const style = await injectFaults(response, true);
+      if (style === undefined) return true;
       const received = store.receivedInstance(studyUid, seriesUid, sopUid);
       const instance = store.instance(studyUid, seriesUid, sopUid);
       if (instance === undefined) return answered(response, 404);
@@ -177,14 +179,15 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
         content = [head, pixelData];
       }
       const encoded = encodeMultipartRelated([{ contentType: 'application/dicom', content }], 'application/dicom');
-      writeMultipart(response, encoded.contentType, encoded.chunks, encoded.byteLength);
+      writeMultipart(response, declaredMultipartType(encoded.contentType, style), encoded.chunks, style);
       return true;
     }
     if (segments.length === 8 && instanceLeaf === 'frames' && frameList !== undefined) {
       if (!/multipart\/related|application\/octet-stream|\*\/\*/i.test(accept)) return answered(response, 406);
       const frames = parseFrameList(frameList);
       if (frames === undefined) return answered(response, 400, { 'content-type': 'text/plain' }, 'frame list must be numbers from 1, comma-separated');
-      if (await injectFaults(response)) return true;
+      const style = await injectFaults(response, true);
+      if (style === undefined) return true;
       const instance = store.instance(studyUid, seriesUid, sopUid);
       if (instance === undefined) return answered(response, 404);
       if (frames.some((frame) => frame > instance.numberOfFrames)) return answered(response, 404);
@@ -204,21 +207,27 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
       }
       // The synthetic pattern cannot hold `--` (its high bytes are below 0x10): no need to scan it; received bytes are scanned.
       const encoded = encodeMultipartRelated(parts, 'application/octet-stream', undefined, !patternOnly);
-      writeMultipart(response, encoded.contentType, encoded.chunks, encoded.byteLength);
+      writeMultipart(response, declaredMultipartType(encoded.contentType, style), encoded.chunks, style);
       return true;
     }
     if (segments.length === 7 && instanceLeaf === 'rendered') {
       const image = renderedFor(accept);
       if (image === undefined) return answered(response, 406);
-      if (await injectFaults(response)) return true;
+      const style = await injectFaults(response);
+      if (style === undefined) return true;
       if (store.instance(studyUid, seriesUid, sopUid) === undefined) return answered(response, 404);
-      return answered(response, 200, { 'content-type': image.type }, image.bytes);
+      return answered(response, 200, { 'content-type': image.type }, image.bytes, style);
     }
     return false;
   };
 
   /** A search of dicomweb-qido-search.ts, cached by path and query; 400 for a malformed query. */
-  function search(response: ServerResponse, key: string, build: () => { objects: DicomJsonObject[]; truncated: boolean } | { error: string }): void {
+  function search(
+    response: ServerResponse,
+    key: string,
+    build: () => { objects: DicomJsonObject[]; truncated: boolean } | { error: string },
+    style: HttpAnswerStyle,
+  ): void {
     let error: string | undefined;
     const found = cachedJson(key, () => {
       const built = build();
@@ -231,11 +240,11 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     if (found === undefined) return reply(response, 400, { 'content-type': 'text/plain' }, error ?? 'bad query');
     const headers: Record<string, string> = { 'content-type': DICOM_JSON };
     if (found.truncated) headers.warning = '299 pacs-load-simulator: There are additional results that can be requested';
-    reply(response, 200, headers, found.body);
+    reply(response, 200, headers, found.body, style);
   }
 
   /** QIDO paging (PS3.18 8.3.4.4) of a cached full answer; a Warning says when `limit` cut it short. */
-  function pageOfJson(response: ServerResponse, key: string, query: string, build: () => DicomJsonObject[] | undefined): void {
+  function pageOfJson(response: ServerResponse, key: string, query: string, build: () => DicomJsonObject[] | undefined, style: HttpAnswerStyle): void {
     const params = new URLSearchParams(query);
     const limit = params.has('limit') ? Number(params.get('limit')) : undefined;
     const offset = params.has('offset') ? Number(params.get('offset')) : 0;
@@ -254,7 +263,7 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     const { body, truncated } = found;
     const headers: Record<string, string> = { 'content-type': DICOM_JSON };
     if (truncated) headers.warning = '299 pacs-load-simulator: There are additional results that can be requested';
-    reply(response, 200, headers, body);
+    reply(response, 200, headers, body, style);
   }
 
   /** STOW-RS (PS3.18 10.5): reads every part's head, stores what it can, answers 200, 202 or 409 (10.5.3). */
@@ -303,7 +312,8 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     const parsed = parser.finish();
     if (!parsed.complete) return reply(response, 400, { 'content-type': 'text/plain' }, `malformed multipart body: ${parsed.reason}`);
     if (parsed.parts === 0) return reply(response, 400, { 'content-type': 'text/plain' }, 'no instances in the request');
-    if (await injectFaults(response)) return;
+    const style = await injectFaults(response);
+    if (style === undefined) return;
 
     const referenced: DicomJsonObject[] = [];
     const failed: DicomJsonObject[] = [];
@@ -341,7 +351,7 @@ export function createDicomwebRoutes(options: DicomwebRoutesOptions): DicomwebRo
     if (failed.length > 0) answer['00081198'] = { vr: 'SQ', Value: failed as never[] };
     if (referenced.length > 0) answer['00081199'] = { vr: 'SQ', Value: referenced as never[] };
     const status = failed.length === 0 ? 200 : referenced.length === 0 ? 409 : 202;
-    reply(response, status, { 'content-type': DICOM_JSON }, JSON.stringify(answer));
+    reply(response, status, { 'content-type': DICOM_JSON }, JSON.stringify(answer), style);
   }
 }
 
@@ -385,11 +395,9 @@ function parseFrameList(text: string): number[] | undefined {
   return frames.length === 0 || frames.some((frame) => frame < 1) ? undefined : frames;
 }
 
-function writeMultipart(response: ServerResponse, contentType: string, chunks: readonly Buffer[], byteLength: number): void {
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(200, { 'content-type': contentType, 'content-length': String(byteLength) });
-  for (const chunk of chunks) response.write(chunk);
-  response.end();
+function writeMultipart(response: ServerResponse, contentType: string, chunks: readonly Buffer[], style: HttpAnswerStyle): void {
+  // sendAnswer never rejects; a dripped body goes on after the handler returns.
+  void sendAnswer(response, 200, { 'content-type': contentType }, chunks, style);
 }
 
 function finished(request: IncomingMessage): Promise<void> {
@@ -400,14 +408,25 @@ function finished(request: IncomingMessage): Promise<void> {
 }
 
 /** `reply`, then true: the request was answered here. */
-function answered(response: ServerResponse, status: number, headers?: Readonly<Record<string, string>>, body?: Buffer | string): true {
-  reply(response, status, headers, body);
+function answered(
+  response: ServerResponse,
+  status: number,
+  headers?: Readonly<Record<string, string>>,
+  body?: Buffer | string,
+  style: HttpAnswerStyle = PLAIN_ANSWER,
+): true {
+  reply(response, status, headers, body, style);
   return true;
 }
 
-function reply(response: ServerResponse, status: number, headers: Readonly<Record<string, string>> = {}, body: Buffer | string = ''): void {
-  if (response.destroyed || response.headersSent) return;
+function reply(
+  response: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>> = {},
+  body: Buffer | string = '',
+  style: HttpAnswerStyle = PLAIN_ANSWER,
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  response.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
-  response.end(bytes);
+  // sendAnswer never rejects; a dripped body goes on after the handler returns.
+  void sendAnswer(response, status, headers, [bytes], style);
 }

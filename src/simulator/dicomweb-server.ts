@@ -15,6 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { StudyTag, type DicomJsonObject } from '../synth/studies.js';
 import type { FaultInjector } from './faults.js';
 import { indexStudy, parseQidoStudiesQuery, type IndexedStudy } from './dicomweb-qido-match.js';
+import { injectHttpFaults, sendAnswer } from './dicomweb-faults.js';
 import { createDicomwebRoutes } from './dicomweb-routes.js';
 import { DicomwebStore } from './dicomweb-store.js';
 
@@ -136,10 +137,9 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
     const accept = request.headers.accept;
     if (accept !== undefined && !/json|\*\/\*|application\/\*/i.test(accept)) return reply(response, 406);
 
-    await faults.delayAnswer();
-    // RFC 6585 section 4 and RFC 9110 section 10.2.3: tell a well-behaved client when to come back.
-    if (faults.shouldThrottle()) return reply(response, 429, { 'retry-after': '1' });
-    if (faults.shouldFail()) return reply(response, 503, { 'retry-after': '1' });
+    // Latency, stall, 429/503 by rate, and the injected HTTP faults (dicomweb-faults.ts).
+    const style = await injectHttpFaults(faults, response, { multipart: false });
+    if (style === undefined) return;
 
     const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
     refreshIndex();
@@ -152,7 +152,8 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
       answers.set(queryString, answer);
     }
     // PS3.18 section 10.6.3: 200 with a (possibly empty) array; this server never uses 204.
-    reply(response, 200, answer.headers, answer.body);
+    // sendAnswer never rejects; a dripped body goes on after the handler returns.
+    void sendAnswer(response, 200, answer.headers, [answer.body], style);
   };
 
   const server = createServer({ noDelay: true, keepAlive: true }, (request, response) => {

@@ -2,7 +2,9 @@
  * The simulator's DIMSE SCP over dcmjs-dimse's Scp: Verification (C-ECHO),
  * Modality Worklist FIND, MPPS (dimse-mpps.ts), Storage (C-STORE into the
  * shared store, dimse-store.ts) and Study Root Query/Retrieve (dimse-qr.ts),
- * with the shared fault injector deciding delays, failures and the association limit.
+ * with the shared fault injector deciding delays, failures, the association
+ * limit and the injected protocol faults (drawn per association and per DIMSE
+ * request; dimse-fault-answer.ts sends the broken answers).
  *
  * We own the TCP server instead of using dcmjs-dimse's Server: its `listen(port)`
  * binds every interface and cannot report the port it got for port 0, and its
@@ -20,6 +22,7 @@ import type {
   DcmjsCStoreRequest,
   DcmjsCStoreResponse,
   DcmjsDataset,
+  DcmjsRequest,
 } from '../protocol/dimse/dcmjs.js';
 import { STATUS_PENDING, STATUS_SUCCESS } from '../protocol/dimse/status.js';
 import type { WorklistItem } from '../synth/worklist.js';
@@ -38,6 +41,8 @@ import type { DcmjsNCreateResponse, DcmjsNSetResponse } from './dimse-mpps.js';
 import { PriorArchive } from './dimse-qr-archive.js';
 import type { InstanceStore } from './instance-store.js';
 import { answerGet, answerMove, answerStudyRootFind, createQrStats } from './dimse-qr.js';
+import { faultStatus, isStatusFault, sendFaultyAnswer } from './dimse-fault-answer.js';
+import type { FaultKind } from '../profile/types.js';
 import type { DcmjsCGetResponse, DcmjsCMoveResponse, GetRequestor, MoveDestination, QrContext, QrStats } from './dimse-qr.js';
 
 const { PresentationContextResult, SopClass, TransferSyntax } = constants;
@@ -114,6 +119,9 @@ const SOURCE_SERVICE_USER = 1;
 const SOURCE_SERVICE_PROVIDER_PRESENTATION = 3;
 const REASON_CALLED_AE_NOT_RECOGNIZED = 7;
 const REASON_LOCAL_LIMIT_EXCEEDED = 2;
+/** Injected rejections: permanent 1-1-1 (service-user, no reason given), transient 2-3-1 (presentation, temporary congestion). */
+const REASON_NO_REASON_GIVEN = 1;
+const REASON_TEMPORARY_CONGESTION = 1;
 
 const SUPPORTED_ABSTRACT_SYNTAXES: readonly string[] = [
   SopClass.Verification,
@@ -146,6 +154,13 @@ interface ScpContext {
   storeIndex: StoredInstanceIndex;
   mpps: MppsStore;
   qr: QrContext;
+  /** Malformed PDUs sent so far: the next one's variant (dimse-fault-pdus.ts malformedPdu). */
+  malformedPdusSent: number;
+}
+
+/** What every DIMSE answer can have its status set on. */
+interface StatusSettable {
+  setStatus(status: number): void;
 }
 
 class SimulatorScp extends Scp {
@@ -170,6 +185,14 @@ class SimulatorScp extends Scp {
     if (association.getCalledAeTitle().trim() !== aeTitle) {
       counters.associationsRejected++;
       this.#reject(REJECT_PERMANENT, SOURCE_SERVICE_USER, REASON_CALLED_AE_NOT_RECOGNIZED);
+      return;
+    }
+    // Drawn once per association that reached the SCP (FAULT_POINTS, faults.ts); PS3.8 section 9.3.4.
+    const fault = faults.drawFault('association');
+    if (fault === 'rejectPermanent' || fault === 'rejectTransient') {
+      counters.associationsRejected++;
+      if (fault === 'rejectPermanent') this.#reject(REJECT_PERMANENT, SOURCE_SERVICE_USER, REASON_NO_REASON_GIVEN);
+      else this.#reject(REJECT_TRANSIENT, SOURCE_SERVICE_PROVIDER_PRESENTATION, REASON_TEMPORARY_CONGESTION);
       return;
     }
     if (!faults.tryAcceptAssociation()) {
@@ -206,38 +229,37 @@ class SimulatorScp extends Scp {
 
   override cEchoRequest(request: DcmjsCEchoRequest, callback: (response: DcmjsCEchoResponse) => void): void {
     this.#context.counters.echoRequests++;
-    void this.#answerEcho(request).then((response) => {
-      if (this.#socket.writable) callback(response);
-    });
+    const fault = this.#drawFault();
+    void this.#answerEcho(request).then((response) => this.#deliver(request, fault, [response], ([answer]) => callback(answer!)));
   }
 
   override cFindRequest(request: DcmjsCFindRequest, callback: (responses: DcmjsCFindResponse[]) => void): void {
     this.#context.counters.findRequests++;
+    const fault = this.#drawFault();
     const answer =
       request.getAffectedSopClassUid() === STUDY_ROOT_FIND_SOP_CLASS_UID
         ? answerStudyRootFind(request, this.#context.qr, this.#transferSyntaxOf(request))
         : this.#answerFind(request);
-    void answer.then((answers) => {
-      if (this.#socket.writable) callback(answers);
-    });
+    void answer.then((answers) => this.#deliver(request, fault, answers, callback));
   }
 
   override nCreateRequest(request: DcmjsNCreateRequest, callback: (response: DcmjsNCreateResponse) => void): void {
-    void answerMppsCreate(request, this.#context.mpps, this.#context.faults).then((response) => {
-      if (this.#socket.writable) callback(response);
-    });
+    const fault = this.#drawFault();
+    void answerMppsCreate(request, this.#context.mpps, this.#context.faults).then((response) =>
+      this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
+    );
   }
 
   override nSetRequest(request: DcmjsNSetRequest, callback: (response: DcmjsNSetResponse) => void): void {
-    void answerMppsSet(request, this.#context.mpps, this.#context.faults).then((response) => {
-      if (this.#socket.writable) callback(response);
-    });
+    const fault = this.#drawFault();
+    void answerMppsSet(request, this.#context.mpps, this.#context.faults).then((response) =>
+      this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
+    );
   }
 
   override cMoveRequest(request: DcmjsCMoveRequest, callback: (responses: DcmjsCMoveResponse[]) => void): void {
-    void answerMove(request, this.#context.qr, this.#socket.remoteAddress).then((response) => {
-      if (this.#socket.writable) callback([response]);
-    });
+    const fault = this.#drawFault();
+    void answerMove(request, this.#context.qr, this.#socket.remoteAddress).then((response) => this.#deliver(request, fault, [response], callback));
   }
 
   override cGetRequest(request: DcmjsCGetRequest, callback: (responses: DcmjsCGetResponse[]) => void): void {
@@ -249,8 +271,47 @@ class SimulatorScp extends Scp {
       socket: this.#socket,
       sendRequests: (subOperation) => scp.sendRequests(subOperation),
     };
-    void answerGet(request, this.#context.qr, requestor).then((response) => {
-      if (this.#socket.writable) callback([response]);
+    const fault = this.#drawFault();
+    void answerGet(request, this.#context.qr, requestor).then((response) => this.#deliver(request, fault, [response], callback));
+  }
+
+  /** The fault of one DIMSE request, drawn when it arrives (FAULT_POINTS, faults.ts). */
+  #drawFault(): FaultKind | undefined {
+    return this.#context.faults.drawFault('dimse');
+  }
+
+  /**
+   * Sends the answers (the pending ones, then the final one) unless the
+   * connection is gone, as the drawn fault says: a status fault replaces them
+   * with the final answer alone carrying the fault's status; any other fault
+   * breaks the bytes (dimse-fault-answer.ts).
+   */
+  #deliver<R extends StatusSettable>(
+    request: DcmjsRequest,
+    fault: FaultKind | undefined,
+    answers: R[],
+    send: (answers: R[]) => void,
+  ): void {
+    if (!this.#socket.writable) return;
+    if (fault === undefined) {
+      send(answers);
+      return;
+    }
+    if (isStatusFault(fault)) {
+      const final = answers[answers.length - 1];
+      if (final === undefined) return;
+      final.setStatus(faultStatus(fault, request.getCommandFieldType()));
+      send([final]);
+      return;
+    }
+    const scp = this as unknown as { sendAbort(source: number, reason: number): void };
+    const transferSyntax =
+      this.#association()?.getAcceptedPresentationContextFromRequest(request)?.getAcceptedTransferSyntaxUid() ??
+      TransferSyntax.ImplicitVRLittleEndian;
+    sendFaultyAnswer(fault, { socket: this.#socket, sendAbort: (source, reason) => scp.sendAbort(source, reason) }, () => send(answers), {
+      dripBytesPerSec: this.#context.faults.dripBytesPerSec,
+      malformedVariant: fault === 'malformedPdu' ? this.#context.malformedPdusSent++ : 0,
+      datasetExplicitVr: transferSyntax === TransferSyntax.ExplicitVRLittleEndian,
     });
   }
 
@@ -277,9 +338,11 @@ class SimulatorScp extends Scp {
 
   override cStoreRequest(request: DcmjsCStoreRequest, callback: (response: DcmjsCStoreResponse) => void): void {
     const { faults, counters, storeIndex } = this.#context;
-    void answerStore(request, { faults, index: storeIndex, counters }).then((response) => {
-      if (this.#socket.writable) callback(response);
-    });
+    const fault = this.#drawFault();
+    // The instance is stored before a fault replaces the answer, so a study aborted mid-send keeps what came before.
+    void answerStore(request, { faults, index: storeIndex, counters }).then((response) =>
+      this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
+    );
   }
 
   async #answerEcho(request: DcmjsCEchoRequest): Promise<DcmjsCEchoResponse> {
@@ -372,6 +435,7 @@ export async function startDimseSimulator(options: DimseSimulatorOptions): Promi
       moveDestinations: options.moveDestinations ?? new Map(),
       stats: createQrStats(),
     },
+    malformedPdusSent: 0,
   };
   context.qr.store = context.storeIndex.store;
   const sockets = new Set<Socket>();

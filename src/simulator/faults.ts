@@ -88,8 +88,11 @@ export class FaultInjector {
    * `point` (FAULT_POINTS), so at most one fault per draw. Counts what it
    * returns (`injectedCounts`), so a test or soak can compare the tool's
    * outcomes with what was injected. `http429` also draws `throttleRate`.
+   * `applies` leaves out kinds this answer cannot carry (a JSON answer cannot
+   * have a broken multipart boundary): their share is then no fault, so a
+   * share means "of the answers that can carry it" and the counts stay exact.
    */
-  drawFault(point: FaultPoint): FaultKind | undefined {
+  drawFault(point: FaultPoint, applies: (kind: FaultKind) => boolean = () => true): FaultKind | undefined {
     const shares = this.#faults.injected;
     if (shares === undefined) return undefined;
     const draw = this.#random();
@@ -97,6 +100,12 @@ export class FaultInjector {
     for (const kind of FAULT_KINDS) {
       const share = shares[kind] ?? 0;
       if (share <= 0 || !FAULT_POINTS[kind].includes(point)) continue;
+      // Skipped after its share is added: the share is still "no fault" for this draw.
+      if (!applies(kind)) {
+        cumulative += share;
+        if (draw < cumulative) return undefined;
+        continue;
+      }
       cumulative += share;
       if (draw < cumulative) {
         this.#injectedCounts.set(kind, (this.#injectedCounts.get(kind) ?? 0) + 1);

@@ -261,6 +261,6 @@ export const GO_LIVE_OPERATIONS: readonly FixtureOperation[] = [
     maxMs: 1_800,
     bytesSentPerOp: 2_000,
     bytesReceivedPerOp: 30_000_000,
-    outcomesEvery: { http_5xx: 11 },
+    outcomesEvery: { http_503: 11 },
   },
 ];

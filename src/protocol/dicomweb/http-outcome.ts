@@ -12,7 +12,13 @@ export type HttpOutcome = Extract<
   { kind: 'ok' | 'http-status' | 'timeout' | 'aborted' | 'connection-refused' | 'connection-reset' | 'network-error' }
 >;
 
-/** 2xx is ok (RFC 9110 section 15.3); anything else is an HTTP status outcome. */
+/**
+ * 2xx is ok (RFC 9110 section 15.3); anything else is an HTTP status outcome,
+ * keyed by its exact status (`http_503`). A 429 or 503 with Retry-After
+ * (RFC 6585 section 4, RFC 9110 section 10.2.3) is counted, never retried: an
+ * open-model load keeps to its planned schedule, as k6 and Gatling do, and a
+ * retry would both add a request the profile did not plan and hide the failure.
+ */
 export function outcomeForStatus(status: number): HttpOutcome {
   return status >= 200 && status < 300 ? { kind: 'ok' } : { kind: 'http-status', status };
 }

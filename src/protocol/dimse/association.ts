@@ -97,6 +97,11 @@ export interface DimseResponse {
   /** The identifier or data set of the response, if it carried one. */
   dataset: DcmjsDataset | undefined;
   errorComment: string | undefined;
+  /**
+   * The request's last response: any status but pending, or a pending status
+   * to a request that has no pending responses (C-ECHO, C-STORE, N-*; PS3.7 Annex C).
+   */
+  final: boolean;
 }
 
 export interface AssociationResult {
@@ -132,7 +137,9 @@ const CLOSE_FALLBACK_MS = 1_000;
  * Outcome, first match wins: our timeout or `signal`; A-ASSOCIATE-RJ; every
  * request answered (the DIMSE status, see `outcomeFromFinalStatuses`); socket
  * error by code; peer A-ABORT; a request whose presentation context the peer
- * did not accept (`check-failed`); a protocol error; else closed early (`aborted`).
+ * did not accept (`check-failed`); else closed early (`aborted`). A protocol
+ * error (a malformed PDU, a truncated data set: `protocol-error`) comes right
+ * after the identity check, unless a socket error explains it.
  */
 export function runAssociation(options: AssociationOptions): Promise<AssociationResult> {
   if (options.requests.length === 0) {
@@ -148,7 +155,7 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     let acceptedAssociation: DcmjsAssociation | undefined;
     let timedOut = false;
     let peerAborted = false;
-    let protocolError = false;
+    let protocolError: string | undefined;
     let identityUnconfirmed = false;
     let socketErrorCode: string | undefined;
     let settled = false;
@@ -160,6 +167,7 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     }
 
     requests.forEach((request, requestIndex) => {
+      const pendingAllowed = hasPendingResponses(request);
       request.on('response', (response: DcmjsResponse) => {
         const status = response.getStatus();
         const errorComment = response.getErrorComment();
@@ -168,8 +176,17 @@ export function runAssociation(options: AssociationOptions): Promise<Association
           status,
           dataset: response.getDataset(),
           errorComment: errorComment === '' || errorComment === null ? undefined : errorComment,
+          final: !isPendingStatus(status) || !pendingAllowed,
         });
-        if (!isPendingStatus(status)) finalStatuses[requestIndex] = status;
+        if (!isPendingStatus(status)) {
+          finalStatuses[requestIndex] = status;
+        } else if (!pendingAllowed) {
+          // PS3.7 Annex C: a pending status is defined for C-FIND, C-GET and C-MOVE only;
+          // to any other request it is the final answer, a failure. dcmjs-dimse would
+          // wait for more answers, so the request is ended here and the next one goes out.
+          finalStatuses[requestIndex] = status;
+          (request as unknown as { raiseDoneEvent(): void }).raiseDoneEvent();
+        }
       });
     });
 
@@ -192,6 +209,9 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     // The patch sets it too; the project rule is to set it on every socket we open.
     socket.setNoDelay(true);
     socket.on('error', (error: NodeJS.ErrnoException) => {
+      // A write after dcmjs-dimse ended the socket itself (it does on a protocol error,
+      // then still sends A-RELEASE-RQ) is not the peer's doing.
+      if (error.code?.startsWith('ERR_STREAM_') === true) return;
       socketErrorCode ??= error.code ?? 'EUNKNOWN';
     });
     // Normally `closed` below finishes; this only guards against a dcmjs-dimse listener failing.
@@ -244,10 +264,11 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       peerAborted = true;
       socket.destroy();
     });
-    client.on('networkError', () => {
-      // Socket errors are recorded by code above; anything else is a PDU or DIMSE
-      // decoding error, after which dcmjs-dimse ends the connection.
-      protocolError = true;
+    client.on('networkError', (error: Error) => {
+      // Socket errors are recorded by code above (they reach this listener first,
+      // so `classify` tells them apart); anything else is a PDU or DIMSE decoding
+      // error, after which dcmjs-dimse ends the connection.
+      protocolError ??= protocolErrorDetail(error);
     });
     client.on('closed', () => {
       // dcmjs-dimse delivers events through setImmediate; let responses queued
@@ -278,6 +299,8 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       if (identityUnconfirmed) {
         return { kind: 'check-failed', reason: 'the SCP accepted the association without confirming the user identity (PS3.7 D.3.3.7.2)' };
       }
+      // A broken PDU or data set outranks statuses: answers read around it cannot be trusted.
+      if (protocolError !== undefined && socketErrorCode === undefined) return { kind: 'protocol-error', detail: protocolError };
       if (finalStatuses.every((status) => status !== undefined)) {
         return outcomeFromFinalStatuses(finalStatuses as number[]);
       }
@@ -290,7 +313,6 @@ export function runAssociation(options: AssociationOptions): Promise<Association
           reason: `the SCP did not accept a presentation context for ${unaccepted.getAffectedSopClassUid() ?? unaccepted.getRequestedSopClassUid()}`,
         };
       }
-      if (protocolError) return { kind: 'network-error', code: 'EPROTO' };
       return { kind: 'aborted' };
     }
 
@@ -303,6 +325,19 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       );
     }
   });
+}
+
+/** Command Field values of C-FIND-RQ, C-GET-RQ and C-MOVE-RQ (PS3.7 Annex E): the requests that may get pending responses. */
+const PENDING_SERVICE_COMMANDS: ReadonlySet<number> = new Set([0x0020, 0x0010, 0x0021]);
+
+function hasPendingResponses(request: DcmjsRequest): boolean {
+  return PENDING_SERVICE_COMMANDS.has(request.getCommandFieldType());
+}
+
+/** dcmjs-dimse's message without its log prefix ("AE -> Connection error: Unknown PDU type: 10" -> "Unknown PDU type: 10"). */
+function protocolErrorDetail(error: Error): string {
+  const message = error.message.replace(/^.*-> (?:Connection error: )?/, '');
+  return message === '' ? 'malformed PDU' : message;
 }
 
 /** dcmjs-dimse's `userIdentity` send option (PS3.7 D.3.3.7.1: type 1 username, type 2 username and passcode). */

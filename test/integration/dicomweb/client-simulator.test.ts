@@ -89,12 +89,12 @@ describe('DICOMweb client against the simulator', () => {
     expect(exchange.body.toString()).toBe('[]');
   });
 
-  it('classifies an unknown path as http_4xx; answers a bad query 400, XML-only Accept 406, PUT 405', async () => {
+  it('classifies an unknown path as http_404; answers a bad query 400, XML-only Accept 406, PUT 405', async () => {
     const sim = await simulator(1);
     const dicomweb = client(sim.baseUrl);
     const missing = await dicomweb.get('/nothing-here', { accept: ACCEPT });
     expect(missing.status).toBe(404);
-    expect(outcomeKey(missing.outcome)).toBe('http_4xx');
+    expect(outcomeKey(missing.outcome)).toBe('http_404');
     expect((await dicomweb.get('/studies?limit=x', { accept: ACCEPT })).status).toBe(400);
     expect((await dicomweb.get('/studies', { accept: 'multipart/related; type="application/dicom+xml"' })).status).toBe(406);
     // POST /studies is STOW-RS (PS3.18 10.5): without a multipart/related body it is 415.
@@ -105,12 +105,12 @@ describe('DICOMweb client against the simulator', () => {
     expect(put.headers.get('allow')).toBe('GET, POST');
   });
 
-  it('classifies injected failures as http_5xx with Retry-After', async () => {
+  it('classifies injected failures as http_503 with Retry-After', async () => {
     const sim = await simulator(3, { errorRate: 1 });
     const exchange = await client(sim.baseUrl).get('/studies', { accept: ACCEPT });
     expect(exchange.status).toBe(503);
     expect(exchange.headers['retry-after']).toBe('1');
-    expect(outcomeKey(exchange.outcome)).toBe('http_5xx');
+    expect(outcomeKey(exchange.outcome)).toBe('http_503');
   });
 
   it('classifies a closed port as connection_refused', async () => {

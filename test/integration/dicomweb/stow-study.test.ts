@@ -80,17 +80,17 @@ describe('stow.study against the simulator', () => {
     expect(store.storedInstances).toBe(5);
   });
 
-  it('classifies 202 (some failed) as http_2xx and 409 (all failed) as http_4xx', async () => {
+  it('classifies 202 (some failed) as http_202 and 409 (all failed) as http_409', async () => {
     const { sim } = await simulator(3);
     const stow = operation('stow.study', setup(sim.baseUrl, { images: 2, imageSizeBytes: SMALL_IMAGE_BYTES }));
     expect((await stow.run(context(0))).outcome).toEqual({ kind: 'ok' });
     // One place left in the store: one stored, one failed (A700, out of resources).
     const partial = await stow.run(context(1));
     expect(partial.outcome).toEqual({ kind: 'http-status', status: 202 });
-    expect(outcomeKey(partial.outcome)).toBe('http_2xx');
+    expect(outcomeKey(partial.outcome)).toBe('http_202');
     const conflict = await stow.run(context(2));
     expect(conflict.outcome).toEqual({ kind: 'http-status', status: 409 });
-    expect(outcomeKey(conflict.outcome)).toBe('http_4xx');
+    expect(outcomeKey(conflict.outcome)).toBe('http_409');
   });
 
   it('answers 415 to a body that is not multipart/related, and 202 for an unreadable part next to a good one', async () => {

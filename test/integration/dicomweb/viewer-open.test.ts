@@ -223,7 +223,7 @@ describe('viewer.open against the simulator', () => {
     proxy.onFrame = (ordinal) => ordinal === 3;
     const faulted = await open.run(context(0));
     expect(faulted.outcome).toEqual({ kind: 'http-status', status: 503 });
-    expect(outcomeKey(faulted.outcome)).toBe('http_5xx');
+    expect(outcomeKey(faulted.outcome)).toBe('http_503');
     // The open went on after the failed frame: every image was still asked for.
     const images = numberOf(openedStudy(proxy.paths), StudyTag.NumberOfStudyRelatedInstances);
     expect(proxy.frameRequests).toBe(images);

@@ -2,7 +2,7 @@
  * qido.series, qido.instances and the WADO-RS operations against the embedded
  * simulator on 127.0.0.1 (port 0): each one succeeds with the part counts and
  * bytes it asked for, 503 and 429 are classified, and a multipart answer cut
- * short is a check failure, not a crash.
+ * short or with an unused boundary is a protocol error, not a crash.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,6 +106,33 @@ describe('DICOMweb fetch operations against the simulator', () => {
     expect(sim.requestsServed - before).toBe(1);
   });
 
+  it('keeps looking the target up in prepare() while it answers busy (every third request 503), so the load starts with the catalog', async () => {
+    let draw = 0;
+    // errorRate draws one random number per request: every third is below the rate.
+    const faults = new FaultInjector({ ...NO_FAULTS, errorRate: 0.5 }, () => (++draw % 3 === 0 ? 0.1 : 0.9));
+    const sim = await startDicomwebSimulator({ studies: buildStudies({ count: 30, seed: 11, date: todayDa() }), faults });
+    cleanups.push(() => sim.close());
+    const frames = operation('wado.frames', setup(sim.baseUrl));
+    await frames.prepare?.(new AbortController().signal);
+    const before = sim.requestsServed;
+    // More than one attempt was needed, and the lookup is whole: a run makes one request of its own.
+    expect(before).toBeGreaterThan(6);
+    await frames.run(context(0));
+    expect(sim.requestsServed - before).toBe(1);
+  });
+
+  it('does not retry the lookup in prepare() when the answer is not busy (401)', async () => {
+    const sim = await startDicomwebSimulator({
+      studies: buildStudies({ count: 30, seed: 11, date: todayDa() }),
+      faults: new FaultInjector({ ...NO_FAULTS }),
+      requiredAuthorization: 'Bearer not-sent',
+    });
+    cleanups.push(() => sim.close());
+    const frames = operation('wado.frames', setup(sim.baseUrl));
+    await frames.prepare?.(new AbortController().signal);
+    expect(sim.requestsServed).toBe(1);
+  });
+
   it('runs concurrently on one pool, sharing one lookup', async () => {
     const sim = await simulator();
     const frames = operation('wado.frames', setup(sim.baseUrl));
@@ -124,7 +151,7 @@ describe('DICOMweb fetch operations against the simulator', () => {
     faults.throttleRate = 1;
     const throttled = await metadata.run(context(2));
     expect(throttled.outcome).toEqual({ kind: 'http-status', status: 429 });
-    expect(outcomeKey(throttled.outcome)).toBe('http_4xx');
+    expect(outcomeKey(throttled.outcome)).toBe('http_429');
     faults.throttleRate = 0;
     expect((await metadata.run(context(3))).outcome).toEqual({ kind: 'ok' });
   });
@@ -181,10 +208,14 @@ describe('a multipart answer cut short', () => {
     return check.outcome(exchange);
   }
 
-  it('is a check failure when the closing boundary is missing', async () => {
-    const body = Buffer.from('--xyz\r\nContent-Type: application/octet-stream\r\n\r\nabc\r\n12');
-    const outcome = await checkAgainst(body, 'multipart/related; type="application/octet-stream"; boundary=xyz');
-    expect(outcome).toMatchObject({ kind: 'check-failed', reason: expect.stringMatching(/no closing boundary/) });
+  it('is a protocol error when the body cannot be split: closing boundary missing, declared boundary unused or absent', async () => {
+    const type = 'multipart/related; type="application/octet-stream"; boundary=xyz';
+    const unclosed = Buffer.from('--xyz\r\nContent-Type: application/octet-stream\r\n\r\nabc\r\n12');
+    expect(await checkAgainst(unclosed, type)).toMatchObject({ kind: 'protocol-error', detail: expect.stringMatching(/no closing boundary/) });
+    // RFC 2046 5.1.1: the parts use another boundary than the one declared.
+    const otherBoundary = Buffer.from('--abc\r\nContent-Type: application/octet-stream\r\n\r\nabcdef\r\n--abc--\r\n');
+    expect(await checkAgainst(otherBoundary, type)).toEqual({ kind: 'protocol-error', detail: 'no multipart boundary in the body' });
+    expect(await checkAgainst(otherBoundary, 'multipart/related; type="application/octet-stream"')).toMatchObject({ kind: 'protocol-error' });
   });
 
   it('passes a whole answer with CRLF in the frame, and fails a wrong part count, size or media type', async () => {

@@ -125,7 +125,7 @@ describe('runAssociation', () => {
   it('reports an unparseable answer as a protocol error', async () => {
     const port = await startRawServer((socket) => socket.once('data', () => socket.write(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))));
     const result = await runAssociation(options(port));
-    expect(result.outcome).toEqual({ kind: 'network-error', code: 'EPROTO' });
+    expect(result.outcome).toEqual({ kind: 'protocol-error', detail: 'Unknown PDU type: 72' });
   });
 
   it('ends the association at once when the signal aborts', async () => {

@@ -38,7 +38,7 @@ function lines(): string {
       const failed = instance === 'pod-1' && k === 1 ? 1 : 0;
       const series = `${tags},scenario=search,operation=qido.studies`;
       out.push(`pacs_load_operations,${series},outcome=ok count=${samples.length - failed}i,rate_per_sec=1 ${endMs}`);
-      if (failed > 0) out.push(`pacs_load_operations,${series},outcome=http_5xx count=${failed}i,rate_per_sec=1 ${endMs}`);
+      if (failed > 0) out.push(`pacs_load_operations,${series},outcome=http_503 count=${failed}i,rate_per_sec=1 ${endMs}`);
       out.push(
         `pacs_load_latency,${series} count=${samples.length}i,errors=${failed}i,bytes_sent=100i,bytes_received=1000i,in_flight=1i,dropped=${k}i,` +
           `hdr_response="${encodeHistogram(histogram)}",hdr_service="${encodeHistogram(histogram)}" ${endMs}`,
@@ -67,7 +67,7 @@ describe.skipIf(skipWithoutPeer(hasInfluxDb))('summaryFromInflux', () => {
     for (const sample of Object.values(SAMPLES).flat(2)) recordUs(all, sample);
     expect(summary.operations).toHaveLength(1);
     const [search] = summary.operations;
-    expect(search).toMatchObject({ scenario: 'search', operation: 'qido.studies', completed: 13, failed: 1, outcomes: { ok: 12, http_5xx: 1 } });
+    expect(search).toMatchObject({ scenario: 'search', operation: 'qido.studies', completed: 13, failed: 1, outcomes: { ok: 12, http_503: 1 } });
     expect(search?.dropped).toBe(2 * (0 + 1 + 2));
     expect(search?.bytesSent).toBe(600);
     expect(search?.latency.response).toEqual(latencyStats(all));

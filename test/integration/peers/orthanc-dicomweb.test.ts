@@ -6,7 +6,7 @@
  * classified as HTTP 415; viewer.open opens the study with one frame request
  * per instance (counted by a small proxy in front of Orthanc); with
  * authentication on, runs without credentials
- * are classified as HTTP 401 (http_4xx) and the run carries on, and basic
+ * are classified as HTTP 401 (http_401) and the run carries on, and basic
  * auth from an environment variable gets through.
  *
  * Skipped only when Orthanc or its DICOMweb plugin is not installed
@@ -294,7 +294,7 @@ describe.skipIf(skipWithoutPeer(hasOrthancDicomweb))('Orthanc DICOMweb peer', ()
       await expect(run).rejects.toMatchObject({ code: 'ERR_TARGET_UNREACHABLE', hint: expect.stringContaining('credentials') });
     });
 
-    it('past preflight, a load run without credentials counts the 401s as http_4xx and completes; with credentials it has no errors', async () => {
+    it('past preflight, a load run without credentials counts the 401s as http_401 and completes; with credentials it has no errors', async () => {
       const unauthenticated = await runLoad({
         profile: parseProfileText(authProfile(baseUrl, '', false), 'orthanc-auth.yaml'),
         workers: 1,
@@ -306,7 +306,7 @@ describe.skipIf(skipWithoutPeer(hasOrthancDicomweb))('Orthanc DICOMweb peer', ()
       const qido = unauthenticated.summary.operations.find((operation) => operation.operation === 'qido.studies')!;
       expect(qido.completed).toBe(20);
       expect(qido.failed).toBe(20);
-      expect(qido.outcomes).toEqual({ http_4xx: 20 });
+      expect(qido.outcomes).toEqual({ http_401: 20 });
 
       const authenticated = await runLoad({
         profile: parseProfileText(authProfile(baseUrl, `, auth: { username: ${USER}, passwordEnv: ${PASSWORD_ENV} }`, true), 'orthanc-auth.yaml'),

@@ -112,7 +112,7 @@ describe('dashboard queries against the metric-name table', () => {
         }
         // The filter above, read as isSuccessKey: ok and dimse_warning_* are excluded, all else is an error.
         const isError = (key: string): boolean => key !== 'ok' && !/^dimse_warning_/.test(key);
-        for (const key of ['ok', 'dimse_warning_b000', 'dimse_failure_a700', 'timeout', 'http_5xx', 'association_rejected_1_1_3']) {
+        for (const key of ['ok', 'dimse_warning_b000', 'dimse_failure_a700', 'timeout', 'http_503', 'association_rejected_1_1_3']) {
           expect(isError(key), key).toBe(!isSuccessKey(key));
         }
       });

@@ -13,9 +13,12 @@ describe('outcomeForStatus', () => {
     expect(outcomeForStatus(200)).toEqual({ kind: 'ok' });
     expect(outcomeForStatus(204)).toEqual({ kind: 'ok' });
     expect(outcomeForStatus(299)).toEqual({ kind: 'ok' });
-    expect(outcomeKey(outcomeForStatus(304))).toBe('http_3xx');
-    expect(outcomeKey(outcomeForStatus(404))).toBe('http_4xx');
-    expect(outcomeKey(outcomeForStatus(503))).toBe('http_5xx');
+    expect(outcomeKey(outcomeForStatus(304))).toBe('http_304');
+    expect(outcomeKey(outcomeForStatus(404))).toBe('http_404');
+    expect(outcomeKey(outcomeForStatus(503))).toBe('http_503');
+    // The exact status, not its class: 500 (a bug), 503 (overload), 429 (throttled) differ.
+    expect(outcomeKey(outcomeForStatus(500))).toBe('http_500');
+    expect(outcomeKey(outcomeForStatus(429))).toBe('http_429');
   });
 });
 

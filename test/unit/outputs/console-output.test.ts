@@ -107,7 +107,7 @@ describe('console output: end-of-run report', () => {
     expect(rows.map(cells)).toEqual([
       ['modality-worklist/mwl.find', 'dimse_failure_a700', '12', 'out of resources'],
       ['modality-worklist/mwl.find', 'association_rejected_2_3_2', '3', 'association rejected (transient): local limit exceeded'],
-      ['viewer-search/qido.studies', 'http_5xx', '4', 'HTTP server error'],
+      ['viewer-search/qido.studies', 'http_503', '4', 'service unavailable: overloaded (not retried)'],
       ['viewer-search/qido.studies', 'timeout', '2', 'no answer within the timeout'],
     ]);
     expect(text).not.toMatch(/\s+ok\s+119,025/);

@@ -45,7 +45,7 @@ export const qidoSummary: OperationSummary = {
   ratePerSec: 50,
   errorRate: 6 / 3_000,
   droppedRate: 0,
-  outcomes: { ok: 2_994, http_5xx: 4, timeout: 2 },
+  outcomes: { ok: 2_994, http_503: 4, timeout: 2 },
   bytesSent: 1_500_000,
   bytesReceived: 90_000_000,
   activeSeconds: 60,

@@ -20,11 +20,22 @@ describe('outcomeGloss', () => {
     expect(outcomeGloss('association_rejected_1_1_9')).toBe('association rejected (permanent)');
   });
 
-  it('glosses network, HTTP and check outcomes, and nothing for unknown keys', () => {
+  it('glosses network and timeout outcomes, and nothing for unknown keys', () => {
     expect(outcomeGloss('network_error_eproto')).toBe('network error EPROTO');
-    expect(outcomeGloss('http_5xx')).toBe('HTTP server error');
-    expect(outcomeGloss('http_2xx')).toMatch(/STOW-RS 202/);
     expect(outcomeGloss('timeout')).toBe('no answer within the timeout');
     expect(outcomeGloss('something_new')).toBe('');
+  });
+
+  it('glosses the exact HTTP status, with the class as a fallback', () => {
+    expect(outcomeGloss('http_429')).toBe('too many requests: throttled (not retried)');
+    expect(outcomeGloss('http_500')).toBe('internal server error: a fault in the target');
+    expect(outcomeGloss('http_502')).toMatch(/^bad gateway/);
+    expect(outcomeGloss('http_503')).toBe('service unavailable: overloaded (not retried)');
+    expect(outcomeGloss('http_504')).toMatch(/^gateway timeout/);
+    expect(outcomeGloss('http_202')).toMatch(/STOW-RS/);
+    expect(outcomeGloss('http_599')).toBe('HTTP server error');
+    expect(outcomeGloss('http_418')).toBe('HTTP client error');
+    expect(outcomeGloss('http_301')).toBe('HTTP redirect');
+    expect(outcomeGloss('protocol_error')).toMatch(/broke the protocol/);
   });
 });

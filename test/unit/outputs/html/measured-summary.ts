@@ -49,7 +49,7 @@ export function measuredSummary(options: MeasuredSummaryOptions = {}): RunSummar
         recorder.record('worklist', 'mwl.find', sample('ok', serviceUs, lagUs, { setupUs: 300 + Math.floor(random() * 200) }));
       }
       for (let index = 0; index < 20; index++) {
-        const outcome = random() < 0.1 ? 'http_5xx' : 'ok';
+        const outcome = random() < 0.1 ? 'http_503' : 'ok';
         recorder.record(HOSTILE_SCENARIO, 'qido.studies', sample(outcome, 9_000 + Math.floor(random() * 30_000), 50, { ttfbUs: 7_000 }));
       }
       for (let index = 0; index < 5; index++) {

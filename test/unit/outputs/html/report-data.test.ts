@@ -72,7 +72,7 @@ describe('buildReportData', () => {
     expect(series(store, 'dropped (could not start in time)').at(-1)).toBe(6);
 
     const qido = chart('qido.studies', 'errors');
-    expect(qido.series.map((line) => line.label)).toEqual(['http_5xx (HTTP server error)']);
+    expect(qido.series.map((line) => line.label)).toEqual(['http_503 (service unavailable: overloaded (not retried))']);
   });
 
   it('draws a zero line and says so when an operation had no errors', () => {

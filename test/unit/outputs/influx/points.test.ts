@@ -14,7 +14,7 @@ describe('intervalLines', () => {
     {
       scenario: 'worklist',
       operation: 'mwl.find',
-      outcomes: { ok: 190, dimse_failure_a700: 7, timeout: 3, http_5xx: 0 },
+      outcomes: { ok: 190, dimse_failure_a700: 7, timeout: 3, http_503: 0 },
       failed: 10,
       responseUs,
       serviceUs,

@@ -1,0 +1,134 @@
+/**
+ * Each DIMSE fault of the simulator (src/simulator/dimse-fault-answer.ts) as
+ * the client classifies it (src/protocol/dimse/association.ts), in-process and
+ * with every request faulty: C-ECHO (a command-only answer) and MWL C-FIND
+ * (pending answers with identifiers), and the connection left clean either way.
+ * The CLI-level matrix is dimse-faults.test.ts.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runAssociation } from '../../../src/protocol/dimse/association.js';
+import type { AssociationResult } from '../../../src/protocol/dimse/association.js';
+import { requests } from '../../../src/protocol/dimse/dcmjs.js';
+import { createWorklistFindRequest } from '../../../src/protocol/dimse/requests.js';
+import { outcomeKey } from '../../../src/metrics/names.js';
+import { mwlQueryIdentifier, stationFor } from '../../../src/operations/mwl-find.js';
+import { buildStoreTemplate, sendStudy } from '../../../src/operations/dimse-store.js';
+import { requireDimseTarget } from '../../../src/operations/dimse-target.js';
+import { storeStudyIdentity } from '../../../src/synth/store-study.js';
+import { localDicomDate } from '../../../src/synth/dicom-date.js';
+import type { FaultKind, SimulatorFaults } from '../../../src/profile/types.js';
+import { STATIONS, dimseTarget, iteration, operationSetup, startTestSimulator } from '../dimse/helpers.js';
+import { createQrFind } from '../../../src/operations/qr-find.js';
+import { createMppsInProgress } from '../../../src/operations/mpps-in-progress.js';
+import type { TestSimulator } from '../dimse/helpers.js';
+
+let running: TestSimulator | undefined;
+afterEach(async () => {
+  await running?.simulator.close();
+  running = undefined;
+});
+
+async function start(faults: Partial<SimulatorFaults>): Promise<TestSimulator> {
+  running = await startTestSimulator(faults);
+  return running;
+}
+
+function associate(simulator: TestSimulator, which: 'echo' | 'find', operationTimeoutUs = 5_000_000): Promise<AssociationResult> {
+  const request =
+    which === 'echo'
+      ? new requests.CEchoRequest()
+      : createWorklistFindRequest(mwlQueryIdentifier({ station: stationFor(0, STATIONS), modality: 'CT', date: localDicomDate(new Date()) }));
+  return runAssociation({
+    host: simulator.simulator.host,
+    port: simulator.simulator.port,
+    callingAe: 'PACSLOAD-TEST',
+    calledAe: simulator.simulator.aeTitle,
+    connectTimeoutUs: 5_000_000,
+    operationTimeoutUs,
+    requests: [request],
+  });
+}
+
+describe('DIMSE faults as the client classifies them', () => {
+  it.each<{ fault: FaultKind; echo: string; find: string }>([
+    { fault: 'rejectPermanent', echo: 'association_rejected_1_1_1', find: 'association_rejected_1_1_1' },
+    { fault: 'rejectTransient', echo: 'association_rejected_2_3_1', find: 'association_rejected_2_3_1' },
+    { fault: 'abort', echo: 'aborted', find: 'aborted' },
+    { fault: 'closeMidPdu', echo: 'aborted', find: 'aborted' },
+    { fault: 'malformedPdu', echo: 'protocol_error', find: 'protocol_error' },
+    { fault: 'truncatedDataset', echo: 'protocol_error', find: 'protocol_error' },
+    { fault: 'wrongStatus', echo: 'dimse_failure_ff00', find: 'dimse_failure_0111' },
+    { fault: 'unknownStatus', echo: 'dimse_failure_7f01', find: 'dimse_failure_7f01' },
+    { fault: 'reset', echo: 'connection_reset', find: 'connection_reset' },
+  ])('$fault: C-ECHO $echo, MWL C-FIND $find', async ({ fault, echo, find }) => {
+    const simulator = await start({ injected: { [fault]: 1 } });
+    // Twice each, so the second of each malformed PDU kind is seen too.
+    const keys = [];
+    for (const which of ['echo', 'find', 'echo', 'find'] as const) keys.push(outcomeKey((await associate(simulator, which)).outcome));
+    expect(keys).toEqual([echo, find, echo, find]);
+    expect(simulator.faults.injectedCounts()).toEqual({ [fault]: 4 });
+    await expect.poll(() => simulator.simulator.stats().openConnections).toBe(0);
+  });
+
+  it.each<{ fault: FaultKind; operation: 'mpps.inProgress' | 'qr.find'; key: string }>([
+    // N-CREATE answered FF00 pending: a failure, not a wait for more (PS3.7 Annex C).
+    { fault: 'wrongStatus', operation: 'mpps.inProgress', key: 'dimse_failure_ff00' },
+    { fault: 'unknownStatus', operation: 'mpps.inProgress', key: 'dimse_failure_7f01' },
+    { fault: 'abort', operation: 'mpps.inProgress', key: 'aborted' },
+    { fault: 'wrongStatus', operation: 'qr.find', key: 'dimse_failure_0111' },
+    { fault: 'truncatedDataset', operation: 'qr.find', key: 'protocol_error' },
+  ])('$fault on $operation: $key', async ({ fault, operation, key }) => {
+    const simulator = await start({ injected: { [fault]: 1 } });
+    const setup = operationSetup(dimseTarget(simulator.simulator), operation === 'qr.find' ? { patients: 10, level: 'series' } : {});
+    const created = operation === 'qr.find' ? createQrFind(setup) : createMppsInProgress(setup);
+    try {
+      const result = await created.run(iteration(0));
+      expect(outcomeKey(result.outcome)).toBe(key);
+    } finally {
+      await created.close();
+    }
+  });
+
+  it('slowDrip: the whole answer arrives, as slowly as configured', async () => {
+    const simulator = await start({ injected: { slowDrip: 1 }, dripBytesPerSec: 400 });
+    const startMs = performance.now();
+    const result = await associate(simulator, 'echo');
+    expect(result.outcome).toEqual({ kind: 'ok' });
+    // About 90 bytes at 400 B/s.
+    expect(performance.now() - startMs).toBeGreaterThan(150);
+  });
+
+  it('slowDrip beyond the timeout is a timeout, and the drip stops with the connection', async () => {
+    const simulator = await start({ injected: { slowDrip: 1 }, dripBytesPerSec: 50 });
+    const result = await associate(simulator, 'find', 300_000);
+    expect(result.outcome).toEqual({ kind: 'timeout' });
+    await expect.poll(() => simulator.simulator.stats().openConnections).toBe(0);
+  });
+
+  it('truncatedDataset: the answers after the cut one are still read, and nothing is thrown', async () => {
+    const simulator = await start({ injected: { truncatedDataset: 1 } });
+    const result = await associate(simulator, 'find');
+    expect(result.outcome.kind).toBe('protocol-error');
+    expect(result.outcome).toMatchObject({ detail: expect.stringMatching(/^truncated data set: /) as unknown });
+    // One item lost to the cut, the others and the final status read (patches/README.md edit 12).
+    expect(result.responses.at(-1)?.status).toBe(0);
+  });
+
+  it('abort mid-study: the images before the A-ABORT are stored, the study is aborted', async () => {
+    // The first two C-STOREs are answered, the third is aborted.
+    let draws = 0;
+    const simulator = await start({ injected: { abort: 1 } });
+    const originalDraw = simulator.faults.drawFault.bind(simulator.faults);
+    simulator.faults.drawFault = (point) => (point === 'dimse' && ++draws === 3 ? originalDraw(point) : undefined);
+    const setup = operationSetup(dimseTarget(simulator.simulator), { images: 5, imageSizeBytes: 16_384 });
+    const sent = await sendStudy({
+      target: requireDimseTarget(setup, 'dimse.store'),
+      template: buildStoreTemplate(setup, 'CT'),
+      study: storeStudyIdentity(7, 0, new Date()),
+    });
+    expect(sent.outcome).toEqual({ kind: 'aborted' });
+    expect(sent.instancesStored).toBe(2);
+    expect(simulator.simulator.storeIndex.stats().instances).toBeGreaterThanOrEqual(2);
+    expect(simulator.faults.injectedCounts()).toEqual({ abort: 1 });
+  });
+});

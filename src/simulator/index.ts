@@ -1,8 +1,9 @@
 /**
  * The embedded PACS simulator: a DIMSE SCP (C-ECHO, MWL C-FIND, MPPS, C-STORE,
  * Q/R C-FIND/C-MOVE/C-GET) and a DICOMweb server (QIDO-RS, WADO-RS, STOW-RS:
- * src/simulator/dicomweb-routes.ts) on 127.0.0.1, sharing one fault injector,
- * one seeded synthetic data set and one store of received instances
+ * src/simulator/dicomweb-routes.ts) on 127.0.0.1, with the same fault knobs
+ * (one injector per side, same settings and clock, so each side's injected
+ * failures are counted apart: `stats()`), one seeded synthetic data set and one store of received instances
  * (src/simulator/instance-store.ts): what arrives by C-STORE or STOW-RS is
  * found and retrieved by both sides. It is a PACS, not part of the tester: it
  * never imports the coordinator, scheduler or outputs (DESIGN section 2).
@@ -19,6 +20,9 @@ import { startDicomwebSimulator } from './dicomweb-server.js';
 import { DicomwebStore } from './dicomweb-store.js';
 import { InstanceStore } from './instance-store.js';
 import type { InstanceStoreStats } from './instance-store.js';
+import type { DimseSimulatorStats } from './dimse-scp.js';
+import type { MppsStats } from './dimse-mpps.js';
+import type { QrStats } from './dimse-qr.js';
 
 export const SIMULATOR_AE_TITLE = 'PACSLOAD-SIM';
 
@@ -47,9 +51,102 @@ export interface RunningSimulator {
   readonly store: InstanceStore;
   /** How many of each `simulator.faults` kind were injected so far (FaultInjector.injectedCounts). */
   injectedFaults(): Partial<Record<FaultKind, number>>;
+  /**
+   * Everything both sides counted so far, in one plain object (JSON-ready):
+   * what `pacs-load simulate --stats-file` writes, and what a soak compares
+   * with the tool's own counts (bench/soak.ts).
+   */
+  stats(): SimulatorStats;
+  /**
+   * Holds every random fault (error rate, throttle rate, `simulator.faults`)
+   * off until `atMs` (a performance.now() value of this thread), e.g. a run's
+   * time zero, so the look-ups and warm-up before it see a healthy PACS and
+   * only the measured load meets the faults. Latency, jitter, the stall and
+   * the association limit are not held.
+   */
+  holdFaultsUntil(atMs: number): void;
   /** Restarts the clock of the fault knobs (`stallAt`), e.g. at a run's time zero; see FaultInjector.start. */
   startFaultClock(atMs?: number): void;
   close(): Promise<void>;
+}
+
+/** What the simulator counted (RunningSimulator.stats). */
+export interface SimulatorStats {
+  dimse: DimseSimulatorStats & {
+    mpps: MppsStats;
+    qr: QrStats;
+    /**
+     * DIMSE answers the error rate (`errorRate`) turned into failures, every
+     * service (C-ECHO, C-FIND, C-STORE, MPPS, Q/R); `failuresInjected` counts
+     * only C-ECHO, C-FIND and C-STORE ones.
+     */
+    errorRateFailures: number;
+    /** Injected protocol faults drawn by the DIMSE side (per association or request), by kind. */
+    injectedFaults: Partial<Record<FaultKind, number>>;
+  };
+  dicomweb: {
+    /** HTTP requests received, any route, any answer (a fault's included). */
+    requestsServed: number;
+    connectionsAccepted: number;
+    /** Requests the error rate answered 503. */
+    errorRateFailures: number;
+    /** Requests `throttleRate` answered 429. */
+    throttled: number;
+    /** Injected protocol faults drawn by the DICOMweb side (per request), by kind. */
+    injectedFaults: Partial<Record<FaultKind, number>>;
+  };
+  /** The store both sides share. */
+  store: InstanceStoreStats;
+  /** Injected protocol faults by kind, both sides added (`injectedFaults()`). */
+  injectedFaults: Partial<Record<FaultKind, number>>;
+}
+
+/**
+ * The fault injector of one side, counting the error-rate and throttle answers
+ * it decided, which the servers do not all count themselves (MPPS, DICOMweb),
+ * and able to hold every random fault off until an instant (`holdUntil`).
+ */
+class CountingFaultInjector extends FaultInjector {
+  errorRateFailures = 0;
+  throttled = 0;
+  /** performance.now() before which no error, throttle or injected fault is drawn. */
+  #heldUntilMs = 0;
+
+  holdUntil(atMs: number): void {
+    this.#heldUntilMs = atMs;
+  }
+
+  #held(): boolean {
+    return this.#heldUntilMs > 0 && performance.now() < this.#heldUntilMs;
+  }
+
+  override shouldFail(): boolean {
+    if (this.#held()) return false;
+    const fail = super.shouldFail();
+    if (fail) this.errorRateFailures++;
+    return fail;
+  }
+
+  override shouldThrottle(): boolean {
+    if (this.#held()) return false;
+    const throttle = super.shouldThrottle();
+    if (throttle) this.throttled++;
+    return throttle;
+  }
+
+  override drawFault(...args: Parameters<FaultInjector['drawFault']>): ReturnType<FaultInjector['drawFault']> {
+    return this.#held() ? undefined : super.drawFault(...args);
+  }
+}
+
+/** The sum of two sets of counts by fault kind. */
+function addFaultCounts(
+  a: Partial<Record<FaultKind, number>>,
+  b: Partial<Record<FaultKind, number>>,
+): Partial<Record<FaultKind, number>> {
+  const sum: Partial<Record<FaultKind, number>> = { ...a };
+  for (const [kind, count] of Object.entries(b) as Array<[FaultKind, number]>) sum[kind] = (sum[kind] ?? 0) + count;
+  return sum;
 }
 
 /** Starts both servers; on failure nothing is left listening. */
@@ -58,7 +155,9 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
   const seed = options.seed ?? 1;
   const date = options.date ?? localDateYyyymmdd(new Date());
   const { settings } = options;
-  const faults = new FaultInjector(settings.faults);
+  // One injector per side: the same knobs and clock (started together), counted apart.
+  const faults = new CountingFaultInjector(settings.faults);
+  const httpFaults = new CountingFaultInjector(settings.faults);
 
   const worklist = buildWorklist({
     stations: settings.stations,
@@ -88,9 +187,11 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       ...(options.moveDestinations === undefined ? {} : { moveDestinations: options.moveDestinations }),
     });
     closers.push(() => dimse.close());
-    const dicomweb = await startDicomwebSimulator({ host, port: options.httpPort ?? 0, studies, faults, store: new DicomwebStore(studies, store) });
+    const dicomweb = await startDicomwebSimulator({ host, port: options.httpPort ?? 0, studies, faults: httpFaults, store: new DicomwebStore(studies, store) });
     closers.push(() => dicomweb.close());
-    faults.start();
+    const clockStartMs = performance.now();
+    faults.start(clockStartMs);
+    httpFaults.start(clockStartMs);
     return {
       dimse: { host, port: dimse.port, aeTitle: SIMULATOR_AE_TITLE },
       dicomweb: { baseUrl: dicomweb.baseUrl },
@@ -107,8 +208,34 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       },
       storeStats: () => store.stats(),
       store,
-      injectedFaults: () => faults.injectedCounts(),
-      startFaultClock: (atMs) => faults.start(atMs),
+      injectedFaults: () => addFaultCounts(faults.injectedCounts(), httpFaults.injectedCounts()),
+      stats: () => ({
+        dimse: {
+          ...dimse.stats(),
+          mpps: dimse.mpps.stats(),
+          qr: dimse.qrStats(),
+          errorRateFailures: faults.errorRateFailures,
+          injectedFaults: faults.injectedCounts(),
+        },
+        dicomweb: {
+          requestsServed: dicomweb.requestsServed,
+          connectionsAccepted: dicomweb.connectionsAccepted,
+          errorRateFailures: httpFaults.errorRateFailures,
+          throttled: httpFaults.throttled,
+          injectedFaults: httpFaults.injectedCounts(),
+        },
+        store: store.stats(),
+        injectedFaults: addFaultCounts(faults.injectedCounts(), httpFaults.injectedCounts()),
+      }),
+      holdFaultsUntil: (atMs) => {
+        faults.holdUntil(atMs);
+        httpFaults.holdUntil(atMs);
+      },
+      startFaultClock: (atMs) => {
+        const startMs = atMs ?? performance.now();
+        faults.start(startMs);
+        httpFaults.start(startMs);
+      },
       close: async () => {
         await Promise.all(closers.map((close) => close()));
       },

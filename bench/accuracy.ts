@@ -31,7 +31,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { REPO_ROOT, parseSeconds } from './common.js';
-import { cannon, onlyOperation, printAndSave, row, runPacsLoad, strip, wrk, type Row } from './http-tools.js';
+import { cannon, onlyOperation, printAndSave, repeatRuns, runPacsLoad, spread, spreadRow, strip, wrk, type Row, type Spread } from './http-tools.js';
 
 const ACCEPT = 'application/dicom+json';
 const FRACTIONS = [0.5, 0.8, 0.95] as const;
@@ -125,33 +125,6 @@ async function withStall<T>(endpoint: Endpoint, at: { afterRequests: number } | 
   }
 }
 
-/** The runs of one figure: the median, shown with its min and max. */
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-}
-
-function spread(values: readonly number[]): Spread {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [...values] };
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { median, min: sorted[0]!, max: sorted.at(-1)!, runs: [...values] };
-}
-
-/** A table row of medians, each followed by its min and max; the ratio is of the medians. */
-function spreadRow(figure: string, tool: Spread, peer: Spread | undefined, peerName: string, goal: string, unit: string): Row {
-  const base = row(figure, tool.median, peer?.median ?? NaN, peerName, goal, unit);
-  const withRange = (text: string, value: Spread | undefined): string => {
-    if (value === undefined || text === '-' || value.runs.length < 2) return text;
-    const format = (n: number): string => `${Number(n.toPrecision(4))}`;
-    return `${text} (${format(value.min)}–${format(value.max)})`;
-  };
-  return { ...base, tool: withRange(base.tool, tool), peer: withRange(base.peer, peer) };
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
@@ -159,8 +132,7 @@ async function main(): Promise<void> {
   const endpoint = await startEndpoint();
   const { url } = endpoint;
   const { connections, durationSeconds: seconds, repeats } = args;
-  const times = <T>(run: (repeat: number) => Promise<T>): Promise<T[]> =>
-    Array.from({ length: repeats }, (_, repeat) => repeat).reduce<Promise<T[]>>(async (done, repeat) => [...(await done), await run(repeat)], Promise.resolve([]));
+  const times = <T>(run: (repeat: number) => Promise<T>): Promise<T[]> => repeatRuns(repeats, run);
   try {
     await cannon({ url, accept: ACCEPT, connections, durationSeconds: WARM_UP_SECONDS });
 

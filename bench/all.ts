@@ -39,10 +39,10 @@ interface Options {
 
 const SCRIPTS: readonly Script[] = [
   { name: 'accuracy', args: (o) => (o.quick ? ['--duration', '3s', '--truth-rate', '100', '--repeats', '1'] : []) },
-  { name: 'dicomweb', args: (o) => (o.quick ? ['--duration', '3s'] : []) },
-  { name: 'spine', args: (o) => (o.quick ? ['--duration', '5s', '--memory-duration', '10s'] : ['--memory-duration', o.soak]) },
+  { name: 'dicomweb', args: (o) => (o.quick ? ['--duration', '3s', '--repeats', '1'] : []) },
+  { name: 'spine', args: (o) => (o.quick ? ['--duration', '5s', '--memory-duration', '10s', '--repeats', '1'] : ['--memory-duration', o.soak]) },
   { name: 'store', args: (o) => (o.quick ? ['--images', '20', '--repeats', '1', '--big-object-mb', '20'] : []) },
-  { name: 'mwl', args: (o) => (o.quick ? ['--seconds', '2'] : []) },
+  { name: 'mwl', args: (o) => (o.quick ? ['--seconds', '2', '--repeats', '1'] : []) },
   { name: 'influx', args: (o) => (o.quick ? ['--duration', '5s', '--down-intervals', '300'] : []), nodeArgs: ['--expose-gc'] },
 ];
 

@@ -17,7 +17,10 @@
  * rate-limited. Each URL is warmed for a few seconds first (simulator JIT), so
  * the first tool measured is not the one that pays for it.
  *
- *   npm run bench:dicomweb [-- --duration 15s --qido-connections 32 --frame-connections 16]
+ * Each figure is run `--repeats` times (default 3), the tools taking turns in
+ * each repeat; the table shows the median with its min and max.
+ *
+ *   npm run bench:dicomweb [-- --duration 10s --qido-connections 32 --frame-connections 16 --repeats 3]
  *
  * Prints a markdown table and writes bench/results/dicomweb.json. Not part of npm test.
  */
@@ -29,7 +32,7 @@ import { qidoStudiesPath } from '../src/operations/qido-studies.js';
 import { ACCEPT_FRAMES } from '../src/operations/wado-frames.js';
 import { localDicomDate } from '../src/synth/dicom-date.js';
 import { CLI_PATH, parseSeconds } from './common.js';
-import { MB, cannon, onlyOperation, printAndSave, row, runPacsLoad, strip, wrk, type Row } from './http-tools.js';
+import { MB, cannon, onlyOperation, printAndSave, repeatRuns, runPacsLoad, spread, spreadRow, strip, wrk, type Row } from './http-tools.js';
 
 /** The query limit of the QIDO figure: one page of ten studies, about 11 KB of DICOM JSON. */
 const QIDO_LIMIT = 10;
@@ -41,16 +44,19 @@ interface Args {
   durationSeconds: number;
   qidoConnections: number;
   frameConnections: number;
+  /** Runs per figure; the table shows the median with min and max (issue 9, item 7). */
+  repeats: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { durationSeconds: 15, qidoConnections: 32, frameConnections: 16 };
+  const args: Args = { durationSeconds: 10, qidoConnections: 32, frameConnections: 16, repeats: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
       case '--duration': args.durationSeconds = parseSeconds(value); break;
       case '--qido-connections': args.qidoConnections = Number(value); break;
       case '--frame-connections': args.frameConnections = Number(value); break;
+      case '--repeats': args.repeats = Math.max(1, Math.floor(Number(value))); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -153,21 +159,20 @@ async function benchQido(args: Args, baseUrl: string, rows: Row[], json: Record<
   const bodyBytes = (await (await fetch(url, { headers: { accept: 'application/dicom+json' } })).arrayBuffer()).byteLength;
   await cannon({ url, accept: 'application/dicom+json', connections, durationSeconds: WARM_UP_SECONDS });
 
-  const tool = await runTool(
-    'qido',
-    concurrencyProfile('bench-dicomweb-qido', baseUrl, 'qido.studies', connections, args.durationSeconds, `    limit: ${QIDO_LIMIT}`),
-  );
-  const peer = await cannon({ url, accept: 'application/dicom+json', connections, durationSeconds: args.durationSeconds });
-  const wrkPeer = await wrk(url, 'application/dicom+json', connections, args.durationSeconds);
+  const runs = await repeatRuns(args.repeats, async () => ({
+    tool: await runTool('qido', concurrencyProfile('bench-dicomweb-qido', baseUrl, 'qido.studies', connections, args.durationSeconds, `    limit: ${QIDO_LIMIT}`)),
+    autocannon: await cannon({ url, accept: 'application/dicom+json', connections, durationSeconds: args.durationSeconds }),
+    wrk: await wrk(url, 'application/dicom+json', connections, args.durationSeconds),
+  }));
+  const toolRate = spread(runs.map((r) => r.tool.ratePerSec));
   rows.push(
-    row(`qido.studies req/s, 1 worker, ${connections} conns (${(bodyBytes / 1000).toFixed(1)} KB body)`, tool.ratePerSec, peer.requestsPerSec, `autocannon -c${connections}`, '>= 0.80', '/s'),
-    row('qido.studies req/s vs wrk', tool.ratePerSec, wrkPeer.requestsPerSec, `wrk -t1 -c${connections}`, '-', '/s'),
-    row('qido.studies p99 response', (tool.latency.response?.p99Us ?? NaN) / 1000, peer.p99Ms, 'autocannon', '-', ' ms'),
-    row('qido.studies failed', tool.failed, peer.errors + peer.non2xx, 'autocannon errors + non2xx', '0', ''),
+    spreadRow(`qido.studies req/s, 1 worker, ${connections} conns (${(bodyBytes / 1000).toFixed(1)} KB body)`, toolRate, spread(runs.map((r) => r.autocannon.requestsPerSec)), `autocannon -c${connections}`, '>= 0.80', '/s'),
+    spreadRow('qido.studies req/s vs wrk', toolRate, spread(runs.map((r) => r.wrk.requestsPerSec)), `wrk -t1 -c${connections}`, '-', '/s'),
+    spreadRow('qido.studies p99 response', spread(runs.map((r) => (r.tool.latency.response?.p99Us ?? NaN) / 1000)), spread(runs.map((r) => r.autocannon.p99Ms)), 'autocannon', '-', ' ms'),
+    spreadRow('qido.studies failed', spread(runs.map((r) => r.tool.failed)), spread(runs.map((r) => r.autocannon.errors + r.autocannon.non2xx)), 'autocannon errors + non2xx', '0', ''),
   );
-  json.qido = { url, bodyBytes, tool: strip(tool), autocannon: peer, wrk: wrkPeer };
+  json.qido = { url, bodyBytes, runs: runs.map((r) => ({ tool: strip(r.tool), autocannon: r.autocannon, wrk: { ...r.wrk, output: undefined } })) };
 }
-
 /** Figure 2: wado.frames MB/s on loopback, beside autocannon (and wrk) on one frame URL. */
 async function benchFrames(args: Args, baseUrl: string, rows: Row[], json: Record<string, unknown>): Promise<void> {
   const connections = args.frameConnections;
@@ -175,18 +180,24 @@ async function benchFrames(args: Args, baseUrl: string, rows: Row[], json: Recor
   const frameBytes = (await (await fetch(url, { headers: { accept: ACCEPT_FRAMES } })).arrayBuffer()).byteLength;
   await cannon({ url, accept: ACCEPT_FRAMES, connections, durationSeconds: WARM_UP_SECONDS });
 
-  const tool = await runTool('frames', concurrencyProfile('bench-dicomweb-frames', baseUrl, 'wado.frames', connections, args.durationSeconds));
-  const toolMbPerSec = tool.bytesReceived / tool.activeSeconds / MB;
-  const peer = await cannon({ url, accept: ACCEPT_FRAMES, connections, durationSeconds: args.durationSeconds });
-  const wrkPeer = await wrk(url, ACCEPT_FRAMES, connections, args.durationSeconds);
+  const runs = await repeatRuns(args.repeats, async () => {
+    const tool = await runTool('frames', concurrencyProfile('bench-dicomweb-frames', baseUrl, 'wado.frames', connections, args.durationSeconds));
+    return {
+      tool,
+      toolMbPerSec: tool.bytesReceived / tool.activeSeconds / MB,
+      autocannon: await cannon({ url, accept: ACCEPT_FRAMES, connections, durationSeconds: args.durationSeconds }),
+      wrk: await wrk(url, ACCEPT_FRAMES, connections, args.durationSeconds),
+    };
+  });
+  const toolMbPerSec = spread(runs.map((r) => r.toolMbPerSec));
   rows.push(
-    row(`wado.frames MB/s, 1 worker, ${connections} users (${(frameBytes / 1000).toFixed(0)} KB body)`, toolMbPerSec, peer.mbPerSec, `autocannon -c${connections}`, 'report', ' MB/s'),
-    row('wado.frames MB/s vs wrk', toolMbPerSec, wrkPeer.mbPerSec, `wrk -t1 -c${connections}`, 'report', ' MB/s'),
-    row('wado.frames req/s', tool.ratePerSec, peer.requestsPerSec, `autocannon -c${connections}`, 'report', '/s'),
-    row('wado.frames p99 response', (tool.latency.response?.p99Us ?? NaN) / 1000, peer.p99Ms, 'autocannon', '-', ' ms'),
-    row('wado.frames failed', tool.failed, peer.errors + peer.non2xx, 'autocannon errors + non2xx', '0', ''),
+    spreadRow(`wado.frames MB/s, 1 worker, ${connections} users (${(frameBytes / 1000).toFixed(0)} KB body)`, toolMbPerSec, spread(runs.map((r) => r.autocannon.mbPerSec)), `autocannon -c${connections}`, 'report', ' MB/s'),
+    spreadRow('wado.frames MB/s vs wrk', toolMbPerSec, spread(runs.map((r) => r.wrk.mbPerSec)), `wrk -t1 -c${connections}`, 'report', ' MB/s'),
+    spreadRow('wado.frames req/s', spread(runs.map((r) => r.tool.ratePerSec)), spread(runs.map((r) => r.autocannon.requestsPerSec)), `autocannon -c${connections}`, 'report', '/s'),
+    spreadRow('wado.frames p99 response', spread(runs.map((r) => (r.tool.latency.response?.p99Us ?? NaN) / 1000)), spread(runs.map((r) => r.autocannon.p99Ms)), 'autocannon', '-', ' ms'),
+    spreadRow('wado.frames failed', spread(runs.map((r) => r.tool.failed)), spread(runs.map((r) => r.autocannon.errors + r.autocannon.non2xx)), 'autocannon errors + non2xx', '0', ''),
   );
-  json.frames = { url, frameBytes, toolMbPerSec, tool: strip(tool), autocannon: peer, wrk: wrkPeer };
+  json.frames = { url, frameBytes, runs: runs.map((r) => ({ toolMbPerSec: r.toolMbPerSec, tool: strip(r.tool), autocannon: r.autocannon, wrk: { ...r.wrk, output: undefined } })) };
 }
 
 await main();

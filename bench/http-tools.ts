@@ -187,6 +187,40 @@ export function row(figure: string, tool: number, peer: number, peerName: string
   };
 }
 
+/** The runs of one figure: the median, shown with its min and max. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [...values] };
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)!, runs: [...values] };
+}
+
+/** A table row of medians, each followed by its min and max; the ratio is of the medians. */
+export function spreadRow(figure: string, tool: Spread, peer: Spread | undefined, peerName: string, goal: string, unit: string): Row {
+  const base = row(figure, tool.median, peer?.median ?? NaN, peerName, goal, unit);
+  const withRange = (text: string, value: Spread | undefined): string => {
+    if (value === undefined || text === '-' || value.runs.length < 2) return text;
+    const format = (n: number): string => `${Number(n.toPrecision(4))}`;
+    return `${text} (${format(value.min)}–${format(value.max)})`;
+  };
+  return { ...base, tool: withRange(base.tool, tool), peer: withRange(base.peer, peer) };
+}
+
+/** Runs `run` `count` times, one after the other (never in parallel: they would share the cores). */
+export async function repeatRuns<T>(count: number, run: (repeat: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let repeat = 0; repeat < count; repeat++) results.push(await run(repeat));
+  return results;
+}
+
 /** Prints the markdown table and writes bench/results/<name>.json with it. */
 export async function printAndSave(name: string, rows: readonly Row[], json: Record<string, unknown>): Promise<void> {
   const table = [

@@ -7,7 +7,7 @@
  * sees) and in single-process mode (-s, associations one at a time, so the
  * figures show the SCUs' own cost; more users only queue there).
  *
- *   npm run bench:mwl [-- --seconds 10 --stations 10 --steps 5]
+ *   npm run bench:mwl [-- --seconds 10 --stations 10 --steps 5 --repeats 3]
  *
  * Figures, each for `--seconds`:
  * - findscu loop: one findscu process after another, each one association
@@ -20,7 +20,9 @@
  * Every query matches `--steps` items of one station (0xFF01 pending answers);
  * pacs-load runs with `expectItems`, so a wrong count is a failure, and the
  * findscu runs are checked once with -v. Prints a markdown table and writes
- * bench/results/mwl.json. Not part of npm test.
+ * bench/results/mwl.json. Each figure is run `--repeats` times (default 3), the
+ * clients taking turns in each repeat; the table shows the median queries/s
+ * with its min and max, and the figures of the median run. Not part of npm test.
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -34,6 +36,7 @@ import { localDicomDate } from '../src/synth/dicom-date.js';
 import { buildWorklist, stationAeTitle } from '../src/synth/worklist.js';
 import type { WorklistItem } from '../src/synth/worklist.js';
 import { CLI_PATH, RESULTS_DIR, freePort } from './common.js';
+import { repeatRuns, spread } from './http-tools.js';
 
 const run = promisify(execFile);
 const dcmtkEnv = { ...process.env, TCP_NODELAY: '1' };
@@ -45,16 +48,19 @@ interface Args {
   seconds: number;
   stations: number;
   steps: number;
+  /** Runs per figure; the table shows the median with min and max (issue 9, item 7). */
+  repeats: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seconds: 10, stations: 10, steps: 5 };
+  const args: Args = { seconds: 10, stations: 10, steps: 5, repeats: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const value = Number(argv[i + 1]);
     switch (argv[i]) {
       case '--seconds': args.seconds = value; break;
       case '--stations': args.stations = value; break;
       case '--steps': args.steps = value; break;
+      case '--repeats': args.repeats = Math.max(1, Math.floor(value)); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -225,10 +231,8 @@ async function pacsLoad(port: number, args: Args, users: number): Promise<ToolFi
 
 interface ModeFigures {
   mode: ScpMode;
-  findscuLoop: PeerFigures;
-  findscuRepeat: PeerFigures;
-  oneUser: ToolFigures;
-  fourUsers: ToolFigures;
+  /** One entry per repeat. */
+  runs: Array<{ findscuLoop: PeerFigures; findscuRepeat: PeerFigures; oneUser: ToolFigures; fourUsers: ToolFigures }>;
 }
 
 /** The four figures against one wlmscpfs; it is stopped afterwards whatever happens. */
@@ -237,13 +241,13 @@ async function measure(folder: string, mode: ScpMode, args: Args): Promise<ModeF
   try {
     const matches = await findscuMatches(scp.port);
     if (matches !== args.steps) throw new Error(`findscu saw ${matches} matches, expected ${args.steps}`);
-    return {
-      mode,
+    const runs = await repeatRuns(args.repeats, async () => ({
       findscuLoop: await findscuLoop(scp.port, args),
       findscuRepeat: await findscuRepeat(scp.port, args),
       oneUser: await pacsLoad(scp.port, args, 1),
       fourUsers: await pacsLoad(scp.port, args, 4),
-    };
+    }));
+    return { mode, runs };
   } finally {
     if (scp.child.exitCode === null) {
       const exited = once(scp.child, 'exit');
@@ -253,16 +257,33 @@ async function measure(folder: string, mode: ScpMode, args: Args): Promise<ModeF
   }
 }
 
+/** The run whose queries/s is the median of the repeats (the figures shown beside it). */
+function medianRun<T extends { queriesPerSec: number }>(runs: readonly T[]): T {
+  const sorted = [...runs].sort((x, y) => x.queriesPerSec - y.queriesPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** `median (min–max)` of the queries/s of the repeats. */
+function rateText(runs: ReadonlyArray<{ queriesPerSec: number }>): string {
+  const rates = spread(runs.map((run) => run.queriesPerSec));
+  return runs.length < 2 ? rates.median.toFixed(1) : `${rates.median.toFixed(1)} (${rates.min.toFixed(1)}–${rates.max.toFixed(1)})`;
+}
+
 function tableRows(figures: ModeFigures): string[] {
-  const { mode, findscuLoop: loop, findscuRepeat: repeat, oneUser: one, fourUsers: four } = figures;
-  const ratio = (value: number): string => (value / loop.queriesPerSec).toFixed(2);
-  const tool = (label: string, run: ToolFigures): string =>
-    `| ${mode} | ${label} | ${run.completed} (${run.failed} failed) | ${run.queriesPerSec.toFixed(1)} | ${ratio(run.queriesPerSec)} | ${run.p50Ms.toFixed(1)} / ${run.p99Ms.toFixed(1)} |`;
+  const { mode, runs } = figures;
+  const loops = runs.map((r) => r.findscuLoop);
+  const loopRate = spread(loops.map((run) => run.queriesPerSec)).median;
+  const ratio = (rates: ReadonlyArray<{ queriesPerSec: number }>): string => (spread(rates.map((run) => run.queriesPerSec)).median / loopRate).toFixed(2);
+  const tool = (label: string, all: ToolFigures[]): string => {
+    const run = medianRun(all);
+    return `| ${mode} | ${label} | ${run.completed} (${run.failed} failed) | ${rateText(all)} | ${ratio(all)} | ${run.p50Ms.toFixed(1)} / ${run.p99Ms.toFixed(1)} |`;
+  };
+  const repeats = runs.map((r) => r.findscuRepeat);
   return [
-    `| ${mode} | findscu loop (1 process + 1 association per query) | ${loop.queries} | ${loop.queriesPerSec.toFixed(1)} | 1.00 | - |`,
-    `| ${mode} | findscu --repeat ${REPEAT_BATCH} (1 association, queries back to back) | ${repeat.queries} | ${repeat.queriesPerSec.toFixed(1)} | ${ratio(repeat.queriesPerSec)} | - |`,
-    tool('pacs-load, 1 worker, 1 user (1 association per query)', one),
-    tool('pacs-load, 1 worker, 4 users', four),
+    `| ${mode} | findscu loop (1 process + 1 association per query) | ${medianRun(loops).queries} | ${rateText(loops)} | 1.00 | - |`,
+    `| ${mode} | findscu --repeat ${REPEAT_BATCH} (1 association, queries back to back) | ${medianRun(repeats).queries} | ${rateText(repeats)} | ${ratio(repeats)} | - |`,
+    tool('pacs-load, 1 worker, 1 user (1 association per query)', runs.map((r) => r.oneUser)),
+    tool('pacs-load, 1 worker, 4 users', runs.map((r) => r.fourUsers)),
   ];
 }
 

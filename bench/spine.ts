@@ -8,7 +8,10 @@
  * to the same target, same connection count) against a standalone simulator for
  * QIDO, and DCMTK's echoscu (one association per repeat) for C-ECHO.
  *
- *   npm run bench:spine [-- --duration 30s --memory-duration 5m]
+ * The rate figures are run `--repeats` times (default 3), tool and peer taking
+ * turns; the table shows the median with its min and max.
+ *
+ *   npm run bench:spine [-- --duration 30s --memory-duration 5m --repeats 3]
  *
  * Prints a markdown table and writes bench/results/spine.json. Not part of npm test.
  */
@@ -19,7 +22,7 @@ import type { RunSummary } from '../src/metrics/types.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { NO_FAULTS } from '../src/simulator/faults.js';
 import { parseSeconds } from './common.js';
-import { printAndSave, row, runPacsLoadSamplingMemory, type Row } from './http-tools.js';
+import { printAndSave, repeatRuns, row, runPacsLoadSamplingMemory, spread, spreadRow, type Row } from './http-tools.js';
 
 
 interface Args {
@@ -29,10 +32,12 @@ interface Args {
   memoryDurationSeconds: number;
   qidoRate: number;
   echoRate: number;
+  /** Runs per rate figure; the table shows the median with min and max (issue 9, item 7). */
+  repeats: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: new Set(['qido', 'echo', 'memory']), durationSeconds: 30, memoryDurationSeconds: 300, qidoRate: 2000, echoRate: 400 };
+  const args: Args = { only: new Set(['qido', 'echo', 'memory']), durationSeconds: 30, memoryDurationSeconds: 300, qidoRate: 2000, echoRate: 400, repeats: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
@@ -41,6 +46,7 @@ function parseArgs(argv: string[]): Args {
       case '--memory-duration': args.memoryDurationSeconds = parseSeconds(value); break;
       case '--qido-rate': args.qidoRate = Number(value); break;
       case '--echo-rate': args.echoRate = Number(value); break;
+      case '--repeats': args.repeats = Math.max(1, Math.floor(Number(value))); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -83,47 +89,49 @@ async function main(): Promise<void> {
   if (args.only.has('qido')) await benchQido(args, rows, json);
   if (args.only.has('echo')) await benchEcho(args, rows, json);
   if (args.only.has('memory') && args.memoryDurationSeconds > 0) await benchMemory(args, rows, json);
-  await printAndSave(`spine-${[...args.only].join('-')}`, rows, json);
+  // The full run is `spine` (the name `npm run bench` reads); a partial one says which parts.
+  const allParts = ['qido', 'echo', 'memory'].every((part) => args.only.has(part));
+  await printAndSave(allParts ? 'spine' : `spine-${[...args.only].join('-')}`, rows, json);
 }
 
 async function benchQido(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
-  const qido = await runTool('qido', arrivalProfile('bench-qido', 'qido.studies', args.qidoRate, args.durationSeconds, '    limit: 10'));
-  const qidoOp = qido.summary.operations[0]!;
-  // Peer: autocannon at the same rate and connection count against a standalone simulator.
-  const peerSim = await startSimulator({ settings: { stations: 10, stepsPerStation: 5, studies: 50, faults: NO_FAULTS } });
-  const qidoUrl = `${peerSim.dicomweb.baseUrl}/studies?ModalitiesInStudy=CT&limit=10&offset=0&includefield=00081030,00080060`;
-  const peerResult = await autocannon({
-    url: qidoUrl,
-    connections: 32,
-    overallRate: args.qidoRate,
-    duration: args.durationSeconds,
-    headers: { accept: 'application/dicom+json' },
+  const runs = await repeatRuns(args.repeats, async () => {
+    const qido = await runTool('qido', arrivalProfile('bench-qido', 'qido.studies', args.qidoRate, args.durationSeconds, '    limit: 10'));
+    // Peer: autocannon at the same rate and connection count against a standalone simulator.
+    const peerSim = await startSimulator({ settings: { stations: 10, stepsPerStation: 5, studies: 50, faults: NO_FAULTS } });
+    const qidoUrl = `${peerSim.dicomweb.baseUrl}/studies?ModalitiesInStudy=CT&limit=10&offset=0&includefield=00081030,00080060`;
+    const peerResult = await autocannon({
+      url: qidoUrl,
+      connections: 32,
+      overallRate: args.qidoRate,
+      duration: args.durationSeconds,
+      headers: { accept: 'application/dicom+json' },
+    });
+    await peerSim.close();
+    return { tool: qido.summary.operations[0]!, peakRssMb: qido.peakRssMb, peerRate: peerResult.requests.total / args.durationSeconds, peer: peerResult };
   });
-  await peerSim.close();
-  const peerRate = peerResult.requests.total / args.durationSeconds;
   rows.push(
-    row('qido.studies rate (2 workers)', qidoOp.ratePerSec, peerRate, 'autocannon overallRate', `>= ${args.qidoRate}/s`, '/s'),
-    row('qido.studies p99 response', qidoOp.latency.response!.p99Us / 1000, peerResult.latency.p99, 'autocannon', 'true value', ' ms'),
-    row('qido.studies schedule lag p99', qidoOp.latency.lag!.p99Us / 1000, NaN, '-', '< 5 ms', ' ms'),
-    row('qido.studies dropped', (qidoOp.droppedRate * 100), NaN, '-', '< 0.1 %', ' %'),
+    spreadRow('qido.studies rate (2 workers)', spread(runs.map((r) => r.tool.ratePerSec)), spread(runs.map((r) => r.peerRate)), 'autocannon overallRate', `>= ${args.qidoRate}/s`, '/s'),
+    spreadRow('qido.studies p99 response', spread(runs.map((r) => r.tool.latency.response!.p99Us / 1000)), spread(runs.map((r) => r.peer.latency.p99)), 'autocannon', 'true value', ' ms'),
+    spreadRow('qido.studies schedule lag p99', spread(runs.map((r) => r.tool.latency.lag!.p99Us / 1000)), undefined, '-', '< 5 ms', ' ms'),
+    spreadRow('qido.studies dropped', spread(runs.map((r) => r.tool.droppedRate * 100)), undefined, '-', '< 0.1 %', ' %'),
   );
-  json.qido = { tool: qidoOp, peakRssMb: qido.peakRssMb, autocannon: { rate: peerRate, latency: peerResult.latency, errors: peerResult.errors, non2xx: peerResult.non2xx } };
-
+  json.qido = runs.map((r) => ({ tool: r.tool, peakRssMb: r.peakRssMb, autocannon: { rate: r.peerRate, latency: r.peer.latency, errors: r.peer.errors, non2xx: r.peer.non2xx } }));
 }
 
 /** dimse.echo associations at the goal rate. */
 async function benchEcho(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
-  const echo = await runTool('echo', arrivalProfile('bench-echo', 'dimse.echo', args.echoRate, args.durationSeconds));
-  const echoOp = echo.summary.operations[0]!;
-  const echoPeer = await echoscuAssociationsPerSecond(200);
+  const runs = await repeatRuns(args.repeats, async () => {
+    const echo = await runTool('echo', arrivalProfile('bench-echo', 'dimse.echo', args.echoRate, args.durationSeconds));
+    return { tool: echo.summary.operations[0]!, peakRssMb: echo.peakRssMb, echoscuPerSec: await echoscuAssociationsPerSecond(200) };
+  });
   rows.push(
-    row('dimse.echo associations/s (2 workers)', echoOp.ratePerSec, echoPeer, 'echoscu --repeat, 1 process', `>= ${args.echoRate}/s`, '/s'),
-    row('dimse.echo schedule lag p99', echoOp.latency.lag!.p99Us / 1000, NaN, '-', '< 5 ms', ' ms'),
-    row('dimse.echo dropped', echoOp.droppedRate * 100, NaN, '-', '< 0.1 %', ' %'),
-    row('dimse.echo p50 response', echoOp.latency.response!.p50Us / 1000, NaN, '-', '', ' ms'),
+    spreadRow('dimse.echo associations/s (2 workers)', spread(runs.map((r) => r.tool.ratePerSec)), spread(runs.map((r) => r.echoscuPerSec)), 'echoscu --repeat, 1 process', `>= ${args.echoRate}/s`, '/s'),
+    spreadRow('dimse.echo schedule lag p99', spread(runs.map((r) => r.tool.latency.lag!.p99Us / 1000)), undefined, '-', '< 5 ms', ' ms'),
+    spreadRow('dimse.echo dropped', spread(runs.map((r) => r.tool.droppedRate * 100)), undefined, '-', '< 0.1 %', ' %'),
+    spreadRow('dimse.echo p50 response', spread(runs.map((r) => r.tool.latency.response!.p50Us / 1000)), undefined, '-', '', ' ms'),
   );
-  json.echo = { tool: echoOp, peakRssMb: echo.peakRssMb, echoscuAssociationsPerSec: echoPeer };
-
+  json.echo = runs.map((r) => ({ tool: r.tool, peakRssMb: r.peakRssMb, echoscuAssociationsPerSec: r.echoscuPerSec }));
 }
 
 /** Memory over a long run: peak RSS in the second and the last minute. */

@@ -16,7 +16,8 @@
  *   on a single association (no association set-up per query: an upper bound
  *   no per-query association can reach);
  * - pacs-load, built CLI, one worker, constant-concurrency with 1 user (the
- *   fair sequential comparison with the findscu loop) and with 4 users.
+ *   fair sequential comparison with the findscu loop) and with 4 users, on
+ *   one worker and on two (scaling).
  * Every query matches `--steps` items of one station (0xFF01 pending answers);
  * pacs-load runs with `expectItems`, so a wrong count is a failure, and the
  * findscu runs are checked once with -v. Prints a markdown table and writes
@@ -185,7 +186,7 @@ interface ToolFigures {
 }
 
 /** The built CLI, one worker, constant-concurrency with `users` users for `seconds`. */
-async function pacsLoad(port: number, args: Args, users: number): Promise<ToolFigures> {
+async function pacsLoad(port: number, args: Args, users: number, workers = 1): Promise<ToolFigures> {
   const folder = await mkdtemp(join(tmpdir(), 'pacsload-bench-mwl-'));
   const profilePath = join(folder, 'mwl.yaml');
   const outPath = join(folder, 'summary.json');
@@ -207,7 +208,7 @@ async function pacsLoad(port: number, args: Args, users: number): Promise<ToolFi
   ].join('\n');
   await writeFile(profilePath, profile);
   try {
-    const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', '1', '--quiet', '--out', outPath], {
+    const child = spawn(process.execPath, [CLI_PATH, 'run', profilePath, '--workers', String(workers), '--quiet', '--out', outPath], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -232,7 +233,7 @@ async function pacsLoad(port: number, args: Args, users: number): Promise<ToolFi
 interface ModeFigures {
   mode: ScpMode;
   /** One entry per repeat. */
-  runs: Array<{ findscuLoop: PeerFigures; findscuRepeat: PeerFigures; oneUser: ToolFigures; fourUsers: ToolFigures }>;
+  runs: Array<{ findscuLoop: PeerFigures; findscuRepeat: PeerFigures; oneUser: ToolFigures; fourUsers: ToolFigures; fourUsersTwoWorkers: ToolFigures }>;
 }
 
 /** The four figures against one wlmscpfs; it is stopped afterwards whatever happens. */
@@ -246,6 +247,8 @@ async function measure(folder: string, mode: ScpMode, args: Args): Promise<ModeF
       findscuRepeat: await findscuRepeat(scp.port, args),
       oneUser: await pacsLoad(scp.port, args, 1),
       fourUsers: await pacsLoad(scp.port, args, 4),
+      // Scaling (issue 9, item 5): the same users on two workers.
+      fourUsersTwoWorkers: await pacsLoad(scp.port, args, 4, 2),
     }));
     return { mode, runs };
   } finally {
@@ -284,6 +287,7 @@ function tableRows(figures: ModeFigures): string[] {
     `| ${mode} | findscu --repeat ${REPEAT_BATCH} (1 association, queries back to back) | ${medianRun(repeats).queries} | ${rateText(repeats)} | ${ratio(repeats)} | - |`,
     tool('pacs-load, 1 worker, 1 user (1 association per query)', runs.map((r) => r.oneUser)),
     tool('pacs-load, 1 worker, 4 users', runs.map((r) => r.fourUsers)),
+    tool('pacs-load, 2 workers, 4 users', runs.map((r) => r.fourUsersTwoWorkers)),
   ];
 }
 

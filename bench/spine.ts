@@ -60,9 +60,9 @@ interface ToolRun {
   rssSamplesMb: number[];
 }
 
-/** Runs the built CLI on a profile with 2 workers and samples its resident memory every second. */
-async function runTool(name: string, profileYaml: string): Promise<ToolRun> {
-  const { summary, memorySamplesMb } = await runPacsLoadSamplingMemory(name, profileYaml, 2, { field: 'VmRSS', everyMs: 1000 });
+/** Runs the built CLI on a profile with `workers` workers (default 2) and samples its resident memory every second. */
+async function runTool(name: string, profileYaml: string, workers = 2): Promise<ToolRun> {
+  const { summary, memorySamplesMb } = await runPacsLoadSamplingMemory(name, profileYaml, workers, { field: 'VmRSS', everyMs: 1000 });
   return { summary, peakRssMb: Math.max(...memorySamplesMb), rssSamplesMb: memorySamplesMb };
 }
 
@@ -123,15 +123,19 @@ async function benchQido(args: Args, rows: Row[], json: Record<string, unknown>)
 async function benchEcho(args: Args, rows: Row[], json: Record<string, unknown>): Promise<void> {
   const runs = await repeatRuns(args.repeats, async () => {
     const echo = await runTool('echo', arrivalProfile('bench-echo', 'dimse.echo', args.echoRate, args.durationSeconds));
-    return { tool: echo.summary.operations[0]!, peakRssMb: echo.peakRssMb, echoscuPerSec: await echoscuAssociationsPerSecond(200) };
+    // Scaling (issue 9, item 5): the same rate on one worker.
+    const oneWorker = await runTool('echo-1w', arrivalProfile('bench-echo', 'dimse.echo', args.echoRate, args.durationSeconds), 1);
+    return { tool: echo.summary.operations[0]!, oneWorker: oneWorker.summary.operations[0]!, peakRssMb: echo.peakRssMb, echoscuPerSec: await echoscuAssociationsPerSecond(200) };
   });
   rows.push(
     spreadRow('dimse.echo associations/s (2 workers)', spread(runs.map((r) => r.tool.ratePerSec)), spread(runs.map((r) => r.echoscuPerSec)), 'echoscu --repeat, 1 process', `>= ${args.echoRate}/s`, '/s'),
     spreadRow('dimse.echo schedule lag p99', spread(runs.map((r) => r.tool.latency.lag!.p99Us / 1000)), undefined, '-', '< 5 ms', ' ms'),
+    spreadRow('dimse.echo associations/s (1 worker)', spread(runs.map((r) => r.oneWorker.ratePerSec)), spread(runs.map((r) => r.echoscuPerSec)), 'echoscu --repeat, 1 process', 'report', '/s'),
+    spreadRow('dimse.echo schedule lag p99 (1 worker)', spread(runs.map((r) => r.oneWorker.latency.lag!.p99Us / 1000)), undefined, '-', 'report', ' ms'),
     spreadRow('dimse.echo dropped', spread(runs.map((r) => r.tool.droppedRate * 100)), undefined, '-', '< 0.1 %', ' %'),
     spreadRow('dimse.echo p50 response', spread(runs.map((r) => r.tool.latency.response!.p50Us / 1000)), undefined, '-', '', ' ms'),
   );
-  json.echo = runs.map((r) => ({ tool: r.tool, peakRssMb: r.peakRssMb, echoscuAssociationsPerSec: r.echoscuPerSec }));
+  json.echo = runs.map((r) => ({ tool: r.tool, oneWorker: r.oneWorker, peakRssMb: r.peakRssMb, echoscuAssociationsPerSec: r.echoscuPerSec }));
 }
 
 /** Memory over a long run: peak RSS in the second and the last minute. */

@@ -66,9 +66,38 @@ async function runScript(script: Script, options: Options): Promise<{ exitCode: 
   return { exitCode, seconds: (Date.now() - started) / 1000 };
 }
 
+/** The peer tools' versions (issue 9, item 7); `not installed` when a tool is missing. */
+async function peerVersions(): Promise<Record<string, string>> {
+  const firstLine = async (command: string, args: string[]): Promise<string> => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const failed = await new Promise<boolean>((resolve) => {
+      child.on('error', () => resolve(true));
+      child.on('close', () => resolve(false));
+    });
+    return failed ? 'not installed' : (output.split('\n').find((line) => line.trim() !== '') ?? '?').trim();
+  };
+  const autocannon = JSON.parse(await readFile(join(REPO_ROOT, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string };
+  return {
+    autocannon: autocannon.version,
+    wrk: await firstLine('wrk', ['-v']),
+    dcmtk: await firstLine('storescu', ['--version']),
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const machine = { platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    platform: platform(),
+    arch: arch(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    peers: await peerVersions(),
+  };
   const sections: Array<{ name: string; command: string; exitCode: number | null; seconds: number; table: string; result: unknown }> = [];
   for (const script of SCRIPTS) {
     if (options.only !== undefined && !options.only.has(script.name)) continue;
@@ -90,6 +119,8 @@ async function main(): Promise<void> {
     `# pacs-load benchmarks, ${new Date().toISOString()}`,
     '',
     `Machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}/${machine.arch}, Node ${machine.node}${options.quick ? ' (--quick: smoke run, not for the record)' : ''}.`,
+    '',
+    `Peers: ${Object.entries(machine.peers).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
     '',
     ...sections.flatMap((section) => [`## ${section.name} (${section.seconds.toFixed(0)} s)`, '', `\`${section.command}\``, '', section.table, '']),
   ].join('\n');

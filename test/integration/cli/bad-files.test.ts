@@ -11,57 +11,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCompare } from '../../../src/cli/commands/compare.js';
-import { registerExport } from '../../../src/cli/commands/export.js';
-import { registerMerge } from '../../../src/cli/commands/merge.js';
-import { registerPlan } from '../../../src/cli/commands/plan.js';
-import { registerReport } from '../../../src/cli/commands/report.js';
-import { registerRun } from '../../../src/cli/commands/run.js';
-import { registerSimulate } from '../../../src/cli/commands/simulate.js';
-import { registerValidate } from '../../../src/cli/commands/validate.js';
-import type { CliContext } from '../../../src/cli/context.js';
-import { formatError } from '../../../src/cli/print-error.js';
-import { ExitCode, isPacsLoadError } from '../../../src/errors.js';
 import { runCli, tempDir } from '../../helpers/cli.js';
+import type { CliResult } from '../../helpers/cli.js';
+import { runCommand, type CommandResult } from '../../helpers/in-process-cli.js';
 import { writeRecordedSummary } from '../../unit/report/summary-files.js';
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one command in this process as src/cli/main.ts does (errors through formatError, exit code from the error). */
-async function runInProcess(args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  let code: number = ExitCode.ok;
-  const context: CliContext = {
-    out: (text) => (stdout += text),
-    err: (text) => (stderr += text),
-    env: {},
-    color: false,
-    interrupt: new AbortController().signal,
-    setExitCode: (exitCode) => (code = exitCode),
-    cwd: process.cwd(),
-  };
-  const program = new Command().name('pacs-load').exitOverride().configureOutput({ writeOut: context.out, writeErr: context.err });
-  for (const register of [registerRun, registerValidate, registerSimulate, registerCompare, registerMerge, registerReport, registerPlan, registerExport]) {
-    register(program, context);
-  }
-  try {
-    await program.parseAsync(['node', 'pacs-load', ...args]);
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    else {
-      stderr += formatError(error, false);
-      code = isPacsLoadError(error) ? error.exitCode : ExitCode.internal;
-    }
-  }
-  return { code, stdout, stderr };
-}
+/** What a command printed and how it ended, run in this process or as the built CLI. */
+type Result = CommandResult | CliResult;
 
 type Kind = 'missing' | 'empty' | 'directory' | 'binary' | 'foreign';
 type Reader = 'profile' | 'summary' | 'plan input';
@@ -152,7 +109,7 @@ describe('a bad file given to each command', () => {
   for (const command of COMMANDS) {
     for (const kind of KINDS) {
       it(`${command.name}, ${kind} ${command.reads}: exit ${EXIT_CODES[kind]}, the file named, what to do`, async () => {
-        expectRefused(await runInProcess(command.args(files[command.reads][kind])), command.reads, kind);
+        expectRefused(await runCommand(command.args(files[command.reads][kind])), command.reads, kind);
       });
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The `compare`, `merge` and `report` commands in process (run-command.ts):
+ * The `compare`, `merge` and `report` commands in process (test/helpers/in-process-cli.ts):
  * every bad input against every command, flag errors, and the merge's notes.
  * The built CLI is exercised in test/integration/cli-report/.
  */
@@ -7,7 +7,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/metrics/types.js';
-import { runCommand } from './run-command.js';
+import { runCommand } from '../../helpers/in-process-cli.js';
 import { BAD_SUMMARY_MESSAGES, expectBadSummaryRefused, useSummaryFiles, writeRecordedSummary } from './summary-files.js';
 
 const files = useSummaryFiles();

@@ -1,6 +1,6 @@
 /**
  * The built CLI end to end: exit codes (DESIGN section 8), the summary file,
- * interrupts, and the quickstart a newcomer runs first.
+ * and the quickstart a newcomer runs first (interrupts: signals.test.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -176,28 +176,6 @@ describe('pacs-load run (built CLI)', () => {
     const summary = await readSummary(out);
     expect(summary.run.endReason).toBe('threshold-abort');
     expect(summary.operations[0]?.failed).toBeGreaterThan(0);
-  });
-
-  it('SIGINT stops the run, writes the summary and exits 130', async () => {
-    const out = join(dir.path, 'interrupted.json');
-    const profile = await writeProfile(
-      dir.path,
-      'long.yaml',
-      [
-        'name: long',
-        'scenarios:',
-        '  echo: { operation: dimse.echo, executor: constant-arrival-rate, rate: 10/s, duration: 60s }',
-      ].join('\n'),
-    );
-    const run = startCli(['run', profile, '--workers', '1', '--out', out]);
-    await run.waitForOutput('[   2s]');
-    run.kill('SIGINT');
-    const result = await run.result;
-    expect(result.code).toBe(130);
-    const summary = await readSummary(out);
-    expect(summary.run.endReason).toBe('interrupted');
-    expect(summary.operations[0]?.completed).toBeGreaterThanOrEqual(10);
-    expect(summary.operations[0]?.completed).toBeLessThan(600);
   });
 });
 

@@ -51,16 +51,16 @@ describe('signals during a run', () => {
     expect(Date.now() - startedMs).toBeLessThan(45_000);
   });
 
-  it('SIGTERM mid-run writes the summary of what ran and exits 130', async () => {
-    const out = join(dir.path, 'mid-run.json');
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run writes the summary of what ran and exits 130', async (signal) => {
+    const out = join(dir.path, `mid-run-${signal}.json`);
     const profile = await writeProfile(
       dir.path,
-      'mid-run.yaml',
+      `mid-run-${signal}.yaml`,
       ['name: mid-run', 'scenarios:', '  echo: { operation: dimse.echo, executor: constant-arrival-rate, rate: 10/s, duration: 60s }'].join('\n'),
     );
     const run = startCli(['run', profile, '--workers', '1', '--out', out]);
     await run.waitForOutput('[   2s]');
-    run.kill('SIGTERM');
+    run.kill(signal);
     const result = await run.result;
     expect(result.code, result.stderr).toBe(130);
     const summary = await readSummary(out);

@@ -40,6 +40,12 @@ export class FaultInjector {
   #startedAtMs = performance.now();
   #associations = 0;
   readonly #injectedCounts = new Map<FaultKind, number>();
+  /** performance.now() before which no error, throttle or injected fault is drawn (`holdUntil`). */
+  #heldUntilMs = 0;
+  /** Answers the error rate failed (`shouldFail` true): the servers do not all count them (MPPS, DICOMweb). */
+  errorRateFailures = 0;
+  /** Answers the throttle rate turned into 429 (`shouldThrottle` true). */
+  throttled = 0;
 
   /** `random` is injectable so tests can make the error rate deterministic. */
   constructor(faults: SimulatorFaults, random: () => number = Math.random) {
@@ -77,9 +83,26 @@ export class FaultInjector {
     if (waitMs > 0) await sleep(waitMs);
   }
 
-  /** True when this request should be answered with a failure. */
+  /**
+   * Holds every random fault (error rate, throttle rate, injected faults) off
+   * until `atMs` (a performance.now() value of this thread), e.g. a run's time
+   * zero, so look-ups before it see a healthy PACS. Latency, jitter, the stall
+   * and the association limit are not held.
+   */
+  holdUntil(atMs: number): void {
+    this.#heldUntilMs = atMs;
+  }
+
+  #held(): boolean {
+    return this.#heldUntilMs > 0 && performance.now() < this.#heldUntilMs;
+  }
+
+  /** True when this request should be answered with a failure (counted in `errorRateFailures`). */
   shouldFail(): boolean {
-    return this.#faults.errorRate > 0 && this.#random() < this.#faults.errorRate;
+    if (this.#held()) return false;
+    const fail = this.#faults.errorRate > 0 && this.#random() < this.#faults.errorRate;
+    if (fail) this.errorRateFailures++;
+    return fail;
   }
 
   /**
@@ -94,7 +117,7 @@ export class FaultInjector {
    */
   drawFault(point: FaultPoint, applies: (kind: FaultKind) => boolean = () => true): FaultKind | undefined {
     const shares = this.#faults.injected;
-    if (shares === undefined) return undefined;
+    if (shares === undefined || this.#held()) return undefined;
     const draw = this.#random();
     let cumulative = 0;
     for (const kind of FAULT_KINDS) {
@@ -130,8 +153,11 @@ export class FaultInjector {
    * section 4), as a rate-limiting gateway in front of a PACS does.
    */
   shouldThrottle(): boolean {
+    if (this.#held()) return false;
     const rate = this.#faults.throttleRate ?? 0;
-    return rate > 0 && this.#random() < rate;
+    const throttle = rate > 0 && this.#random() < rate;
+    if (throttle) this.throttled++;
+    return throttle;
   }
 
   /**

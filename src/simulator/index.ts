@@ -101,44 +101,6 @@ export interface SimulatorStats {
   injectedFaults: Partial<Record<FaultKind, number>>;
 }
 
-/**
- * The fault injector of one side, counting the error-rate and throttle answers
- * it decided, which the servers do not all count themselves (MPPS, DICOMweb),
- * and able to hold every random fault off until an instant (`holdUntil`).
- */
-class CountingFaultInjector extends FaultInjector {
-  errorRateFailures = 0;
-  throttled = 0;
-  /** performance.now() before which no error, throttle or injected fault is drawn. */
-  #heldUntilMs = 0;
-
-  holdUntil(atMs: number): void {
-    this.#heldUntilMs = atMs;
-  }
-
-  #held(): boolean {
-    return this.#heldUntilMs > 0 && performance.now() < this.#heldUntilMs;
-  }
-
-  override shouldFail(): boolean {
-    if (this.#held()) return false;
-    const fail = super.shouldFail();
-    if (fail) this.errorRateFailures++;
-    return fail;
-  }
-
-  override shouldThrottle(): boolean {
-    if (this.#held()) return false;
-    const throttle = super.shouldThrottle();
-    if (throttle) this.throttled++;
-    return throttle;
-  }
-
-  override drawFault(...args: Parameters<FaultInjector['drawFault']>): ReturnType<FaultInjector['drawFault']> {
-    return this.#held() ? undefined : super.drawFault(...args);
-  }
-}
-
 /** The sum of two sets of counts by fault kind. */
 function addFaultCounts(
   a: Partial<Record<FaultKind, number>>,
@@ -156,8 +118,8 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
   const date = options.date ?? localDateYyyymmdd(new Date());
   const { settings } = options;
   // One injector per side: the same knobs and clock (started together), counted apart.
-  const faults = new CountingFaultInjector(settings.faults);
-  const httpFaults = new CountingFaultInjector(settings.faults);
+  const faults = new FaultInjector(settings.faults);
+  const httpFaults = new FaultInjector(settings.faults);
 
   const worklist = buildWorklist({
     stations: settings.stations,

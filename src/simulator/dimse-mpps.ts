@@ -16,7 +16,7 @@ import { responses } from '../protocol/dimse/dcmjs.js';
 import type { DcmjsNCreateRequest, DcmjsNSetRequest } from '../protocol/dimse/mpps-requests.js';
 import { MPPS_SOP_CLASS_UID } from '../protocol/dimse/mpps-requests.js';
 import { STATUS_SUCCESS } from '../protocol/dimse/status.js';
-import type { FaultInjector } from './faults.js';
+import type { AnswerFaults } from './faults.js';
 
 export type DcmjsNCreateResponse = InstanceType<typeof responses.NCreateResponse>;
 export type DcmjsNSetResponse = InstanceType<typeof responses.NSetResponse>;
@@ -104,7 +104,7 @@ export class MppsStore {
 export async function answerMppsCreate(
   request: DcmjsNCreateRequest,
   store: MppsStore,
-  faults: FaultInjector,
+  faults: AnswerFaults,
 ): Promise<DcmjsNCreateResponse> {
   await faults.delayAnswer();
   const response = responses.NCreateResponse.fromRequest(request);
@@ -127,7 +127,7 @@ export async function answerMppsCreate(
 export async function answerMppsSet(
   request: DcmjsNSetRequest,
   store: MppsStore,
-  faults: FaultInjector,
+  faults: AnswerFaults,
 ): Promise<DcmjsNSetResponse> {
   await faults.delayAnswer();
   const response = responses.NSetResponse.fromRequest(request);

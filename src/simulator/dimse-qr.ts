@@ -34,7 +34,7 @@ import { part10Chunks } from './stored-instance-bytes.js';
 import type { PriorArchive } from './dimse-qr-archive.js';
 import { findAnswers, queryLevel, retrieveInstances } from './dimse-qr-match.js';
 import type { InstanceMatch } from './dimse-qr-match.js';
-import type { FaultInjector } from './faults.js';
+import type { AnswerFaults } from './faults.js';
 
 export type DcmjsCMoveResponse = InstanceType<typeof responses.CMoveResponse>;
 export type DcmjsCGetResponse = InstanceType<typeof responses.CGetResponse>;
@@ -66,7 +66,8 @@ export interface QrStats {
 /** What every Q/R request of one simulator shares. */
 export interface QrContext {
   archive: PriorArchive;
-  faults: FaultInjector;
+  /** The injector, or its view for one request (FaultInjector.forRequest). */
+  faults: AnswerFaults;
   /** The simulator's AE title, the calling AE of C-MOVE sub-operation associations. */
   aeTitle: string;
   moveDestinations: ReadonlyMap<string, MoveDestination>;

@@ -27,7 +27,7 @@ import type {
 import { STATUS_PENDING, STATUS_SUCCESS } from '../protocol/dimse/status.js';
 import type { WorklistItem } from '../synth/worklist.js';
 import { localDicomDate } from '../synth/dicom-date.js';
-import type { FaultInjector } from './faults.js';
+import type { AnswerFaults, FaultInjector } from './faults.js';
 import { matchesWorklistItem, worklistResponseIdentifier } from './dimse-worklist-match.js';
 import { CountingStoreStream, STORAGE_SOP_CLASSES, StoredInstanceIndex, answerStore } from './dimse-store.js';
 import type { StoreIndexStats } from './dimse-store.js';
@@ -230,36 +230,38 @@ class SimulatorScp extends Scp {
   override cEchoRequest(request: DcmjsCEchoRequest, callback: (response: DcmjsCEchoResponse) => void): void {
     this.#context.counters.echoRequests++;
     const fault = this.#drawFault();
-    void this.#answerEcho(request).then((response) => this.#deliver(request, fault, [response], ([answer]) => callback(answer!)));
+    void this.#answerEcho(request, this.#context.faults.forRequest(fault)).then((response) => this.#deliver(request, fault, [response], ([answer]) => callback(answer!)));
   }
 
   override cFindRequest(request: DcmjsCFindRequest, callback: (responses: DcmjsCFindResponse[]) => void): void {
     this.#context.counters.findRequests++;
     const fault = this.#drawFault();
+    const faults = this.#context.faults.forRequest(fault);
     const answer =
       request.getAffectedSopClassUid() === STUDY_ROOT_FIND_SOP_CLASS_UID
-        ? answerStudyRootFind(request, this.#context.qr, this.#transferSyntaxOf(request))
-        : this.#answerFind(request);
+        ? answerStudyRootFind(request, { ...this.#context.qr, faults }, this.#transferSyntaxOf(request))
+        : this.#answerFind(request, faults);
     void answer.then((answers) => this.#deliver(request, fault, answers, callback));
   }
 
   override nCreateRequest(request: DcmjsNCreateRequest, callback: (response: DcmjsNCreateResponse) => void): void {
     const fault = this.#drawFault();
-    void answerMppsCreate(request, this.#context.mpps, this.#context.faults).then((response) =>
+    void answerMppsCreate(request, this.#context.mpps, this.#context.faults.forRequest(fault)).then((response) =>
       this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
     );
   }
 
   override nSetRequest(request: DcmjsNSetRequest, callback: (response: DcmjsNSetResponse) => void): void {
     const fault = this.#drawFault();
-    void answerMppsSet(request, this.#context.mpps, this.#context.faults).then((response) =>
+    void answerMppsSet(request, this.#context.mpps, this.#context.faults.forRequest(fault)).then((response) =>
       this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
     );
   }
 
   override cMoveRequest(request: DcmjsCMoveRequest, callback: (responses: DcmjsCMoveResponse[]) => void): void {
     const fault = this.#drawFault();
-    void answerMove(request, this.#context.qr, this.#socket.remoteAddress).then((response) => this.#deliver(request, fault, [response], callback));
+    const faults = this.#context.faults.forRequest(fault);
+    void answerMove(request, { ...this.#context.qr, faults }, this.#socket.remoteAddress).then((response) => this.#deliver(request, fault, [response], callback));
   }
 
   override cGetRequest(request: DcmjsCGetRequest, callback: (responses: DcmjsCGetResponse[]) => void): void {
@@ -272,7 +274,8 @@ class SimulatorScp extends Scp {
       sendRequests: (subOperation) => scp.sendRequests(subOperation),
     };
     const fault = this.#drawFault();
-    void answerGet(request, this.#context.qr, requestor).then((response) => this.#deliver(request, fault, [response], callback));
+    const faults = this.#context.faults.forRequest(fault);
+    void answerGet(request, { ...this.#context.qr, faults }, requestor).then((response) => this.#deliver(request, fault, [response], callback));
   }
 
   /** The fault of one DIMSE request, drawn when it arrives (FAULT_POINTS, faults.ts). */
@@ -340,13 +343,13 @@ class SimulatorScp extends Scp {
     const { faults, counters, storeIndex } = this.#context;
     const fault = this.#drawFault();
     // The instance is stored before a fault replaces the answer, so a study aborted mid-send keeps what came before.
-    void answerStore(request, { faults, index: storeIndex, counters }).then((response) =>
+    void answerStore(request, { faults: faults.forRequest(fault), index: storeIndex, counters }).then((response) =>
       this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
     );
   }
 
-  async #answerEcho(request: DcmjsCEchoRequest): Promise<DcmjsCEchoResponse> {
-    const { faults, counters } = this.#context;
+  async #answerEcho(request: DcmjsCEchoRequest, faults: AnswerFaults): Promise<DcmjsCEchoResponse> {
+    const { counters } = this.#context;
     await faults.delayAnswer();
     const response = responses.CEchoResponse.fromRequest(request);
     if (faults.shouldFail()) {
@@ -359,8 +362,8 @@ class SimulatorScp extends Scp {
   }
 
   /** PS3.4 K.4.1.2: one pending response per match, each with its identifier, then the final success. */
-  async #answerFind(request: DcmjsCFindRequest): Promise<DcmjsCFindResponse[]> {
-    const { faults, counters, worklist, pendingStatus } = this.#context;
+  async #answerFind(request: DcmjsCFindRequest, faults: AnswerFaults): Promise<DcmjsCFindResponse[]> {
+    const { counters, worklist, pendingStatus } = this.#context;
     const sopClass = request.getAffectedSopClassUid();
     await faults.delayAnswer();
     if (sopClass !== SopClass.ModalityWorklistInformationModelFind) {

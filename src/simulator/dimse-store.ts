@@ -14,7 +14,7 @@ import type { DatasetReading } from './dataset-reader.js';
 import { withDefaults } from './dicomweb-part10-reader.js';
 import { InstanceStore } from './instance-store.js';
 import type { PutResult, StoredInstance } from './instance-store.js';
-import type { FaultInjector } from './faults.js';
+import type { AnswerFaults } from './faults.js';
 
 /** Every Storage SOP class dcmjs-dimse knows (PS3.4 Table B.5-1): the SCP accepts them all. */
 export const STORAGE_SOP_CLASSES: readonly string[] = Object.values(constants.StorageClass as Record<string, string>);
@@ -229,7 +229,7 @@ export interface StoreCounters {
  */
 export async function answerStore(
   request: DcmjsCStoreRequest,
-  context: { faults: FaultInjector; index: StoredInstanceIndex; counters: StoreCounters },
+  context: { faults: AnswerFaults; index: StoredInstanceIndex; counters: StoreCounters },
 ): Promise<DcmjsCStoreResponse> {
   const { faults, index, counters } = context;
   counters.storeRequests++;

@@ -34,7 +34,16 @@ export const FAULT_KINDS = Object.keys(FAULT_POINTS) as FaultKind[];
 /** Bytes per second of a slow-drip answer when `dripBytesPerSec` is not set. */
 export const DRIP_DEFAULT_BYTES_PER_SEC = 2048;
 
-export class FaultInjector {
+/**
+ * What the answer to one request needs of the injector: the delay, and the
+ * error-rate draw (FaultInjector.forRequest).
+ */
+export interface AnswerFaults {
+  delayAnswer(): Promise<void>;
+  shouldFail(): boolean;
+}
+
+export class FaultInjector implements AnswerFaults {
   readonly #faults: SimulatorFaults;
   readonly #random: () => number;
   #startedAtMs = performance.now();
@@ -103,6 +112,20 @@ export class FaultInjector {
     const fail = this.#faults.errorRate > 0 && this.#random() < this.#faults.errorRate;
     if (fail) this.errorRateFailures++;
     return fail;
+  }
+
+  /**
+   * The injector as the answer to one DIMSE request sees it, once that request
+   * has drawn its injected fault (`drawFault('dimse')`). At most one fault per
+   * request, as on the HTTP side (dicomweb-faults.ts): a request that drew a
+   * fault never also draws the error rate. Otherwise an error-rate failure
+   * would be counted in `errorRateFailures` and then replaced by the abort,
+   * reset or broken bytes, so never sent, and the counts a soak compares
+   * with the tool's outcomes would not add up.
+   */
+  forRequest(fault: FaultKind | undefined): AnswerFaults {
+    if (fault === undefined) return this;
+    return { delayAnswer: () => this.delayAnswer(), shouldFail: () => false };
   }
 
   /**

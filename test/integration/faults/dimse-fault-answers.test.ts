@@ -89,6 +89,49 @@ describe('DIMSE faults as the client classifies them', () => {
     }
   });
 
+  // One fault per request: an error-rate failure replaced by an injected fault was never sent, so it must not be counted
+  // (the 30-minute soak found 813 failures counted against 807 seen).
+  it.each<{ operation: 'echo' | 'find' | 'mpps.inProgress' | 'qr.find'; fault: FaultKind; key: string }>([
+    { operation: 'echo', fault: 'abort', key: 'aborted' },
+    { operation: 'find', fault: 'reset', key: 'connection_reset' },
+    { operation: 'mpps.inProgress', fault: 'unknownStatus', key: 'dimse_failure_7f01' },
+    { operation: 'qr.find', fault: 'malformedPdu', key: 'protocol_error' },
+  ])('$operation with an error rate of 1 and $fault on every request: $key, and no error-rate failure counted', async ({ operation, fault, key }) => {
+    const simulator = await start({ errorRate: 1, injected: { [fault]: 1 } });
+    let outcome: string;
+    if (operation === 'echo' || operation === 'find') {
+      outcome = outcomeKey((await associate(simulator, operation)).outcome);
+    } else {
+      const setup = operationSetup(dimseTarget(simulator.simulator), operation === 'qr.find' ? { patients: 10, level: 'series' } : {});
+      const created = operation === 'qr.find' ? createQrFind(setup) : createMppsInProgress(setup);
+      try {
+        outcome = outcomeKey((await created.run(iteration(0))).outcome);
+      } finally {
+        await created.close();
+      }
+    }
+    expect(outcome).toBe(key);
+    expect(simulator.faults.injectedCounts()).toEqual({ [fault]: 1 });
+    expect(simulator.faults.errorRateFailures).toBe(0);
+  });
+
+  it('dimse.store with an error rate of 1 and an abort on the first image: aborted, and no error-rate failure counted', async () => {
+    // Only the first C-STORE draws its fault; the abort ends the study there.
+    let draws = 0;
+    const simulator = await start({ errorRate: 1, injected: { abort: 1 } });
+    const originalDraw = simulator.faults.drawFault.bind(simulator.faults);
+    simulator.faults.drawFault = (point) => (point === 'dimse' && ++draws === 1 ? originalDraw(point) : undefined);
+    const setup = operationSetup(dimseTarget(simulator.simulator), { images: 3, imageSizeBytes: 16_384 });
+    const sent = await sendStudy({
+      target: requireDimseTarget(setup, 'dimse.store'),
+      template: buildStoreTemplate(setup, 'CT'),
+      study: storeStudyIdentity(7, 0, new Date()),
+    });
+    expect(sent.outcome).toEqual({ kind: 'aborted' });
+    expect(simulator.faults.injectedCounts()).toEqual({ abort: 1 });
+    expect(simulator.faults.errorRateFailures).toBe(0);
+  });
+
   it('slowDrip: the whole answer arrives, as slowly as configured', async () => {
     const simulator = await start({ injected: { slowDrip: 1 }, dripBytesPerSec: 400 });
     const startMs = performance.now();

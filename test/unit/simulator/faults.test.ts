@@ -91,6 +91,25 @@ describe('FaultInjector.drawFault', () => {
   });
 });
 
+describe('FaultInjector.forRequest', () => {
+  it('is the injector itself for a request that drew no fault', () => {
+    const faults = injector({ errorRate: 1 });
+    expect(faults.forRequest(undefined).shouldFail()).toBe(true);
+    expect(faults.errorRateFailures).toBe(1);
+  });
+
+  it('never fails, nor counts, a request that drew a fault (one fault per request)', async () => {
+    const faults = injector({ errorRate: 1, latencyUs: 20_000 });
+    const answer = faults.forRequest('abort');
+    expect(answer.shouldFail()).toBe(false);
+    expect(faults.errorRateFailures).toBe(0);
+    // The delay still applies.
+    const startMs = performance.now();
+    await answer.delayAnswer();
+    expect(performance.now() - startMs).toBeGreaterThanOrEqual(15);
+  });
+});
+
 describe('FaultInjector.dripBytesPerSec', () => {
   it('is the configured rate, else the default', () => {
     expect(injector({}).dripBytesPerSec).toBe(DRIP_DEFAULT_BYTES_PER_SEC);

@@ -114,6 +114,11 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     let target: ResolvedTarget;
     if (profile.target === undefined) {
       simulator = await startSimulator({ settings: profile.simulator, seed });
+      // Random faults (error rate, injected faults) start at time zero, as with
+      // `simulate --faults-from`: the warm-up, preflight and the workers'
+      // look-ups see a healthy PACS, and every fault injected is one an
+      // operation can count.
+      simulator.holdFaultsUntil(Number.POSITIVE_INFINITY);
       options.onSimulatorStarted?.(simulator);
       target = simulator.target;
       // The embedded simulator answers on this thread: warm its answering code
@@ -243,7 +248,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
             runEpochMs = options.startAtEpochMs ?? nowMs + START_DELAY_MS;
             options.onWorkersReady?.(runEpochMs);
             pool?.broadcast({ type: 'start', runEpochMs });
-            // An embedded simulator's stallAt counts from the run's time zero.
+            // An embedded simulator's stallAt counts from the run's time zero, and its random faults start then.
+            simulator?.holdFaultsUntil(runEpochMs - performance.timeOrigin);
             simulator?.startFaultClock(runEpochMs - performance.timeOrigin);
           }
           return;

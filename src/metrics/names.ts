@@ -76,6 +76,12 @@ export type Outcome =
   /** The answer arrived but did not say what it should (wrong item count, bad body). */
   | { kind: 'check-failed'; reason: string }
   /**
+   * Refused by pacs-load itself, nothing sent: a worklist item lacking the
+   * synthetic marking (src/synth/marking.ts), whose patient the chain would
+   * have copied into MPPS and C-STORE (`--allow-unmarked-data` sends it).
+   */
+  | { kind: 'refused-unmarked'; reason: string }
+  /**
    * The peer broke the protocol: a malformed or unknown PDU (PS3.8 section 9.3),
    * a truncated data set, a multipart body that cannot be parsed (RFC 2046 section 5.1.1).
    */
@@ -85,7 +91,8 @@ export type Outcome =
  * The stable, tag-safe key of an outcome: `ok`, `dimse_warning_b000`,
  * `dimse_failure_a700`, `association_rejected_1_1_3`, `aborted`, `timeout`,
  * `connection_refused`, `connection_reset`, `network_error_eproto`, `http_404`,
- * `http_429`, `http_503` (the exact HTTP status), `check_failed`, `protocol_error`.
+ * `http_429`, `http_503` (the exact HTTP status), `check_failed`, `protocol_error`,
+ * `refused_unmarked`.
  */
 export function outcomeKey(outcome: Outcome): string {
   switch (outcome.kind) {
@@ -114,6 +121,8 @@ export function outcomeKey(outcome: Outcome): string {
       return 'check_failed';
     case 'protocol-error':
       return 'protocol_error';
+    case 'refused-unmarked':
+      return 'refused_unmarked';
   }
 }
 

@@ -101,7 +101,7 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
             if (missing.length > 0) {
               // Issue 10, item 5: never send what we did not make. The later steps copy this
               // item's patient into MPPS and C-STORE, so the chain ends here, having sent nothing.
-              outcome = { kind: 'check-failed', reason: unmarkedItemReason(answer.station, missing) };
+              outcome = { kind: 'refused-unmarked', reason: unmarkedItemReason(answer.station, missing) };
             } else {
               state.item = item;
               if (state.item.StudyInstanceUID === '') state.item.StudyInstanceUID = plan.nextUid();

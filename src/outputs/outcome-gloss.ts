@@ -60,6 +60,7 @@ const FIXED_GLOSS: Record<string, string> = {
   connection_reset: 'connection reset by the peer',
   check_failed: 'answer failed the response check',
   protocol_error: 'the peer broke the protocol (malformed PDU, truncated data set, unparseable body)',
+  refused_unmarked: 'not sent: worklist item lacks the synthetic marking (--allow-unmarked-data)',
 };
 
 /** The gloss of one outcome key, or '' when there is nothing useful to say. */

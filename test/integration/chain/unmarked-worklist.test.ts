@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChain } from '../../../src/operations/chain.js';
+import { outcomeKey } from '../../../src/metrics/names.js';
 import type { StepReport } from '../../../src/operations/types.js';
 import { startDimseSimulator, type RunningDimseSimulator } from '../../../src/simulator/dimse-scp.js';
 import { FaultInjector, NO_FAULTS } from '../../../src/simulator/faults.js';
@@ -121,14 +122,14 @@ describe('the chain itself, during a run', () => {
     ...(allowUnmarkedData === undefined ? {} : { allowUnmarkedData }),
   });
 
-  it('refuses an unmarked item as check_failed with the reason, and sends nothing for it', async () => {
+  it('refuses an unmarked item as refused_unmarked with the reason, and sends nothing for it', async () => {
     const scp = await startTarget(false);
     const chain = createChain(setup(scp));
     const steps: StepReport[] = [];
     const result = await chain.run({ iteration: 0, signal: new AbortController().signal, onStep: (step) => steps.push(step) });
     await chain.close();
-    expect(result.outcome.kind).toBe('check-failed');
-    const reason = result.outcome.kind === 'check-failed' ? result.outcome.reason : '';
+    expect(outcomeKey(result.outcome)).toBe('refused_unmarked');
+    const reason = result.outcome.kind === 'refused-unmarked' ? result.outcome.reason : '';
     expect(reason).toContain('lacks the synthetic marking');
     expect(reason).toContain('--allow-unmarked-data');
     expect(reason).not.toMatch(/DOE|MRN/);

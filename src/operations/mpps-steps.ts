@@ -9,6 +9,7 @@
  * new association, as a modality does after the images are sent, or, when none
  * is open, opens and completes one of its own on one association.
  */
+import { randomBytes } from 'node:crypto';
 import type { OperationSetup } from './types.js';
 import { localDicomDate } from '../synth/dicom-date.js';
 import { createRandom, deriveSeed } from '../synth/random.js';
@@ -77,8 +78,11 @@ export function createMppsPlan(setup: OperationSetup, stations: number, modality
   // scenario of one worker) must not share a UID stream: the second N-CREATE of a
   // UID is refused with 0111.
   plansBuilt++;
+  // The instances of a distributed run (--segment) repeat worker indices, seed and
+  // plan counts, and may start in the same millisecond: a random part keeps their streams apart too.
+  const instancePart = randomBytes(4).readUInt32LE(0);
   const random: Random = createRandom(
-    deriveSeed(setup.seed, MPPS_STREAM, setup.workerIndex, nowMs % 0x1_0000_0000, Math.floor(nowMs / 0x1_0000_0000), plansBuilt),
+    deriveSeed(setup.seed, MPPS_STREAM, setup.workerIndex, nowMs % 0x1_0000_0000, Math.floor(nowMs / 0x1_0000_0000), plansBuilt, instancePart),
   );
   const dimse = setup.target.dimse;
   return {

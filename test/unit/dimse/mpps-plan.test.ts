@@ -1,5 +1,5 @@
 /** MPPS plans: two built at once in one worker never share a UID stream (a PACS refuses a second N-CREATE of a UID, 0111). */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMppsPlan } from '../../../src/operations/mpps-steps.js';
 import type { OperationSetup } from '../../../src/operations/types.js';
 
@@ -12,7 +12,25 @@ const SETUP: OperationSetup = {
   env: {},
 };
 
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.resetModules();
+});
+
 describe('createMppsPlan', () => {
+  it('gives the same worker of two instances of a distributed run, started in the same millisecond, different UIDs', async () => {
+    // Each instance is its own process: a fresh module (plan count 0), the same seed, worker index and clock.
+    vi.spyOn(Date, 'now').mockReturnValue(1_790_000_000_000);
+    const uids = new Set<string>();
+    for (let instance = 0; instance < 2; instance++) {
+      vi.resetModules();
+      const { createMppsPlan: createInInstance } = await import('../../../src/operations/mpps-steps.js');
+      const plan = createInInstance(SETUP, 2, 'CT');
+      for (let index = 0; index < 50; index++) uids.add(plan.nextUid());
+    }
+    expect(uids.size).toBe(100);
+  });
+
   it('gives two plans of the same seed, worker and millisecond different UIDs', () => {
     const first = createMppsPlan(SETUP, 2, 'CT');
     const second = createMppsPlan(SETUP, 2, 'CT');

@@ -49,6 +49,19 @@ function associate(simulator: TestSimulator, which: 'echo' | 'find', operationTi
   });
 }
 
+/** Sends a study of `images` images in which only the C-STORE of image `faultyImage` (from 1) draws the injected fault. */
+function sendStudyFaultingOneImage(simulator: TestSimulator, faultyImage: number, images: number): ReturnType<typeof sendStudy> {
+  let draws = 0;
+  const originalDraw = simulator.faults.drawFault.bind(simulator.faults);
+  simulator.faults.drawFault = (point) => (point === 'dimse' && ++draws === faultyImage ? originalDraw(point) : undefined);
+  const setup = operationSetup(dimseTarget(simulator.simulator), { images, imageSizeBytes: 16_384 });
+  return sendStudy({
+    target: requireDimseTarget(setup, 'dimse.store'),
+    template: buildStoreTemplate(setup, 'CT'),
+    study: storeStudyIdentity(7, 0, new Date()),
+  });
+}
+
 describe('DIMSE faults as the client classifies them', () => {
   it.each<{ fault: FaultKind; echo: string; find: string }>([
     { fault: 'rejectPermanent', echo: 'association_rejected_1_1_1', find: 'association_rejected_1_1_1' },
@@ -117,16 +130,8 @@ describe('DIMSE faults as the client classifies them', () => {
 
   it('dimse.store with an error rate of 1 and an abort on the first image: aborted, and no error-rate failure counted', async () => {
     // Only the first C-STORE draws its fault; the abort ends the study there.
-    let draws = 0;
     const simulator = await start({ errorRate: 1, injected: { abort: 1 } });
-    const originalDraw = simulator.faults.drawFault.bind(simulator.faults);
-    simulator.faults.drawFault = (point) => (point === 'dimse' && ++draws === 1 ? originalDraw(point) : undefined);
-    const setup = operationSetup(dimseTarget(simulator.simulator), { images: 3, imageSizeBytes: 16_384 });
-    const sent = await sendStudy({
-      target: requireDimseTarget(setup, 'dimse.store'),
-      template: buildStoreTemplate(setup, 'CT'),
-      study: storeStudyIdentity(7, 0, new Date()),
-    });
+    const sent = await sendStudyFaultingOneImage(simulator, 1, 3);
     expect(sent.outcome).toEqual({ kind: 'aborted' });
     expect(simulator.faults.injectedCounts()).toEqual({ abort: 1 });
     expect(simulator.faults.errorRateFailures).toBe(0);
@@ -159,16 +164,8 @@ describe('DIMSE faults as the client classifies them', () => {
 
   it('abort mid-study: the images before the A-ABORT are stored, the study is aborted', async () => {
     // The first two C-STOREs are answered, the third is aborted.
-    let draws = 0;
     const simulator = await start({ injected: { abort: 1 } });
-    const originalDraw = simulator.faults.drawFault.bind(simulator.faults);
-    simulator.faults.drawFault = (point) => (point === 'dimse' && ++draws === 3 ? originalDraw(point) : undefined);
-    const setup = operationSetup(dimseTarget(simulator.simulator), { images: 5, imageSizeBytes: 16_384 });
-    const sent = await sendStudy({
-      target: requireDimseTarget(setup, 'dimse.store'),
-      template: buildStoreTemplate(setup, 'CT'),
-      study: storeStudyIdentity(7, 0, new Date()),
-    });
+    const sent = await sendStudyFaultingOneImage(simulator, 3, 5);
     expect(sent.outcome).toEqual({ kind: 'aborted' });
     expect(sent.instancesStored).toBe(2);
     expect(simulator.simulator.storeIndex.stats().instances).toBeGreaterThanOrEqual(2);

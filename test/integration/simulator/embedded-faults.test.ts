@@ -6,17 +6,14 @@
  * Runs real worker threads (the built code: `npm run build`).
  */
 import { describe, expect, it } from 'vitest';
-import { runLoad } from '../../../src/coordinator/run-load.js';
-import type { RunningSimulator } from '../../../src/simulator/index.js';
-import { parseProfileText } from '../../../src/profile/load.js';
-import { WORKER_PATH } from '../../helpers/cli.js';
+import { runOnEmbeddedSimulator } from '../../helpers/embedded-run.js';
 
 const ECHOES = 12;
 const FRAMES = 6;
 
 describe('faults of the embedded simulator', () => {
   it('every request after time zero fails, none before: preflight and look-ups pass, and the counts match 1:1', async () => {
-    const profile = parseProfileText(
+    const { summary, simulator } = await runOnEmbeddedSimulator(
       [
         'name: embedded-faults',
         'simulator: { errorRate: 100% }',
@@ -24,27 +21,16 @@ describe('faults of the embedded simulator', () => {
         `  echo: { operation: dimse.echo, executor: iterations, iterations: ${ECHOES} }`,
         // wado.frames looks its frames up by QIDO-RS before time zero: those look-ups must not meet the error rate.
         `  frames: { operation: wado.frames, executor: iterations, iterations: ${FRAMES} }`,
-      ].join('\n'),
+      ],
       'embedded-faults.yaml',
     );
-    let simulator: RunningSimulator | undefined;
-    const { summary } = await runLoad({
-      profile,
-      workers: 1,
-      outputs: [],
-      env: {},
-      workerFilename: WORKER_PATH,
-      onSimulatorStarted: (started) => {
-        simulator = started;
-      },
-    });
     expect(summary.run.endReason).toBe('completed');
     const outcomes = (operation: string): Record<string, number> | undefined =>
       summary.operations.find((series) => series.operation === operation)?.outcomes;
     expect(outcomes('dimse.echo')).toEqual({ dimse_failure_0110: ECHOES });
     expect(outcomes('wado.frames')).toEqual({ http_503: FRAMES });
     // Nothing failed before time zero: the simulator's failures are exactly the run's.
-    const stats = simulator!.stats();
+    const stats = simulator.stats();
     expect(stats.dimse.errorRateFailures).toBe(ECHOES);
     expect(stats.dicomweb.errorRateFailures).toBe(FRAMES);
   }, 60_000);

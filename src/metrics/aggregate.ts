@@ -324,12 +324,9 @@ export class RunAggregator {
       .map(({ point, response }) => {
         completed += point.completed;
         failed += point.failed;
-        return {
-          ...point,
-          startUs: interval.startUs,
-          endUs: interval.endUs,
-          response: response === undefined ? point.response : latencyStats(response),
-        };
+        // A reduced interval's points are final: the view shares them rather than
+        // copy them, since a long run keeps one per series and second.
+        return response === undefined ? point : { ...point, response: latencyStats(response) };
       })
       .sort(compareSeries);
     const intervalSeconds = (interval.endUs - interval.startUs) / 1_000_000;

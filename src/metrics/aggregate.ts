@@ -324,8 +324,8 @@ export class RunAggregator {
       .map(({ point, response }) => {
         completed += point.completed;
         failed += point.failed;
-        // A reduced interval's points are final: the view shares them rather than
-        // copy them, since a long run keeps one per series and second.
+        // Without a live response histogram (a reduced interval's are released) the
+        // point is returned as it is, not copied: a long run keeps one per series and second.
         return response === undefined ? point : { ...point, response: latencyStats(response) };
       })
       .sort(compareSeries);

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationSetup } from './types.js';
 import { localDicomDate } from '../synth/dicom-date.js';
-import { createRandom, deriveSeed } from '../synth/random.js';
+import { createRandom } from '../synth/random.js';
 import type { Random } from '../synth/random.js';
 import { syntheticUid } from '../synth/uid.js';
 import { buildWorklist } from '../synth/worklist.js';
@@ -22,8 +22,6 @@ import type { WorklistItem } from '../synth/worklist.js';
 export const MPPS_STEPS_PER_STATION = 5;
 /** Open steps kept per worker and target; the oldest are forgotten beyond this. */
 const MAX_OPEN_STEPS = 100_000;
-/** Tags the UID stream for `deriveSeed` ('MP'). */
-const MPPS_STREAM = 0x4d50;
 
 /** Images a performed series references at completion, per modality (DESIGN section 6 counts). */
 const IMAGES_BY_MODALITY: Readonly<Record<string, number>> = { CT: 680, MR: 570, CR: 2, DX: 2, MG: 4, US: 30 };
@@ -57,13 +55,12 @@ export interface MppsPlan {
   targetKey: string;
 }
 
-/** Plans built in this thread, mixed into each plan's UID stream. */
-let plansBuilt = 0;
-
 /**
- * The plan for one MPPS operation. UIDs are seeded but also mixed with the set-up
- * time, so two runs with the same seed never create the same step twice on a
- * real PACS (which would refuse the second with 0111, duplicate SOP instance).
+ * The plan for one MPPS operation. Its UID stream has a random seed: the UIDs
+ * must differ between runs of one profile, plans of one worker, and instances of
+ * a distributed run (which share the seed and the local worker indices), or a
+ * real PACS refuses the second N-CREATE of a UID (0111, duplicate SOP instance).
+ * Nothing needs them reproducible.
  */
 export function createMppsPlan(setup: OperationSetup, stations: number, modality: string): MppsPlan {
   const worklist = buildWorklist({
@@ -73,17 +70,7 @@ export function createMppsPlan(setup: OperationSetup, stations: number, modality
     seed: setup.seed,
     modality,
   });
-  const nowMs = Date.now();
-  // Plans built in the same millisecond (an mpps.inProgress and an mpps.completed
-  // scenario of one worker) must not share a UID stream: the second N-CREATE of a
-  // UID is refused with 0111.
-  plansBuilt++;
-  // The instances of a distributed run (--segment) repeat worker indices, seed and
-  // plan counts, and may start in the same millisecond: a random part keeps their streams apart too.
-  const instancePart = randomBytes(4).readUInt32LE(0);
-  const random: Random = createRandom(
-    deriveSeed(setup.seed, MPPS_STREAM, setup.workerIndex, nowMs % 0x1_0000_0000, Math.floor(nowMs / 0x1_0000_0000), plansBuilt, instancePart),
-  );
+  const random: Random = createRandom(randomBytes(4).readUInt32LE(0));
   const dimse = setup.target.dimse;
   return {
     itemFor: (iteration) => {

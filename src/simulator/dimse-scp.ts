@@ -229,14 +229,13 @@ class SimulatorScp extends Scp {
 
   override cEchoRequest(request: DcmjsCEchoRequest, callback: (response: DcmjsCEchoResponse) => void): void {
     this.#context.counters.echoRequests++;
-    const fault = this.#drawFault();
-    void this.#answerEcho(request, this.#context.faults.forRequest(fault)).then((response) => this.#deliver(request, fault, [response], ([answer]) => callback(answer!)));
+    const { fault, faults } = this.#drawFault();
+    void this.#answerEcho(request, faults).then((response) => this.#deliver(request, fault, [response], ([answer]) => callback(answer!)));
   }
 
   override cFindRequest(request: DcmjsCFindRequest, callback: (responses: DcmjsCFindResponse[]) => void): void {
     this.#context.counters.findRequests++;
-    const fault = this.#drawFault();
-    const faults = this.#context.faults.forRequest(fault);
+    const { fault, faults } = this.#drawFault();
     const answer =
       request.getAffectedSopClassUid() === STUDY_ROOT_FIND_SOP_CLASS_UID
         ? answerStudyRootFind(request, { ...this.#context.qr, faults }, this.#transferSyntaxOf(request))
@@ -245,22 +244,21 @@ class SimulatorScp extends Scp {
   }
 
   override nCreateRequest(request: DcmjsNCreateRequest, callback: (response: DcmjsNCreateResponse) => void): void {
-    const fault = this.#drawFault();
-    void answerMppsCreate(request, this.#context.mpps, this.#context.faults.forRequest(fault)).then((response) =>
+    const { fault, faults } = this.#drawFault();
+    void answerMppsCreate(request, this.#context.mpps, faults).then((response) =>
       this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
     );
   }
 
   override nSetRequest(request: DcmjsNSetRequest, callback: (response: DcmjsNSetResponse) => void): void {
-    const fault = this.#drawFault();
-    void answerMppsSet(request, this.#context.mpps, this.#context.faults.forRequest(fault)).then((response) =>
+    const { fault, faults } = this.#drawFault();
+    void answerMppsSet(request, this.#context.mpps, faults).then((response) =>
       this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
     );
   }
 
   override cMoveRequest(request: DcmjsCMoveRequest, callback: (responses: DcmjsCMoveResponse[]) => void): void {
-    const fault = this.#drawFault();
-    const faults = this.#context.faults.forRequest(fault);
+    const { fault, faults } = this.#drawFault();
     void answerMove(request, { ...this.#context.qr, faults }, this.#socket.remoteAddress).then((response) => this.#deliver(request, fault, [response], callback));
   }
 
@@ -273,14 +271,18 @@ class SimulatorScp extends Scp {
       socket: this.#socket,
       sendRequests: (subOperation) => scp.sendRequests(subOperation),
     };
-    const fault = this.#drawFault();
-    const faults = this.#context.faults.forRequest(fault);
+    const { fault, faults } = this.#drawFault();
     void answerGet(request, { ...this.#context.qr, faults }, requestor).then((response) => this.#deliver(request, fault, [response], callback));
   }
 
-  /** The fault of one DIMSE request, drawn when it arrives (FAULT_POINTS, faults.ts). */
-  #drawFault(): FaultKind | undefined {
-    return this.#context.faults.drawFault('dimse');
+  /**
+   * The fault of one DIMSE request, drawn when it arrives (FAULT_POINTS,
+   * faults.ts), and the injector as that request's answer sees it (no error
+   * rate when a fault was drawn: FaultInjector.forRequest).
+   */
+  #drawFault(): { fault: FaultKind | undefined; faults: AnswerFaults } {
+    const fault = this.#context.faults.drawFault('dimse');
+    return { fault, faults: this.#context.faults.forRequest(fault) };
   }
 
   /**
@@ -340,10 +342,10 @@ class SimulatorScp extends Scp {
   }
 
   override cStoreRequest(request: DcmjsCStoreRequest, callback: (response: DcmjsCStoreResponse) => void): void {
-    const { faults, counters, storeIndex } = this.#context;
-    const fault = this.#drawFault();
+    const { counters, storeIndex } = this.#context;
+    const { fault, faults } = this.#drawFault();
     // The instance is stored before a fault replaces the answer, so a study aborted mid-send keeps what came before.
-    void answerStore(request, { faults: faults.forRequest(fault), index: storeIndex, counters }).then((response) =>
+    void answerStore(request, { faults, index: storeIndex, counters }).then((response) =>
       this.#deliver(request, fault, [response], ([answer]) => callback(answer!)),
     );
   }

@@ -111,7 +111,17 @@ export async function startInfluxDb(options: InfluxDbOptions = {}): Promise<Runn
       const response = await fetch(`${url}/query`, { method: 'POST', body: params });
       if (!response.ok) throw new Error(`InfluxDB create admin: HTTP ${response.status}: ${await response.text()}`);
     }
-    await query(`CREATE DATABASE ${quoteIdentifier(database)}`);
+    // influxd may answer the first authorised statement before the new admin is
+    // visible to its auth check ("create admin user first"): retry that briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await query(`CREATE DATABASE ${quoteIdentifier(database)}`);
+        break;
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes('create admin user first')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   } catch (error) {
     await stop();
     throw error;

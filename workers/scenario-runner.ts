@@ -76,6 +76,8 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
         bytesSent: step.result.bytesSent,
         bytesReceived: step.result.bytesReceived,
         requests: step.result.requests,
+        matches: step.result.matches,
+        instancesRetrieved: step.result.instancesRetrieved,
       });
       if (step.result.acknowledged !== undefined) options.onAcknowledged?.(step.result.acknowledged);
       stepStartUs = completedUs;
@@ -94,6 +96,8 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
         bytesSent: result.bytesSent,
         bytesReceived: result.bytesReceived,
         requests: result.requests,
+        matches: result.matches,
+        instancesRetrieved: result.instancesRetrieved,
       });
       if (result.acknowledged !== undefined) options.onAcknowledged?.(result.acknowledged);
     } finally {

@@ -71,6 +71,8 @@ function provesReachable(key: string): boolean {
   return (
     key === 'ok' ||
     key === 'check_failed' ||
+    // An answer that held nothing is still an answer from the service.
+    key === 'empty' ||
     key.startsWith('dimse_warning_') ||
     key.startsWith('dimse_failure_') ||
     /^http_5\d\d$/.test(key) ||

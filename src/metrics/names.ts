@@ -82,6 +82,13 @@ export type Outcome =
    */
   | { kind: 'refused-unmarked'; reason: string }
   /**
+   * A retrieval (qr.*, qido.*, wado.*, viewer.open) whose answer held nothing
+   * (no C-FIND match, no completed C-MOVE/C-GET sub-operation, no QIDO result)
+   * where the scenario expects something (`expectMatches`). A failure: a PACS
+   * that holds none of the data asked for is not measured by its fast answers.
+   */
+  | { kind: 'empty'; reason: string }
+  /**
    * The peer broke the protocol: a malformed or unknown PDU (PS3.8 section 9.3),
    * a truncated data set, a multipart body that cannot be parsed (RFC 2046 section 5.1.1).
    */
@@ -92,7 +99,7 @@ export type Outcome =
  * `dimse_failure_a700`, `association_rejected_1_1_3`, `aborted`, `timeout`,
  * `connection_refused`, `connection_reset`, `network_error_eproto`, `http_404`,
  * `http_429`, `http_503` (the exact HTTP status), `check_failed`, `protocol_error`,
- * `refused_unmarked`.
+ * `refused_unmarked`, `empty`.
  */
 export function outcomeKey(outcome: Outcome): string {
   switch (outcome.kind) {
@@ -123,6 +130,8 @@ export function outcomeKey(outcome: Outcome): string {
       return 'protocol_error';
     case 'refused-unmarked':
       return 'refused_unmarked';
+    case 'empty':
+      return 'empty';
   }
 }
 

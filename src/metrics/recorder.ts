@@ -29,7 +29,11 @@ export interface OperationSample {
   bytesSent: number;
   bytesReceived: number;
   /** Protocol requests the operation made; absent: 1. */
-  requests?: number;
+  requests?: number | undefined;
+  /** Retrievals: results the answer held (C-FIND matches, QIDO results); absent for other operations. */
+  matches?: number | undefined;
+  /** Retrievals: instances retrieved (C-MOVE/C-GET sub-operations, WADO parts); absent for other operations. */
+  instancesRetrieved?: number | undefined;
 }
 
 interface SeriesState {
@@ -40,6 +44,9 @@ interface SeriesState {
   bytesSent: number;
   bytesReceived: number;
   requests: number;
+  /** Retrieval counters; undefined until an operation of the interval reported one. */
+  matches: number | undefined;
+  instancesRetrieved: number | undefined;
   /** A gauge: never reset by a snapshot. */
   inFlight: number;
   /** Something was recorded in the current interval. */
@@ -65,6 +72,8 @@ export class MetricsRecorder {
     series.bytesSent += sample.bytesSent;
     series.bytesReceived += sample.bytesReceived;
     series.requests += sample.requests ?? 1;
+    if (sample.matches !== undefined) series.matches = (series.matches ?? 0) + sample.matches;
+    if (sample.instancesRetrieved !== undefined) series.instancesRetrieved = (series.instancesRetrieved ?? 0) + sample.instancesRetrieved;
     recordUs(this.#histogram(series, 'response'), sample.responseUs);
     recordUs(this.#histogram(series, 'service'), sample.serviceUs);
     recordUs(this.#histogram(series, 'lag'), sample.lagUs);
@@ -124,6 +133,8 @@ export class MetricsRecorder {
         bytesSent: 0,
         bytesReceived: 0,
         requests: 0,
+        matches: undefined,
+        instancesRetrieved: undefined,
         inFlight: 0,
         touched: false,
         histograms: new Map(),
@@ -148,7 +159,7 @@ function snapshotOf(state: SeriesState): SeriesSnapshot {
   for (const [name, histogram] of state.histograms) {
     if (histogram.totalCount > 0) histograms[name] = encodeHistogram(histogram);
   }
-  return {
+  const snapshot: SeriesSnapshot = {
     scenario: state.scenario,
     operation: state.operation,
     outcomes: Object.fromEntries(state.outcomes),
@@ -159,6 +170,9 @@ function snapshotOf(state: SeriesState): SeriesSnapshot {
     inFlight: state.inFlight,
     histograms,
   };
+  if (state.matches !== undefined) snapshot.matches = state.matches;
+  if (state.instancesRetrieved !== undefined) snapshot.instancesRetrieved = state.instancesRetrieved;
+  return snapshot;
 }
 
 function resetInterval(state: SeriesState): void {
@@ -167,6 +181,8 @@ function resetInterval(state: SeriesState): void {
   state.bytesSent = 0;
   state.bytesReceived = 0;
   state.requests = 0;
+  state.matches = undefined;
+  state.instancesRetrieved = undefined;
   state.touched = false;
   for (const histogram of state.histograms.values()) {
     if (histogram.totalCount > 0) histogram.reset();

@@ -15,6 +15,8 @@ export interface SeriesCounters {
   bytesSent: number;
   bytesReceived: number;
   requests?: number | undefined;
+  matches?: number | undefined;
+  instancesRetrieved?: number | undefined;
 }
 
 export class SeriesAccumulator {
@@ -25,6 +27,9 @@ export class SeriesAccumulator {
   bytesSent = 0;
   bytesReceived = 0;
   requests = 0;
+  /** Retrieval counters: undefined until some part carried one, so other operations' summaries leave them out. */
+  matches: number | undefined;
+  instancesRetrieved: number | undefined;
   readonly #histograms = new Map<HistogramName, Histogram>();
 
   constructor(scenario: string, operation: string) {
@@ -40,6 +45,8 @@ export class SeriesAccumulator {
     this.bytesSent += counters.bytesSent;
     this.bytesReceived += counters.bytesReceived;
     this.requests += counters.requests ?? 0;
+    if (counters.matches !== undefined) this.matches = (this.matches ?? 0) + counters.matches;
+    if (counters.instancesRetrieved !== undefined) this.instancesRetrieved = (this.instancesRetrieved ?? 0) + counters.instancesRetrieved;
   }
 
   /** Adds a decoded histogram exactly. */
@@ -102,7 +109,7 @@ export class SeriesAccumulator {
       latency[name] = latencyStats(histogram);
       histograms[name] = encodeHistogram(histogram);
     }
-    return {
+    const summary: OperationSummary = {
       scenario: this.scenario,
       operation: this.operation,
       completed,
@@ -120,6 +127,9 @@ export class SeriesAccumulator {
       latency,
       histograms,
     };
+    if (this.matches !== undefined) summary.matches = this.matches;
+    if (this.instancesRetrieved !== undefined) summary.instancesRetrieved = this.instancesRetrieved;
+    return summary;
   }
 
   #histogramFor(name: HistogramName): Histogram {

@@ -21,6 +21,9 @@ export interface SeriesSnapshot {
   bytesReceived: number;
   /** Protocol requests of the completed operations (HTTP requests, DIMSE requests). */
   requests?: number;
+  /** Retrievals only (`RetrievalCounters`): absent when no operation of the interval reported it. */
+  matches?: number;
+  instancesRetrieved?: number;
   /** Operations in flight at the end of the interval (a gauge, summed across workers). */
   inFlight: number;
   histograms: EncodedHistograms;
@@ -71,6 +74,18 @@ export interface OperationSummary {
    * requests, e.g. one C-STORE per image). Absent in summaries written before it was counted.
    */
   requests?: number;
+  /**
+   * Retrievals (qr.*, qido.*, wado.*, viewer.open): results their answers held
+   * (C-FIND pending responses with an identifier, QIDO-RS results). Absent for
+   * other operations and in summaries written before it was counted.
+   */
+  matches?: number;
+  /**
+   * Retrievals: instances retrieved (C-MOVE/C-GET completed sub-operations,
+   * PS3.4 C.4.2.1.5 and C.4.3.1.5; WADO-RS parts, metadata objects, rendered
+   * images; viewer.open frames). Absent as `matches` is.
+   */
+  instancesRetrieved?: number;
   /** Seconds between this series' first and last interval (for rates and bandwidth). */
   activeSeconds: number;
   latency: Partial<Record<HistogramName, LatencyStats>>;

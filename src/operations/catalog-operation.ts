@@ -8,8 +8,9 @@
  */
 import type { OperationName, Outcome } from '../metrics/names.js';
 import type { DicomwebClient } from '../protocol/dicomweb/client.js';
+import { expectsMatches } from '../profile/expect-matches.js';
 import { DicomwebCatalog, type CatalogDepth, type TargetCatalog } from './dicomweb-catalog.js';
-import { createOperationClient, lookupFailedResult } from './dicomweb-setup.js';
+import { createOperationClient, lookupFailedResult, nothingToFetchResult } from './dicomweb-setup.js';
 import type { Operation, OperationResult, OperationSetup } from './types.js';
 
 export interface CatalogFetch {
@@ -17,6 +18,8 @@ export interface CatalogFetch {
   catalog: TargetCatalog;
   iteration: number;
   signal: AbortSignal;
+  /** The scenario's `expectMatches` (src/profile/expect-matches.ts): whether an answer with nothing is `empty`. */
+  expectMatches: boolean;
 }
 
 /**
@@ -33,20 +36,27 @@ function isBusyAnswer(outcome: Outcome): boolean {
   return outcome.kind === 'http-status' && (outcome.status === 429 || outcome.status >= 500);
 }
 
+/**
+ * `counts`: what the operation retrieves, so that a run with nothing to fetch
+ * (the lookup found no studies of `modality`) records 0 of it: QIDO `matches`,
+ * WADO `instances`.
+ */
 export function createCatalogOperation(
   name: OperationName,
   setup: OperationSetup,
   depth: CatalogDepth,
+  counts: 'matches' | 'instances',
   fetch: (request: CatalogFetch) => Promise<OperationResult>,
 ): Operation {
   const client = createOperationClient(name, setup);
   const lookups = new DicomwebCatalog(client, { modality: setup.params.modality, depth });
+  const expectMatches = expectsMatches(name, setup.params);
   return {
     name,
     async run({ iteration, signal }) {
       const lookup = await lookups.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
-      return fetch({ client, catalog: lookup.catalog, iteration, signal });
+      if (!lookup.ok) return lookup.outcome.kind === 'empty' ? nothingToFetchResult(lookup.outcome, expectMatches, counts) : lookupFailedResult(lookup.outcome);
+      return fetch({ client, catalog: lookup.catalog, iteration, signal, expectMatches });
     },
     // The target lookup, before time zero when the worker calls it (see Operation.prepare).
     prepare: async (signal) => {

@@ -16,7 +16,8 @@
  *
  * The first run of each worker waits for the lookup, so its latency includes
  * it (shows in max, hardly in percentiles); the lookup's bytes are not counted
- * in any operation. A failed lookup is the outcome of the run that made it,
+ * in any operation. A lookup that finds nothing to fetch is `empty` (the
+ * operation decides with `expectMatches` whether that fails). A failed lookup is the outcome of the run that made it,
  * and the next run carries on from where it failed: answers already received
  * are kept until the catalog is whole, so a target that fails one request in
  * five (503, 429) still gets looked up in a few runs.
@@ -102,7 +103,7 @@ export class DicomwebCatalog {
       const which = modality === '' ? 'no studies' : `no ${modality} studies`;
       return {
         ok: false,
-        outcome: { kind: 'check-failed', reason: `the target holds ${which} to fetch (send some first, e.g. with stow.study, or set modality)` },
+        outcome: { kind: 'empty', reason: `the target holds ${which} to fetch (send some first, e.g. with stow.study, or set modality)` },
       };
     }
     const catalog: TargetCatalog = { studyUids, series: [], instances: [] };
@@ -149,7 +150,7 @@ export class DicomwebCatalog {
       }
     }
     if (catalog.series.length === 0 || (depth === 'instances' && catalog.instances.length === 0)) {
-      return { ok: false, outcome: { kind: 'check-failed', reason: `the target's studies have no ${depth} to fetch` } };
+      return { ok: false, outcome: { kind: 'empty', reason: `the target's studies have no ${depth} to fetch` } };
     }
     return { ok: true, catalog };
   }

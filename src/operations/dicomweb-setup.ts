@@ -51,6 +51,18 @@ export function exchangeResult(exchange: HttpExchange, outcome: Outcome): Operat
   return result;
 }
 
+/**
+ * The result of a run whose target lookup found nothing to fetch
+ * (src/operations/dicomweb-catalog.ts): `empty` when the scenario expects
+ * something, else ok; 0 matches or instances retrieved either way.
+ */
+export function nothingToFetchResult(empty: Outcome, expectMatches: boolean, counts: 'matches' | 'instances'): OperationResult {
+  const result = lookupFailedResult(expectMatches ? empty : { kind: 'ok' });
+  if (counts === 'matches') result.matches = 0;
+  else result.instancesRetrieved = 0;
+  return result;
+}
+
 /** The result of a run whose target lookup failed (src/operations/dicomweb-catalog.ts): nothing of its own was sent. */
 export function lookupFailedResult(outcome: Outcome): OperationResult {
   return { outcome, bytesSent: 0, bytesReceived: 0 };

@@ -8,14 +8,15 @@
  *
  * Check: a DICOM JSON array of instances (counted by SOPInstanceUID, 00080018),
  * no more than the limit, and as many as the series holds when the lookup
- * counted them all (min(count, limit)).
+ * counted them all (min(count, limit)); none is `empty` unless
+ * `expectMatches: false`. The count is recorded as `matches`.
  */
 import { DicomJsonArrayScanner } from '../protocol/dicomweb/dicom-json-array.js';
 import { qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
 import { pickRoundRobin } from './dicomweb-catalog.js';
 import { createCatalogOperation } from './catalog-operation.js';
 import { exchangeResult } from './dicomweb-setup.js';
-import { checkQidoAnswer } from './qido-series.js';
+import { checkQidoAnswer, qidoMatches } from './qido-series.js';
 import type { OperationFactory } from './types.js';
 
 /** Instances per page when the profile sets no limit (a CT series rarely exceeds it). */
@@ -27,7 +28,7 @@ const INCLUDE_FIELDS = ['00280008', '00280010', '00280011', '00280100'] as const
 
 export const createQidoInstances: OperationFactory = (setup) => {
   const limit = setup.params.limit ?? DEFAULT_QIDO_INSTANCES_LIMIT;
-  return createCatalogOperation('qido.instances', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+  return createCatalogOperation('qido.instances', setup, 'instances', 'matches', async ({ client, catalog, iteration, signal, expectMatches }) => {
     const series = pickRoundRobin(catalog.series, iteration);
     const scanner = new DicomJsonArrayScanner(SOP_INSTANCE_UID_KEY);
     const exchange = await client.get(qidoInstancesPath(series.studyUid, series.seriesUid, limit), {
@@ -37,7 +38,9 @@ export const createQidoInstances: OperationFactory = (setup) => {
       onBodyChunk: (chunk) => scanner.push(chunk),
     });
     const atLeast = series.complete ? Math.min(series.instanceCount, limit) : 1;
-    return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast, what: 'instances' }));
+    const body = scanner.result();
+    const outcome = checkQidoAnswer(exchange, body, { limit, atLeast, what: `instances in series ${series.seriesUid}`, emptyIsOk: !expectMatches });
+    return { ...exchangeResult(exchange, outcome), ...qidoMatches(exchange, body) };
   });
 };
 

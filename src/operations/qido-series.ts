@@ -7,7 +7,8 @@
  * round robin.
  *
  * Check: a DICOM JSON array of series (counted by SeriesInstanceUID, 0020000E),
- * at least one (the study exists) and no more than the limit.
+ * at least one (the study exists; none is `empty` unless `expectMatches: false`)
+ * and no more than the limit. The count is recorded as `matches`.
  */
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
@@ -27,7 +28,7 @@ const INCLUDE_FIELDS = ['0008103E', '00201209', '00400244'] as const;
 
 export const createQidoSeries: OperationFactory = (setup) => {
   const limit = setup.params.limit ?? DEFAULT_QIDO_SERIES_LIMIT;
-  return createCatalogOperation('qido.series', setup, 'studies', async ({ client, catalog, iteration, signal }) => {
+  return createCatalogOperation('qido.series', setup, 'studies', 'matches', async ({ client, catalog, iteration, signal, expectMatches }) => {
     const studyUid = pickRoundRobin(catalog.studyUids, iteration);
     const scanner = new DicomJsonArrayScanner(SERIES_INSTANCE_UID_KEY);
     const exchange = await client.get(qidoSeriesPath(studyUid, limit), {
@@ -36,7 +37,9 @@ export const createQidoSeries: OperationFactory = (setup) => {
       discardBody: true,
       onBodyChunk: (chunk) => scanner.push(chunk),
     });
-    return exchangeResult(exchange, checkQidoAnswer(exchange, scanner.result(), { limit, atLeast: 1, what: 'series' }));
+    const body = scanner.result();
+    const outcome = checkQidoAnswer(exchange, body, { limit, atLeast: 1, what: `series in study ${studyUid}`, emptyIsOk: !expectMatches });
+    return { ...exchangeResult(exchange, outcome), ...qidoMatches(exchange, body) };
   });
 };
 
@@ -45,14 +48,21 @@ export function qidoSeriesPath(studyUid: string, limit: number): string {
   return `/studies/${studyUid}${qidoSearchPath('series', { limit, offset: 0, includeField: INCLUDE_FIELDS })}`;
 }
 
+/** The results a QIDO answer held (`matches`): the array's length; 0 for a 204 or an answer that failed. */
+export function qidoMatches(exchange: HttpExchange, body: JsonArrayInspection): { matches: number } {
+  return { matches: exchange.outcome.kind === 'ok' && exchange.status !== 204 && body.ok ? body.count : 0 };
+}
+
 /**
  * The outcome of a QIDO exchange below the study level: the client's failure,
  * else ok for a DICOM JSON array (or 204) whose result count is in [atLeast, limit].
+ * No result at all where at least one is expected is `empty` (ok with `emptyIsOk`,
+ * the scenario's `expectMatches: false`); some, but fewer than `atLeast`, is a check failure.
  */
 export function checkQidoAnswer(
   exchange: HttpExchange,
   body: JsonArrayInspection,
-  expected: { limit: number; atLeast: number; what: string },
+  expected: { limit: number; atLeast: number; what: string; emptyIsOk?: boolean },
 ): Outcome {
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
   const count = exchange.status === 204 ? 0 : undefined;
@@ -67,6 +77,7 @@ export function checkQidoAnswer(
   const found = count ?? (body.ok ? body.count : 0);
   // PS3.18 8.3.4.4: never more than the limit.
   if (found > expected.limit) return { kind: 'check-failed', reason: `${found} ${expected.what} for limit ${expected.limit}` };
+  if (found === 0 && expected.atLeast > 0) return expected.emptyIsOk === true ? { kind: 'ok' } : { kind: 'empty', reason: `no ${expected.what}` };
   if (found < expected.atLeast) return { kind: 'check-failed', reason: `${found} ${expected.what}, expected at least ${expected.atLeast}` };
   return { kind: 'ok' };
 }

@@ -8,13 +8,17 @@
  *
  * The answer check is cheap on purpose (see src/protocol/dicomweb/dicom-json-array.ts):
  * a JSON array with no more results than the limit, in a JSON media type.
+ * The results are recorded as `matches`; none is ok by default (a study list
+ * for today may rightly be empty) and `empty` with `expectMatches: true`.
  */
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { DicomJsonArrayScanner, type JsonArrayInspection } from '../protocol/dicomweb/dicom-json-array.js';
 import { dateRange, qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
 import { localDicomDate } from '../synth/dicom-date.js';
+import { expectsMatches } from '../profile/expect-matches.js';
 import { createOperationClient } from './dicomweb-setup.js';
+import { qidoMatches } from './qido-series.js';
 import type { Operation, OperationFactory, OperationResult } from './types.js';
 
 /** One study-list page when the profile sets no limit (OHIF asks for 101; a round 100 reads better in reports). */
@@ -37,6 +41,7 @@ export const createQidoStudies: OperationFactory = (setup) => {
   const client = createOperationClient('qido.studies', setup);
   const limit = setup.params.limit ?? DEFAULT_QIDO_LIMIT;
   const modality = setup.params.modality;
+  const expectMatches = expectsMatches('qido.studies', setup.params);
 
   // The path changes only when the local date does; build it once per day.
   let pathDate = '';
@@ -61,10 +66,12 @@ export const createQidoStudies: OperationFactory = (setup) => {
         discardBody: true,
         onBodyChunk: (chunk) => scanner.push(chunk),
       });
+      const body = scanner.result();
       const result: OperationResult = {
-        outcome: checkQidoStudiesAnswer(exchange, scanner.result(), limit),
+        outcome: checkQidoStudiesAnswer(exchange, body, limit, expectMatches),
         bytesSent: exchange.bytesSent,
         bytesReceived: exchange.bytesReceived,
+        ...qidoMatches(exchange, body),
       };
       if (exchange.ttfbUs !== undefined) result.ttfbUs = exchange.ttfbUs;
       return result;
@@ -84,16 +91,20 @@ export function qidoStudiesPath(dateDa: string, modality: string, limit: number)
 /**
  * The outcome of a QIDO /studies exchange: a transport or HTTP failure as the
  * client classified it; otherwise ok when the answer is a DICOM JSON array with
- * at most `limit` results, or a 204 (some servers answer an empty search so).
+ * at most `limit` results, or a 204 (some servers answer an empty search so);
+ * no result at all is `empty` when `expectMatches`.
  * `body` is the inspection of the body (src/protocol/dicomweb/dicom-json-array.ts).
  */
 export function checkQidoStudiesAnswer(
   exchange: HttpExchange,
   body: JsonArrayInspection,
   limit: number | undefined,
+  expectMatches = false,
 ): Outcome {
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
-  if (exchange.status === 204) return { kind: 'ok' };
+  // PS3.18 10.6.3: 204 or an empty array both mean no match.
+  const nothing: Outcome = expectMatches ? { kind: 'empty', reason: 'no studies match the search' } : { kind: 'ok' };
+  if (exchange.status === 204) return nothing;
   const contentType = headerValue(exchange.headers['content-type']);
   // application/dicom+json per PS3.18; plain application/json from some gateways is tolerated.
   if (!/^application\/(dicom\+)?json\b/i.test(contentType)) {
@@ -104,7 +115,7 @@ export function checkQidoStudiesAnswer(
   if (limit !== undefined && body.count > limit) {
     return { kind: 'check-failed', reason: `${body.count} results for limit ${limit}` };
   }
-  return { kind: 'ok' };
+  return body.count === 0 ? nothing : { kind: 'ok' };
 }
 
 function headerValue(value: string | string[] | undefined): string {

@@ -10,29 +10,43 @@
  * more sub-operations failed or had warnings) is a warning; A7xx, A900, Cxxx are
  * failures. When the target reports more completed sub-operations than arrived,
  * the outcome is `check-failed`.
+ *
+ * Records the lookup's matches and the instances retrieved (the C-STORE
+ * sub-operations that arrived). No prior for the patient, or a C-GET that
+ * completed no sub-operation, is the `empty` outcome unless the scenario says
+ * `expectMatches: false`.
  */
 import { runAssociation } from '../protocol/dimse/association.js';
 import { createStudyGetRequest } from '../protocol/dimse/qr-requests.js';
 import { STATUS_SUCCESS } from '../protocol/dimse/status.js';
 import { requireDimseTarget, toOperationResult } from './dimse-target.js';
-import { DEFAULT_QR_PATIENTS, combineResults, isSuccess, lookUpPriors, priorPatientId, watchSubOperations } from './qr-priors.js';
+import { expectsMatches } from '../profile/expect-matches.js';
+import { DEFAULT_QR_PATIENTS, combineResults, emptyUnlessExpected, isSuccess, lookUpPriors, priorPatientId, watchSubOperations } from './qr-priors.js';
 import type { DimseTarget } from '../profile/types.js';
 import type { Operation, OperationFactory, OperationResult } from './types.js';
 
 export interface RetrieveCount {
+  /** With `matches` (the lookup's) and `instancesRetrieved` (= `received`) set. */
   result: OperationResult;
   /** C-STORE sub-operations that arrived on the association. */
   received: number;
+  /** A C-GET was sent: the lookup succeeded and found a prior. */
+  retrieved: boolean;
 }
 
 /** Throws PacsLoadError when the profile has no DIMSE target; never during `run()`. */
 export const createQrGet: OperationFactory = (setup) => {
   const target = requireDimseTarget(setup, 'qr.get');
   const patients = setup.params.patients ?? DEFAULT_QR_PATIENTS;
+  const expectMatches = expectsMatches('qr.get', setup.params);
   const operation: Operation = {
     name: 'qr.get',
     async run({ iteration, signal }) {
-      return (await getNewestPrior(target, priorPatientId(iteration, patients), signal)).result;
+      const patientId = priorPatientId(iteration, patients);
+      const { result, received, retrieved } = await getNewestPrior(target, patientId, signal);
+      if (!retrieved) return emptyUnlessExpected(result, expectMatches, `no studies for patient ${patientId}`);
+      if (received === 0) return emptyUnlessExpected(result, expectMatches, `C-GET of the newest prior of ${patientId} completed no sub-operation`);
+      return result;
     },
     close: () => Promise.resolve(),
   };
@@ -47,7 +61,9 @@ export async function getNewestPrior(
 ): Promise<RetrieveCount> {
   const lookup = await lookUpPriors(target, patientId, 'study', signal);
   const newest = lookup.studyInstanceUids[0];
-  if (newest === undefined || !isSuccess(lookup.result)) return { result: lookup.result, received: 0 };
+  if (newest === undefined || !isSuccess(lookup.result)) {
+    return { result: { ...lookup.result, matches: lookup.matches, instancesRetrieved: 0 }, received: 0, retrieved: false };
+  }
   const request = createStudyGetRequest(newest);
   const counts = watchSubOperations(request);
   let received = 0;
@@ -68,5 +84,6 @@ export async function getNewestPrior(
       outcome: { kind: 'check-failed', reason: `the target reported ${reported.completed + reported.warning} sub-operations done, ${received} arrived` },
     };
   }
-  return { result: combineResults(lookup.result, retrieved), received };
+  const result: OperationResult = { ...combineResults(lookup.result, retrieved), matches: lookup.matches, instancesRetrieved: received };
+  return { result, received, retrieved: true };
 }

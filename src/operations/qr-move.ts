@@ -19,13 +19,21 @@
  * Cxxx are failures. Bytes received include what arrived at the store SCP since
  * the previous retrieve finished (exact in total, approximate per operation when
  * retrieves overlap).
+ *
+ * Records the lookup's matches and the instances retrieved: the completed and
+ * warning sub-operations of the C-MOVE's last response that carried counts
+ * (PS3.4 C.4.2.1.5), or, when the target sent none, the instances the store
+ * SCP stored since the previous retrieve. No prior for the patient, or a
+ * C-MOVE that completed no sub-operation, is the `empty` outcome unless the
+ * scenario says `expectMatches: false`.
  */
 import { runAssociation } from '../protocol/dimse/association.js';
 import { createStudyMoveRequest } from '../protocol/dimse/qr-requests.js';
 import { startStoreScp } from '../protocol/dimse/store-scp.js';
 import type { RunningStoreScp } from '../protocol/dimse/store-scp.js';
 import { requireDimseTarget, toOperationResult } from './dimse-target.js';
-import { DEFAULT_QR_PATIENTS, combineResults, isSuccess, lookUpPriors, priorPatientId } from './qr-priors.js';
+import { expectsMatches } from '../profile/expect-matches.js';
+import { DEFAULT_QR_PATIENTS, combineResults, emptyUnlessExpected, isSuccess, lookUpPriors, priorPatientId, watchSubOperations } from './qr-priors.js';
 import type { Operation, OperationFactory, OperationResult, OperationSetup } from './types.js';
 
 export interface QrMoveHandle {
@@ -42,6 +50,7 @@ export function createQrMoveWithScp(setup: OperationSetup): QrMoveHandle {
   const target = requireDimseTarget(setup, 'qr.move');
   const patients = setup.params.patients ?? DEFAULT_QR_PATIENTS;
   const basePort = setup.params.storeScpPort ?? 0;
+  const expectMatches = expectsMatches('qr.move', setup.params);
   let scp: RunningStoreScp | undefined;
   let starting: Promise<RunningStoreScp> | undefined;
   const storeScp = (): Promise<RunningStoreScp> => {
@@ -66,15 +75,25 @@ export function createQrMoveWithScp(setup: OperationSetup): QrMoveHandle {
         const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
         return { outcome: { kind: 'check-failed', reason: `the store SCP could not listen (${code}); check storeScpPort` }, bytesSent: 0, bytesReceived: 0 };
       }
-      const lookup = await lookUpPriors(target, priorPatientId(iteration, patients), 'study', signal);
+      const patientId = priorPatientId(iteration, patients);
+      const lookup = await lookUpPriors(target, patientId, 'study', signal);
       const newest = lookup.studyInstanceUids[0];
-      if (newest === undefined || !isSuccess(lookup.result)) return lookup.result;
+      if (newest === undefined || !isSuccess(lookup.result)) {
+        const found = { ...lookup.result, matches: lookup.matches, instancesRetrieved: 0 };
+        return newest === undefined ? emptyUnlessExpected(found, expectMatches, `no studies for patient ${patientId}`) : found;
+      }
       const destination = setup.params.moveDestination ?? `PLSCP:${receiver.port}`;
       const request = createStudyMoveRequest(destination, newest);
+      const counts = watchSubOperations(request);
       const association = await runAssociation({ ...target, requests: [request], signal });
       const moved = toOperationResult(association);
       moved.bytesReceived += receiver.takeBytesReceived();
-      return combineResults(lookup.result, moved);
+      const stored = receiver.takeInstancesStored();
+      const reported = counts();
+      const instancesRetrieved = reported === undefined ? stored : reported.completed + reported.warning;
+      const result: OperationResult = { ...combineResults(lookup.result, moved), matches: lookup.matches, instancesRetrieved };
+      if (instancesRetrieved === 0) return emptyUnlessExpected(result, expectMatches, `C-MOVE of the newest prior of ${patientId} completed no sub-operation`);
+      return result;
     },
     close: async () => {
       const running = await starting?.catch(() => undefined);

@@ -63,6 +63,8 @@ export interface PriorLookup {
   studyInstanceUids: string[];
   /** Series found (series level only; 0 otherwise). */
   seriesCount: number;
+  /** Identifiers the target returned, both levels together (C-FIND pending responses, PS3.4 C.4.1.1.3.2). */
+  matches: number;
 }
 
 /**
@@ -77,17 +79,29 @@ export async function lookUpPriors(
   signal: AbortSignal,
 ): Promise<PriorLookup> {
   const studies = await runAssociation({ ...target, requests: [createStudyRootFindRequest(studyQueryIdentifier(patientId))], signal });
-  const found = matches(studies)
+  const studyMatches = matches(studies);
+  const found = studyMatches
     .map((identifier) => ({ uid: textOf(identifier.StudyInstanceUID), date: textOf(identifier.StudyDate) }))
     .filter((study) => study.uid !== '')
     .sort((a, b) => (a.date === b.date ? 0 : a.date < b.date ? 1 : -1));
   const studyInstanceUids = found.map((study) => study.uid);
   const studyResult = toOperationResult(studies);
   if (level === 'study' || studyInstanceUids.length === 0 || !isSuccess(studyResult)) {
-    return { result: studyResult, studyInstanceUids, seriesCount: 0 };
+    return { result: studyResult, studyInstanceUids, seriesCount: 0, matches: studyMatches.length };
   }
   const series = await runAssociation({ ...target, requests: [createStudyRootFindRequest(seriesQueryIdentifier(studyInstanceUids))], signal });
-  return { result: combineResults(studyResult, toOperationResult(series)), studyInstanceUids, seriesCount: matches(series).length };
+  const seriesCount = matches(series).length;
+  return { result: combineResults(studyResult, toOperationResult(series)), studyInstanceUids, seriesCount, matches: studyMatches.length + seriesCount };
+}
+
+/**
+ * The outcome when a prior lookup or retrieve found nothing: `empty` when the
+ * scenario expects something (`expectMatches`), else the answer's own (ok).
+ * Only a successful answer can be empty; a failure keeps its own outcome.
+ */
+export function emptyUnlessExpected(result: OperationResult, expectMatches: boolean, reason: string): OperationResult {
+  if (!expectMatches || !isSuccess(result)) return result;
+  return { ...result, outcome: { kind: 'empty', reason } };
 }
 
 /** The identifiers of the pending responses (PS3.4 C.4.1.1.3.2): one per match. */
@@ -128,12 +142,22 @@ export interface SubOperationCounts {
   warning: number;
 }
 
-/** The counts of the last non-pending response seen on `request`, read as they arrive. */
+/**
+ * The counts of the last response seen on `request` that carried any, read as
+ * they arrive; undefined when no response carried them (they are optional in a
+ * final response with status success, PS3.4 C.4.2.1.5).
+ */
 export function watchSubOperations(request: { on(event: 'response', listener: (response: DcmjsResponse) => void): unknown }): () => SubOperationCounts | undefined {
   let counts: SubOperationCounts | undefined;
   request.on('response', (response) => {
-    const counted = response as DcmjsResponse & { getCompleted(): number; getFailures(): number; getWarnings(): number };
-    counts = { completed: counted.getCompleted() ?? 0, failed: counted.getFailures() ?? 0, warning: counted.getWarnings() ?? 0 };
+    const counted = response as DcmjsResponse & {
+      getCompleted(): number | undefined;
+      getFailures(): number | undefined;
+      getWarnings(): number | undefined;
+    };
+    const [completed, failed, warning] = [counted.getCompleted(), counted.getFailures(), counted.getWarnings()];
+    if (completed === undefined && failed === undefined && warning === undefined) return;
+    counts = { completed: completed ?? 0, failed: failed ?? 0, warning: warning ?? 0 };
   });
   return () => counts;
 }

@@ -22,6 +22,18 @@ export interface OperationResult {
    */
   requests?: number;
   /**
+   * Retrievals (qr.*, qido.*, wado.*, viewer.open): results the answers held,
+   * C-FIND pending responses with an identifier (PS3.4 C.4.1.1.3.2) or QIDO-RS
+   * results (PS3.18 10.6.3). Absent for operations that search nothing.
+   */
+  matches?: number;
+  /**
+   * Retrievals: instances retrieved: C-MOVE/C-GET completed sub-operations
+   * (PS3.4 C.4.2.1.5, C.4.3.1.5), WADO-RS parts, metadata objects, rendered
+   * images, viewer.open frames. Absent for operations that retrieve no instances.
+   */
+  instancesRetrieved?: number;
+  /**
    * Storage operations: the instances the target acknowledged as stored
    * (C-STORE success or warning, PS3.4 B.2.3), for `--verify`
    * (src/coordinator/verify-stored.ts). Absent when the operation stores nothing.

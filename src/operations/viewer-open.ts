@@ -35,16 +35,24 @@
  *   integer microseconds; absent when no frame arrived whole;
  * - time to all images is the operation's own response (and service) time;
  * - `bytesSent` / `bytesReceived` are summed over every request of the open,
- *   and `requests` counts them (requests per open: 3 + series + frames).
+ *   and `requests` counts them (requests per open: 3 + series + frames);
+ * - `matches` are the results of its three QIDO searches (study, priors,
+ *   series list) and `instancesRetrieved` the frames that arrived whole and
+ *   passed their check.
+ *
+ * No study of `modality` to open is `empty` unless `expectMatches: false`; a
+ * search or metadata answer with nothing in it, within an open, is `empty` always
+ * (the viewer asked for a study the target listed).
  */
 import type { Outcome } from '../metrics/names.js';
 import type { DicomwebClient, HttpExchange } from '../protocol/dicomweb/client.js';
 import { DicomJsonArrayScanner, inspectDicomJsonArray } from '../protocol/dicomweb/dicom-json-array.js';
 import { qidoSearchPath } from '../protocol/dicomweb/qido-query.js';
 import { DicomwebCatalog, pickRoundRobin, type TargetCatalog } from './dicomweb-catalog.js';
-import { createOperationClient, lookupFailedResult } from './dicomweb-setup.js';
+import { expectsMatches } from '../profile/expect-matches.js';
+import { createOperationClient, lookupFailedResult, nothingToFetchResult } from './dicomweb-setup.js';
 import { SOP_INSTANCE_UID_KEY } from './qido-instances.js';
-import { checkQidoAnswer, DEFAULT_QIDO_SERIES_LIMIT, qidoSeriesPath, SERIES_INSTANCE_UID_KEY } from './qido-series.js';
+import { checkQidoAnswer, DEFAULT_QIDO_SERIES_LIMIT, qidoMatches, qidoSeriesPath, SERIES_INSTANCE_UID_KEY } from './qido-series.js';
 import { DEFAULT_QIDO_LIMIT } from './qido-studies.js';
 import type { Operation, OperationFactory, OperationResult } from './types.js';
 import { ACCEPT_FRAMES } from './wado-frames.js';
@@ -68,17 +76,18 @@ export const createViewerOpen: OperationFactory = (setup) => {
   const client = createOperationClient('viewer.open', setup);
   const catalog = new DicomwebCatalog(client, { modality: setup.params.modality, depth: 'instances' });
   const maxFramesInFlight = setup.params.maxFramesInFlight ?? DEFAULT_MAX_FRAMES_IN_FLIGHT;
+  const expectMatches = expectsMatches('viewer.open', setup.params);
   let planned: { catalog: TargetCatalog; studies: ViewerStudy[] } | undefined;
 
   const operation: Operation = {
     name: 'viewer.open',
     async run({ iteration, signal }) {
       const lookup = await catalog.get(signal);
-      if (!lookup.ok) return lookupFailedResult(lookup.outcome);
+      if (!lookup.ok) return lookup.outcome.kind === 'empty' ? nothingToFetchResult(lookup.outcome, expectMatches, 'instances') : lookupFailedResult(lookup.outcome);
       // The catalog object stays the same once looked up: plan its studies once.
       if (planned?.catalog !== lookup.catalog) planned = { catalog: lookup.catalog, studies: planViewerStudies(lookup.catalog) };
       if (planned.studies.length === 0) {
-        return lookupFailedResult({ kind: 'check-failed', reason: "the target's studies have no instances to open" });
+        return nothingToFetchResult({ kind: 'empty', reason: "the target's studies have no instances to open" }, expectMatches, 'instances');
       }
       return openStudy(client, pickRoundRobin(planned.studies, iteration), maxFramesInFlight, signal);
     },
@@ -120,6 +129,7 @@ async function searchStudy(client: DicomwebClient, studyUid: string, signal: Abo
   // One small answer: kept whole, since the PatientID is read from it.
   const exchange = await client.get(path, { accept: ACCEPT_DICOM_JSON, signal });
   const checked = checkQidoAnswer(exchange, inspectDicomJsonArray(exchange.body), { limit: DEFAULT_QIDO_LIMIT, atLeast: 1, what: 'studies' });
+  tally.addMatches(qidoMatches(exchange, inspectDicomJsonArray(exchange.body)).matches);
   if (!tally.add(exchange, checked)) return undefined;
   const patientId = patientIdOf(exchange.body, studyUid);
   if (patientId === undefined) tally.fail({ kind: 'check-failed', reason: 'study search: no PatientID for the study' });
@@ -136,6 +146,7 @@ async function searchPriors(client: DicomwebClient, patientId: string, signal: A
   });
   const scanner = new DicomJsonArrayScanner();
   const exchange = await client.get(path, { accept: ACCEPT_DICOM_JSON, signal, discardBody: true, onBodyChunk: (chunk) => scanner.push(chunk) });
+  tally.addMatches(qidoMatches(exchange, scanner.result()).matches);
   tally.add(exchange, checkQidoAnswer(exchange, scanner.result(), { limit: DEFAULT_QIDO_LIMIT, atLeast: 1, what: 'prior studies' }));
 }
 
@@ -149,6 +160,7 @@ async function loadImages(client: DicomwebClient, study: ViewerStudy, frames: In
     onBodyChunk: (chunk) => scanner.push(chunk),
   });
   const expected = { limit: DEFAULT_QIDO_SERIES_LIMIT, atLeast: study.series.length, what: 'series' };
+  tally.addMatches(qidoMatches(exchange, scanner.result()).matches);
   if (!tally.add(exchange, checkQidoAnswer(exchange, scanner.result(), expected))) return;
   await Promise.all(study.series.map((series) => loadSeries(client, series, frames, signal, tally)));
 }
@@ -205,6 +217,8 @@ class OpenTally {
   #bytesSent = 0;
   #bytesReceived = 0;
   #requests = 0;
+  #matches = 0;
+  #framesShown = 0;
   #firstFailure: Outcome | undefined;
   #firstImageUs: number | undefined;
   #abortNoted = false;
@@ -232,7 +246,13 @@ class OpenTally {
     return true;
   }
 
+  /** Counts the results of one of the open's QIDO searches. */
+  addMatches(matches: number): void {
+    this.#matches += matches;
+  }
+
   imageShown(): void {
+    this.#framesShown += 1;
     this.#firstImageUs ??= Math.round((performance.now() - this.#startMs) * 1000);
   }
 
@@ -242,6 +262,8 @@ class OpenTally {
       bytesSent: this.#bytesSent,
       bytesReceived: this.#bytesReceived,
       requests: this.#requests,
+      matches: this.#matches,
+      instancesRetrieved: this.#framesShown,
     };
     if (this.#firstImageUs !== undefined) result.ttfbUs = this.#firstImageUs;
     return result;

@@ -10,20 +10,21 @@
  * Check (streamed, never buffered): one part per frame asked for; an
  * uncompressed part (application/octet-stream) has exactly Rows x Columns x
  * BitsAllocated / 8 bytes when the lookup learned the geometry; a compressed
- * one (image/jls, image/jp2, ...) is non-empty.
+ * one (image/jls, image/jp2, ...) is non-empty; no part at all is `empty`
+ * unless `expectMatches: false`. The parts are recorded as instances retrieved.
  */
 import { pickRoundRobin } from './dicomweb-catalog.js';
 import { createCatalogOperation } from './catalog-operation.js';
 import { exchangeResult } from './dicomweb-setup.js';
 import type { OperationFactory } from './types.js';
-import { MultipartAnswerCheck } from './wado-multipart-check.js';
+import { MultipartAnswerCheck, retrievedParts } from './wado-multipart-check.js';
 
 export const ACCEPT_FRAMES = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 /** Frames asked for per request at most: one, as OHIF's lazy loading does. */
 export const FRAMES_PER_REQUEST = 1;
 
 export const createWadoFrames: OperationFactory = (setup) => {
-  return createCatalogOperation('wado.frames', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+  return createCatalogOperation('wado.frames', setup, 'instances', 'instances', async ({ client, catalog, iteration, signal, expectMatches }) => {
     const instance = pickRoundRobin(catalog.instances, iteration);
     const frames = Array.from({ length: Math.min(FRAMES_PER_REQUEST, instance.frames) }, (_, index) => index + 1);
     const check = new MultipartAnswerCheck({
@@ -31,6 +32,7 @@ export const createWadoFrames: OperationFactory = (setup) => {
       // Uncompressed frames, or a compressed pixel format the server kept (PS3.18 8.7.3.3.2).
       partType: /^(application\/octet-stream|image\/|video\/)/i,
       uncompressedPartBytes: instance.frameBytes,
+      emptyIsOk: !expectMatches,
     });
     const path = `/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/frames/${frames.join(',')}`;
     const exchange = await client.get(path, {
@@ -40,6 +42,6 @@ export const createWadoFrames: OperationFactory = (setup) => {
       onResponseHeaders: check.onResponseHeaders,
       onBodyChunk: check.onBodyChunk,
     });
-    return exchangeResult(exchange, check.outcome(exchange));
+    return retrievedParts(exchangeResult(exchange, check.outcome(exchange)), check);
   });
 };

@@ -6,7 +6,9 @@
  *
  * Check, cheap on purpose (a CT series' metadata is about 1 MB): a DICOM JSON
  * array counted as it streams by SOPInstanceUID keys (00080018), one per
- * instance, equal to the series' instance count when the lookup saw them all.
+ * instance, equal to the series' instance count when the lookup saw them all;
+ * none is `empty` unless `expectMatches: false`. The objects are recorded as
+ * instances retrieved.
  */
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
@@ -18,7 +20,7 @@ import { SOP_INSTANCE_UID_KEY } from './qido-instances.js';
 import type { OperationFactory } from './types.js';
 
 export const createWadoMetadata: OperationFactory = (setup) => {
-  return createCatalogOperation('wado.metadata', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+  return createCatalogOperation('wado.metadata', setup, 'instances', 'instances', async ({ client, catalog, iteration, signal, expectMatches }) => {
     const series = pickRoundRobin(catalog.series, iteration);
     const scanner = new DicomJsonArrayScanner(SOP_INSTANCE_UID_KEY);
     const exchange = await client.get(`/studies/${series.studyUid}/series/${series.seriesUid}/metadata`, {
@@ -27,21 +29,32 @@ export const createWadoMetadata: OperationFactory = (setup) => {
       discardBody: true,
       onBodyChunk: (chunk) => scanner.push(chunk),
     });
-    return exchangeResult(exchange, checkMetadataAnswer(exchange, scanner.result(), series.complete ? series.instanceCount : undefined));
+    const body = scanner.result();
+    const outcome = checkMetadataAnswer(exchange, body, series.complete ? series.instanceCount : undefined, expectMatches);
+    // One metadata object per instance: the instances whose metadata was retrieved.
+    return { ...exchangeResult(exchange, outcome), instancesRetrieved: exchange.outcome.kind === 'ok' && body.ok ? body.count : 0 };
   });
 };
 
-/** Ok for a DICOM JSON array with `expectedInstances` objects (at least one when unknown). */
-export function checkMetadataAnswer(exchange: HttpExchange, body: JsonArrayInspection, expectedInstances: number | undefined): Outcome {
+/**
+ * Ok for a DICOM JSON array with `expectedInstances` objects (at least one when
+ * unknown). An array of none is `empty` (ok when `expectMatches` is false).
+ */
+export function checkMetadataAnswer(
+  exchange: HttpExchange,
+  body: JsonArrayInspection,
+  expectedInstances: number | undefined,
+  expectMatches = true,
+): Outcome {
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
   const contentType = headerValue(exchange.headers['content-type']);
   if (!/^application\/(dicom\+)?json\b/i.test(contentType)) {
     return { kind: 'check-failed', reason: `content type ${contentType === '' ? '(none)' : contentType}` };
   }
   if (!body.ok) return { kind: 'check-failed', reason: body.reason };
+  if (body.count === 0) return expectMatches ? { kind: 'empty', reason: 'metadata of no instances' } : { kind: 'ok' };
   if (expectedInstances !== undefined && body.count !== expectedInstances) {
     return { kind: 'check-failed', reason: `metadata of ${body.count} instances, the series has ${expectedInstances}` };
   }
-  if (body.count === 0) return { kind: 'check-failed', reason: 'metadata of no instances' };
   return { kind: 'ok' };
 }

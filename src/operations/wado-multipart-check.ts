@@ -12,6 +12,7 @@ import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { parseMediaType } from '../protocol/dicomweb/multipart-media-type.js';
 import { MultipartParser } from '../protocol/dicomweb/multipart-parser.js';
 import { headerValue } from './dicomweb-setup.js';
+import type { OperationResult } from './types.js';
 
 export interface MultipartExpectation {
   /** Parts the request asked for (one per instance or frame). */
@@ -22,6 +23,8 @@ export interface MultipartExpectation {
   part10?: boolean;
   /** Bytes of each part when it is uncompressed application/octet-stream (a frame of known geometry). */
   uncompressedPartBytes?: number | undefined;
+  /** A complete answer with no part at all is ok (the scenario's `expectMatches: false`); otherwise it is `empty`. */
+  emptyIsOk?: boolean;
 }
 
 const PART10_PREFIX_BYTES = 132;
@@ -38,6 +41,7 @@ export class MultipartAnswerCheck {
   #currentType = '';
   #prefix: Buffer[] = [];
   #prefixBytes = 0;
+  #partsReceived: number | undefined;
 
   constructor(expected: MultipartExpectation) {
     this.#expected = expected;
@@ -105,6 +109,8 @@ export class MultipartAnswerCheck {
     const result = this.#parser.finish();
     // Counted and classified, never thrown (issue 4).
     if (!result.complete) return { kind: 'protocol-error', detail: result.reason };
+    this.#partsReceived = result.parts;
+    if (result.parts === 0) return this.#expected.emptyIsOk === true ? { kind: 'ok' } : { kind: 'empty', reason: `a multipart answer with no parts, ${this.#expected.parts} asked for` };
     if (result.parts !== this.#expected.parts) {
       return { kind: 'check-failed', reason: `${result.parts} parts, expected ${this.#expected.parts}` };
     }
@@ -112,8 +118,21 @@ export class MultipartAnswerCheck {
     return { kind: 'ok' };
   }
 
+  /**
+   * The parts of a complete multipart answer (the instances or frames
+   * retrieved), after `outcome()`; undefined when the answer was not one.
+   */
+  partsReceived(): number | undefined {
+    return this.#partsReceived;
+  }
+
   /** The first problem found in a part is the one reported. */
   #notePart(problem: string): void {
     this.#partProblem ??= problem;
   }
+}
+
+/** `result` with the parts `check` counted as instances retrieved (0 unless the answer was a complete multipart body). */
+export function retrievedParts(result: OperationResult, check: MultipartAnswerCheck): OperationResult {
+  return { ...result, instancesRetrieved: check.partsReceived() ?? 0 };
 }

@@ -13,7 +13,8 @@
  *
  * Check: an image/jpeg or image/png answer that starts with the format's
  * signature (JPEG SOI FF D8 FF, ITU T.81 B.1.1.3; PNG's 8-byte signature).
- * Only the first bytes are kept.
+ * Only the first bytes are kept. A rendered image retrieved is recorded as one
+ * instance retrieved.
  */
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
@@ -27,7 +28,7 @@ const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const createWadoRendered: OperationFactory = (setup) => {
-  return createCatalogOperation('wado.rendered', setup, 'instances', async ({ client, catalog, iteration, signal }) => {
+  return createCatalogOperation('wado.rendered', setup, 'instances', 'instances', async ({ client, catalog, iteration, signal, expectMatches }) => {
     const instance = pickRoundRobin(catalog.instances, iteration);
     let head = Buffer.alloc(0);
     const exchange = await client.get(`/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}/rendered`, {
@@ -38,13 +39,19 @@ export const createWadoRendered: OperationFactory = (setup) => {
         if (head.length < PNG_SIGNATURE.length) head = Buffer.concat([head, chunk.subarray(0, PNG_SIGNATURE.length - head.length)]);
       },
     });
-    return exchangeResult(exchange, checkRenderedAnswer(exchange, head));
+    const outcome = checkRenderedAnswer(exchange, head, expectMatches);
+    return { ...exchangeResult(exchange, outcome), instancesRetrieved: outcome.kind === 'ok' && head.length > 0 ? 1 : 0 };
   });
 };
 
-/** Ok for image/jpeg or image/png whose first bytes (`head`) are that format's signature. */
-export function checkRenderedAnswer(exchange: HttpExchange, head: Buffer): Outcome {
+/**
+ * Ok for image/jpeg or image/png whose first bytes (`head`) are that format's
+ * signature. A successful answer with no body is `empty` (ok when
+ * `expectMatches` is false).
+ */
+export function checkRenderedAnswer(exchange: HttpExchange, head: Buffer, expectMatches = true): Outcome {
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
+  if (head.length === 0) return expectMatches ? { kind: 'empty', reason: 'rendered answer with no image' } : { kind: 'ok' };
   const contentType = headerValue(exchange.headers['content-type']).toLowerCase();
   if (contentType.startsWith('image/jpeg')) {
     return head.subarray(0, 3).equals(JPEG_SIGNATURE) ? { kind: 'ok' } : { kind: 'check-failed', reason: 'image/jpeg without a JPEG signature' };

@@ -61,6 +61,7 @@ const FIXED_GLOSS: Record<string, string> = {
   check_failed: 'answer failed the response check',
   protocol_error: 'the peer broke the protocol (malformed PDU, truncated data set, unparseable body)',
   refused_unmarked: 'not sent: worklist item lacks the synthetic marking (--allow-unmarked-data)',
+  empty: 'answer held nothing where the scenario expects something (expectMatches)',
 };
 
 /** The gloss of one outcome key, or '' when there is nothing useful to say. */

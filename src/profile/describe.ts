@@ -2,6 +2,7 @@
  * One-line, human descriptions of a resolved profile, for `pacs-load validate`
  * and the start of a run: what will be sent, where, how fast and for how long.
  */
+import { EXPECT_MATCHES_OPERATIONS, expectsMatches } from './expect-matches.js';
 import type { ExecutorSpec, ResolvedProfile, ResolvedScenario, ThresholdSpec } from './types.js';
 import { formatDurationUs, formatPercent, formatRatePerSec } from './units.js';
 
@@ -62,13 +63,19 @@ function describeParams(scenario: ResolvedScenario): string[] {
     case 'qido.studies': {
       const parts = [`modality ${params.modality}`];
       if (params.limit !== undefined) parts.push(`limit ${params.limit}`);
-      return parts;
+      return [...parts, ...describeExpectMatches(scenario)];
     }
     case 'chain':
       return [`steps ${(params.steps ?? []).join(' -> ')}`, plural(params.stations, 'station'), `modality ${params.modality}`];
     default:
-      return [];
+      return describeExpectMatches(scenario);
   }
+}
+
+/** A retrieval's `expectMatches` when the profile sets it (src/profile/expect-matches.ts); the default goes unsaid. */
+function describeExpectMatches(scenario: ResolvedScenario): string[] {
+  if (scenario.params.expectMatches === undefined || !EXPECT_MATCHES_OPERATIONS.includes(scenario.operation)) return [];
+  return [expectsMatches(scenario.operation, scenario.params) ? 'an empty answer fails' : 'an empty answer is ok'];
 }
 
 /** One threshold: `mwl.find: p95 < 250ms (aborts the run, after 30s)`. */

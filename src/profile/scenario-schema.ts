@@ -26,6 +26,7 @@ import { problemText } from './problems.js';
 import { checkStoreParams, resolveStoreParams, storeParamShape } from './store-params.js';
 import { DEFAULT_CHAIN_STEPS, KEYS_NOT_IN_CHAIN, chainStepsOf, checkChainSteps, keyOwners, stepsField } from './chain-steps.js';
 import { resolveRetrieveParams, retrieveParamShape } from './retrieve-params.js';
+import { EXPECT_MATCHES_OPERATIONS, expectMatchesField } from './expect-matches.js';
 import { resolveStopWhen, stopWhenSchema } from './breakpoint-schema.js';
 import { EXECUTOR_TYPES, type ExecutorSpec, type ExecutorType, type ResolvedScenario } from './types.js';
 import { parseDurationUs, tryParseRatePerSec } from './units.js';
@@ -61,6 +62,7 @@ type ParamKey =
   | 'stations'
   | 'modality'
   | 'expectItems'
+  | 'expectMatches'
   | 'limit'
   | StoreParamKey
   | 'imagesPerRequest'
@@ -114,6 +116,7 @@ export const OPERATION_PARAM_KEYS: Record<ParamKey, readonly OperationName[]> = 
   stations: ['mwl.find', 'mpps.inProgress', 'mpps.completed'],
   modality: ['mwl.find', 'qido.studies', 'dimse.store', ...DICOMWEB_FETCH_OPERATIONS, 'stow.study', 'mpps.inProgress', 'mpps.completed'],
   expectItems: ['mwl.find'],
+  expectMatches: EXPECT_MATCHES_OPERATIONS,
   limit: ['qido.studies', 'qido.series', 'qido.instances'],
   images: ['dimse.store', 'stow.study'],
   imageSize: ['dimse.store', 'stow.study'],
@@ -297,6 +300,7 @@ const scenarioShape = {
     example: '100',
     min: 1,
   }).optional(),
+  expectMatches: expectMatchesField.optional(),
   imagesPerRequest: intField({
     description: 'stow.study: instances per STOW-RS request; a study needs as many requests as this divides it into. Default: the whole study in one.',
     example: '50',
@@ -457,6 +461,7 @@ export function resolveScenario(name: string, scenario: ScenarioOutput): Resolve
       stations: scenario.stations ?? SCENARIO_DEFAULTS.stations,
       modality: scenario.modality ?? SCENARIO_DEFAULTS.modality,
       expectItems: scenario.expectItems,
+      ...(scenario.expectMatches === undefined ? {} : { expectMatches: scenario.expectMatches }),
       limit: scenario.limit,
       ...resolveStoreParams(scenario),
       imagesPerRequest: scenario.imagesPerRequest,

@@ -206,6 +206,12 @@ export interface OperationParams {
   modality: string;
   /** mwl.find: expected number of items per answer; a different count is `check_failed`. */
   expectItems: number | undefined;
+  /**
+   * qr.*, qido.*, wado.*, viewer.open: an answer with nothing in it is the
+   * `empty` outcome (a failure); absent: the operation's default
+   * (src/profile/expect-matches.ts `expectsMatches`).
+   */
+  expectMatches?: boolean | undefined;
   /** qido.studies: the `limit` query parameter. */
   limit: number | undefined;
   /** dimse.store: images per study (default: the modality's, src/synth/study-template.ts). */

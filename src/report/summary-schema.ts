@@ -55,6 +55,9 @@ const operationSchema = z
     bytesSent: count,
     bytesReceived: count,
     requests: count.optional(),
+    // Retrievals only; absent in other operations and in summaries written before they were counted.
+    matches: count.optional(),
+    instancesRetrieved: count.optional(),
     activeSeconds: nonNegative,
     latency: perHistogram(latencyStatsSchema),
     histograms: perHistogram(z.string()),

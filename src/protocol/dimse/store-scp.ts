@@ -48,6 +48,8 @@ export interface RunningStoreScp {
    * delivered here; per operation it is an approximation when moves overlap.
    */
   takeBytesReceived(): number;
+  /** Instances stored (answered with success) since the previous call; exact in total, approximate per operation as `takeBytesReceived`. */
+  takeInstancesStored(): number;
   /** Stops listening and closes every connection; resolves once all are closed. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -164,6 +166,7 @@ export async function startStoreScp(options: StoreScpOptions = {}): Promise<Runn
   };
   const sockets = new Set<Socket>();
   let bytesTaken = 0;
+  let storedTaken = 0;
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);
@@ -190,6 +193,12 @@ export async function startStoreScp(options: StoreScpOptions = {}): Promise<Runn
       const total = totalBytes();
       const taken = total - bytesTaken;
       bytesTaken = total;
+      return taken;
+    },
+    takeInstancesStored: () => {
+      const stored = context.counters.instances - context.counters.refused;
+      const taken = stored - storedTaken;
+      storedTaken = stored;
       return taken;
     },
     close: () => {

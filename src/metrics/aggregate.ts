@@ -20,6 +20,7 @@ import { PacsLoadError } from '../errors.js';
 import { HISTOGRAM_NAMES, isSuccessKey, type HistogramName } from './names.js';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, type Histogram } from './histogram.js';
 import { compareSeries, SeriesAccumulator } from './series-accumulator.js';
+import { addRetrieved } from './retrieved.js';
 import type {
   EncodedHistograms,
   IntervalPoint,
@@ -250,6 +251,7 @@ export class RunAggregator {
     point.inFlight += series.inFlight;
     point.bytesSent += series.bytesSent;
     point.bytesReceived += series.bytesReceived;
+    addRetrieved(point, series);
 
     for (const name of HISTOGRAM_NAMES) {
       const encoded = series.histograms[name];

@@ -6,6 +6,7 @@
  */
 import { HISTOGRAM_NAMES, isSuccessKey, type HistogramName } from './names.js';
 import { addEncoded, encodeHistogram, latencyStats, newHistogram, type Histogram } from './histogram.js';
+import { addRetrieved } from './retrieved.js';
 import type { EncodedHistograms, LatencyStats, OperationSummary } from './types.js';
 
 /** Counters that add up, as carried by a `SeriesSnapshot` or an `OperationSummary`. */
@@ -28,8 +29,8 @@ export class SeriesAccumulator {
   bytesReceived = 0;
   requests = 0;
   /** Retrieval counters: undefined until some part carried one, so other operations' summaries leave them out. */
-  matches: number | undefined;
-  instancesRetrieved: number | undefined;
+  matches?: number;
+  instancesRetrieved?: number;
   readonly #histograms = new Map<HistogramName, Histogram>();
 
   constructor(scenario: string, operation: string) {
@@ -45,8 +46,7 @@ export class SeriesAccumulator {
     this.bytesSent += counters.bytesSent;
     this.bytesReceived += counters.bytesReceived;
     this.requests += counters.requests ?? 0;
-    if (counters.matches !== undefined) this.matches = (this.matches ?? 0) + counters.matches;
-    if (counters.instancesRetrieved !== undefined) this.instancesRetrieved = (this.instancesRetrieved ?? 0) + counters.instancesRetrieved;
+    addRetrieved(this, counters);
   }
 
   /** Adds a decoded histogram exactly. */

@@ -6,6 +6,7 @@
 import { PacsLoadError } from '../errors.js';
 import type { ThresholdSpec } from '../profile/types.js';
 import type { RunAggregator } from './aggregate.js';
+import { addRetrieved } from './retrieved.js';
 import { compareSeries, mergeOperationSummaries } from './series-accumulator.js';
 import { evaluateThresholds } from './thresholds.js';
 import {
@@ -106,6 +107,7 @@ function mergeIntervals(points: readonly IntervalPoint[]): IntervalPoint[] {
         merged.inFlight += point.inFlight;
         merged.bytesSent += point.bytesSent;
         merged.bytesReceived += point.bytesReceived;
+        addRetrieved(merged, point);
         merged.response = undefined;
       }
       return merged;

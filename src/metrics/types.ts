@@ -107,6 +107,9 @@ export interface IntervalPoint {
   inFlight: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Retrievals only: results found and instances retrieved in the interval (as `OperationSummary`). */
+  matches?: number;
+  instancesRetrieved?: number;
   response: LatencyStats | undefined;
 }
 

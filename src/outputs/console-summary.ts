@@ -36,6 +36,7 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     ...renderErrorsByClass(summary.operations),
     '',
     ...renderVolumePerOperation(summary.operations),
+    ...renderRetrieved(summary.operations),
     ...renderBreakpoint(summary.breakpoint),
     ...renderMigration(summary.migration),
     ...renderThresholds(summary.thresholds, paint),
@@ -105,6 +106,46 @@ function renderVolumePerOperation(operations: readonly OperationSummary[]): stri
     formatBytes(operation.bytesSent / operation.completed),
   ]);
   return ['each operation, on average (protocol requests and bytes)', ...renderTable(columns, rows, { indent: INDENT }), ''];
+}
+
+/** The retrievals (qr.*, qido.*, wado.*, viewer.open) that recorded matches or instances retrieved. */
+export function retrievalOperations(operations: readonly OperationSummary[]): OperationSummary[] {
+  return operations.filter((operation) => operation.matches !== undefined || operation.instancesRetrieved !== undefined);
+}
+
+/** The retrieval table's headers, after the label; the HTML report shows the same. */
+export const RETRIEVED_FIGURE_HEADERS = ['matches', 'matches/op', 'instances', 'instances/op', 'received', 'empty'] as const;
+
+/** One retrieval's figures, in the order of RETRIEVED_FIGURE_HEADERS: totals, per completed operation, and `empty` answers. */
+export function retrievedFigures(operation: OperationSummary): string[] {
+  const each = (total: number | undefined): string =>
+    total === undefined || operation.completed === 0 ? MISSING : formatSignificant(total / operation.completed);
+  const empty = operation.outcomes['empty'] ?? 0;
+  return [
+    operation.matches === undefined ? MISSING : formatCount(operation.matches),
+    each(operation.matches),
+    operation.instancesRetrieved === undefined ? MISSING : formatCount(operation.instancesRetrieved),
+    each(operation.instancesRetrieved),
+    formatBytes(operation.bytesReceived),
+    operation.completed === 0 ? formatCount(empty) : `${formatCount(empty)} (${formatPercent(empty / operation.completed)})`,
+  ];
+}
+
+/**
+ * What the retrievals found and brought back (issue 14, item 5): a PACS that
+ * holds none of the data asked for answers fast, so "0 matches, 0 instances"
+ * must be visible next to the latencies. Nothing when no retrieval ran.
+ */
+function renderRetrieved(operations: readonly OperationSummary[]): string[] {
+  const retrievals = retrievalOperations(operations);
+  if (retrievals.length === 0) return [];
+  const columns: TableColumn[] = [{ header: 'scenario/operation', align: 'left' }, ...RETRIEVED_FIGURE_HEADERS.map((header) => ({ header }))];
+  const rows = retrievals.map((operation) => [seriesLabel(operation), ...retrievedFigures(operation)]);
+  return [
+    'retrieved (matches: C-FIND/QIDO results; instances: sub-operations, parts, frames; empty: answers with nothing, counted as errors)',
+    ...renderTable(columns, rows, { indent: INDENT }),
+    '',
+  ];
 }
 
 function bandwidth(bytes: number, activeSeconds: number): string {

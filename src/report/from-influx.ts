@@ -96,7 +96,14 @@ function mergeOperations(latencyRows: readonly Row[], operationRows: readonly Ro
   };
   for (const row of latencyRows) {
     const { accumulator, timesMs } = seriesOf(row);
-    accumulator.addCounters({ outcomes: {}, dropped: num(row['dropped']), bytesSent: num(row['bytes_sent']), bytesReceived: num(row['bytes_received']) });
+    accumulator.addCounters({
+      outcomes: {},
+      dropped: num(row['dropped']),
+      bytesSent: num(row['bytes_sent']),
+      bytesReceived: num(row['bytes_received']),
+      matches: optionalNum(row['matches']),
+      instancesRetrieved: optionalNum(row['instances_retrieved']),
+    });
     accumulator.addEncodedHistograms(histogramsOf(row));
     const instance = text(row['instance']);
     const times = timesMs.get(instance) ?? [];
@@ -303,6 +310,11 @@ function unreachable(options: FromInfluxOptions, detail: string): PacsLoadError 
   return new PacsLoadError('ERR_OUTPUT_UNREACHABLE', message, {
     hint: 'Check the URL, the database (or the bucket\'s DBRP mapping on InfluxDB 2.x) and the credentials.',
   });
+}
+
+/** A field only some points carry (InfluxQL answers null where a point lacks it). */
+function optionalNum(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function num(value: unknown): number {

@@ -144,7 +144,9 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       worklist,
       faults,
       // The same seed as the workers', so the prior archive agrees with qr.find's patients (PLSYN-nnnnnn).
-      priors: new PriorArchive({ seed, date }),
+      // Every patient has priors: a prior look-up that finds none is `empty`, a failure, unless the
+      // scenario says `expectMatches: false` (src/profile/expect-matches.ts), so the simulator holds what the tool asks for.
+      priors: new PriorArchive({ seed, date, noPriorShare: 0 }),
       store,
       ...(options.moveDestinations === undefined ? {} : { moveDestinations: options.moveDestinations }),
     });

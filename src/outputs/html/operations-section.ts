@@ -1,11 +1,21 @@
 /**
  * The report's tables of the whole run, as the console prints them
  * (console-summary.ts): per operation (count, rate, response percentiles,
- * errors, dropped, bandwidth), p95 by phase (so queueing shows), and errors
- * by outcome class with their meaning.
+ * errors, dropped, bandwidth), p95 by phase (so queueing shows), what the
+ * retrievals retrieved, and errors by outcome class with their meaning.
  */
 import type { OperationSummary } from '../../metrics/types.js';
-import { OPERATION_FIGURE_HEADERS, errorClassRows, operationFigures, phaseColumns, phaseFigures, seriesLabel } from '../console-summary.js';
+import {
+  OPERATION_FIGURE_HEADERS,
+  RETRIEVED_FIGURE_HEADERS,
+  errorClassRows,
+  operationFigures,
+  phaseColumns,
+  phaseFigures,
+  retrievalOperations,
+  retrievedFigures,
+  seriesLabel,
+} from '../console-summary.js';
 import { escapeHtml } from './escape-html.js';
 import { htmlTable, type HtmlRow } from './html-table.js';
 
@@ -18,6 +28,7 @@ export function renderOperationsSection(operations: readonly OperationSummary[])
     '<h3>p95 by phase</h3>',
     '<p class="muted">Start lag is queueing before the start; response includes it, service does not.</p>',
     renderPhaseTable(operations),
+    renderRetrievedTable(operations),
     renderErrorsByClass(operations),
   ].join('\n');
 }
@@ -39,6 +50,21 @@ function renderPhaseTable(operations: readonly OperationSummary[]): string {
   const phases = phaseColumns(operations);
   const rows: HtmlRow[] = operations.map((operation) => ({ cells: [seriesLabel(operation), ...phaseFigures(operation, phases)] }));
   return htmlTable([{ header: 'scenario/operation', text: true }, ...phases.map((phase) => ({ header: phase.header }))], rows);
+}
+
+/** Matches and instances retrieved, for the retrievals only; nothing when none ran. */
+function renderRetrievedTable(operations: readonly OperationSummary[]): string {
+  const retrievals = retrievalOperations(operations);
+  if (retrievals.length === 0) return '';
+  const rows: HtmlRow[] = retrievals.map((operation) => ({
+    cells: [seriesLabel(operation), ...retrievedFigures(operation)],
+    ...((operation.outcomes['empty'] ?? 0) > 0 ? { className: 'failed' } : {}),
+  }));
+  return [
+    '<h3>Retrieved</h3>',
+    '<p class="muted">Matches are C-FIND and QIDO results; instances are C-MOVE/C-GET sub-operations completed, WADO parts and viewer frames. An answer with nothing in it where the scenario expects something is <code>empty</code>, counted as an error.</p>',
+    htmlTable([{ header: 'scenario/operation', text: true }, ...RETRIEVED_FIGURE_HEADERS.map((header) => ({ header }))], rows),
+  ].join('\n');
 }
 
 function renderErrorsByClass(operations: readonly OperationSummary[]): string {

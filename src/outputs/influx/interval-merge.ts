@@ -8,6 +8,7 @@ import { HISTOGRAM_NAMES } from '../../metrics/names.js';
 import { addEncoded, encodeHistogram, newHistogram, type Histogram } from '../../metrics/histogram.js';
 import type { EncodedHistograms, IntervalPoint, IntervalReport, IntervalSeriesReport } from '../../metrics/types.js';
 import type { HistogramName } from '../../metrics/names.js';
+import { addRetrieved } from '../../metrics/retrieved.js';
 
 interface SeriesAccumulator {
   point: IntervalPoint;
@@ -85,6 +86,7 @@ function addPoint(target: IntervalPoint, point: IntervalPoint): void {
   target.inFlight = point.inFlight;
   target.bytesSent += point.bytesSent;
   target.bytesReceived += point.bytesReceived;
+  addRetrieved(target, point);
 }
 
 function addHistograms(target: Partial<Record<HistogramName, Histogram>>, encoded: EncodedHistograms): void {

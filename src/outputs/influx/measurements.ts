@@ -68,6 +68,10 @@ export const MEASUREMENT_FIELDS = {
     in_flight: 'integer',
     /** Planned operations that could not start before the scenario ended. */
     dropped: 'integer',
+    /** Retrievals only: C-FIND/QIDO results found in the interval. */
+    matches: 'integer',
+    /** Retrievals only: instances retrieved (sub-operations, WADO parts, viewer frames) in the interval. */
+    instances_retrieved: 'integer',
     /** The interval's response-time HDR histogram, integer µs, hdr-histogram-js compressed base64. */
     hdr_response: 'string',
     /** The interval's service-time HDR histogram, as above. */

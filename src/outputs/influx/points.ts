@@ -68,6 +68,9 @@ function latencyPoint(series: IntervalSeriesReport, seconds: number): Point {
     .floatField('received_bytes_per_sec', perSecond(point.bytesReceived, seconds))
     .intField('in_flight', point.inFlight)
     .intField('dropped', point.dropped);
+  // Retrievals only (qr.*, qido.*, wado.*, viewer.open): what the interval's operations found and brought back.
+  if (point.matches !== undefined) latency.intField('matches', point.matches);
+  if (point.instancesRetrieved !== undefined) latency.intField('instances_retrieved', point.instancesRetrieved);
   // The aggregator already reduced the interval's response histogram (point.response);
   // a merged interval (interval-merge.ts) is reduced here. Decoding costs about 1 ms
   // of CPU per histogram, so it is done only where needed (bench/influx.ts).

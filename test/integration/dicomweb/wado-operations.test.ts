@@ -166,10 +166,10 @@ describe('DICOMweb fetch operations against the simulator', () => {
     expect((await frames.run(context(1))).outcome).toEqual({ kind: 'ok' });
   });
 
-  it('fails the check when the target holds no studies of the modality', async () => {
+  it('calls it empty when the target holds no studies of the modality', async () => {
     const sim = await simulator();
     const result = await operation('wado.instance', setup(sim.baseUrl, { modality: 'XA' })).run(context(0));
-    expect(result.outcome).toMatchObject({ kind: 'check-failed', reason: expect.stringMatching(/no XA studies/) });
+    expect(result.outcome).toMatchObject({ kind: 'empty', reason: expect.stringMatching(/no XA studies/) });
   });
 
   it('classifies a refused connection without throwing', async () => {

@@ -28,10 +28,16 @@ describe('checkQidoAnswer', () => {
 
   it('fails more results than the limit and fewer than expected', () => {
     expect(checkQidoAnswer(JSON_OK, { ok: true, count: 11 }, expected)).toEqual({ kind: 'check-failed', reason: '11 series for limit 10' });
-    expect(checkQidoAnswer(JSON_OK, { ok: true, count: 0 }, expected)).toEqual({ kind: 'check-failed', reason: '0 series, expected at least 1' });
-    // 204 is an empty answer (PS3.18 10.6.3).
-    expect(checkQidoAnswer(exchange(204, ''), { ok: false, reason: 'empty body' }, expected)).toMatchObject({ kind: 'check-failed' });
+    expect(checkQidoAnswer(JSON_OK, { ok: true, count: 2 }, { ...expected, atLeast: 3 })).toEqual({ kind: 'check-failed', reason: '2 series, expected at least 3' });
     expect(checkQidoAnswer(exchange(204, ''), { ok: false, reason: 'empty body' }, { ...expected, atLeast: 0 })).toEqual({ kind: 'ok' });
+  });
+
+  it('calls no result at all where some are expected empty, or ok when the scenario allows it (expectMatches: false)', () => {
+    expect(checkQidoAnswer(JSON_OK, { ok: true, count: 0 }, expected)).toEqual({ kind: 'empty', reason: 'no series' });
+    // 204 is an empty answer (PS3.18 10.6.3).
+    expect(checkQidoAnswer(exchange(204, ''), { ok: false, reason: 'empty body' }, expected)).toEqual({ kind: 'empty', reason: 'no series' });
+    expect(checkQidoAnswer(JSON_OK, { ok: true, count: 0 }, { ...expected, atLeast: 5, emptyIsOk: true })).toEqual({ kind: 'ok' });
+    expect(checkQidoAnswer(JSON_OK, { ok: true, count: 2 }, { ...expected, atLeast: 5, emptyIsOk: true })).toMatchObject({ kind: 'check-failed' });
   });
 
   it('fails another media type or a body that is not an array, and passes HTTP failures through', () => {
@@ -49,7 +55,9 @@ describe('checkMetadataAnswer', () => {
       reason: 'metadata of 119 instances, the series has 120',
     });
     expect(checkMetadataAnswer(JSON_OK, { ok: true, count: 3 }, undefined)).toEqual({ kind: 'ok' });
-    expect(checkMetadataAnswer(JSON_OK, { ok: true, count: 0 }, undefined)).toMatchObject({ kind: 'check-failed' });
+    expect(checkMetadataAnswer(JSON_OK, { ok: true, count: 0 }, undefined)).toEqual({ kind: 'empty', reason: 'metadata of no instances' });
+    expect(checkMetadataAnswer(JSON_OK, { ok: true, count: 0 }, 120)).toMatchObject({ kind: 'empty' });
+    expect(checkMetadataAnswer(JSON_OK, { ok: true, count: 0 }, 120, false)).toEqual({ kind: 'ok' });
     expect(checkMetadataAnswer(exchange(404, ''), { ok: true, count: 0 }, 1)).toEqual({ kind: 'http-status', status: 404 });
   });
 });
@@ -64,5 +72,10 @@ describe('checkRenderedAnswer', () => {
     expect(checkRenderedAnswer(exchange(200, 'image/jpeg'), png)).toMatchObject({ kind: 'check-failed' });
     expect(checkRenderedAnswer(exchange(200, 'image/png'), Buffer.from('<html>'))).toMatchObject({ kind: 'check-failed' });
     expect(checkRenderedAnswer(exchange(200, 'application/dicom'), jpeg)).toMatchObject({ kind: 'check-failed' });
+  });
+
+  it('calls an answer with no image empty, or ok with expectMatches false', () => {
+    expect(checkRenderedAnswer(exchange(200, 'image/jpeg'), Buffer.alloc(0))).toEqual({ kind: 'empty', reason: 'rendered answer with no image' });
+    expect(checkRenderedAnswer(exchange(200, 'image/jpeg'), Buffer.alloc(0), false)).toEqual({ kind: 'ok' });
   });
 });

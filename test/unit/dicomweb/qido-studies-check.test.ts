@@ -33,6 +33,16 @@ describe('checkQidoStudiesAnswer', () => {
     expect(check(exchange({ status: 204, headers: {}, body: Buffer.alloc(0) }), 10)).toEqual({ kind: 'ok' });
   });
 
+  it('calls an answer with no study empty when the scenario expects matches, and ok otherwise (the default)', () => {
+    const none = exchange({ body: Buffer.from('[]') });
+    const noContent = exchange({ status: 204, headers: {}, body: Buffer.alloc(0) });
+    expect(check(none, 10)).toEqual({ kind: 'ok' });
+    expect(checkQidoStudiesAnswer(none, inspectDicomJsonArray(none.body), 10, true)).toEqual({ kind: 'empty', reason: 'no studies match the search' });
+    expect(checkQidoStudiesAnswer(noContent, inspectDicomJsonArray(noContent.body), 10, true)).toMatchObject({ kind: 'empty' });
+    const two = exchange({});
+    expect(checkQidoStudiesAnswer(two, inspectDicomJsonArray(two.body), 10, true)).toEqual({ kind: 'ok' });
+  });
+
   it('passes transport and HTTP failures through unchanged', () => {
     expect(check(exchange({ outcome: { kind: 'http-status', status: 503 }, status: 503 }), 10)).toEqual({
       kind: 'http-status',

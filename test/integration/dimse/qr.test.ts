@@ -88,7 +88,7 @@ describe('qr.find', () => {
 
   it('runs as an operation over patients round robin, and reports the error rate as failure A700', async () => {
     const sim = await start();
-    const find = createQrFind(operationSetup(dimseTarget(sim), { patients: 10, level: 'series' }));
+    const find = createQrFind(operationSetup(dimseTarget(sim), { patients: 10, level: 'series', expectMatches: false }));
     operations.push(find);
     const results = await Promise.all([0, 1, 2, 3].map((index) => find.run(iteration(index))));
     expect(results.every((result) => result.outcome.kind === 'ok' && result.bytesReceived > 0)).toBe(true);
@@ -97,6 +97,24 @@ describe('qr.find', () => {
     const failing = await start({ errorRate: 1 });
     const refused = await createQrFind(operationSetup(dimseTarget(failing))).run(iteration(0));
     expect(outcomeKey(refused.outcome)).toBe('dimse_failure_a700');
+  });
+});
+
+describe('qr.find: what it found', () => {
+  it('counts the studies and series the archive holds for each patient, and calls a patient without priors empty', async () => {
+    const sim = await start();
+    const find = createQrFind(operationSetup(dimseTarget(sim), { patients: 10, level: 'series' }));
+    operations.push(find);
+    const patients = Array.from({ length: 10 }, (_, index) => index);
+    for (const index of patients) {
+      const priors = expected.studiesOf(priorPatientId(index, 10));
+      const result = await find.run(iteration(index));
+      // Studies, then the series of the studies found, each a C-FIND pending response.
+      expect(result.matches, `patient ${index + 1}`).toBe(priors.length + priors.reduce((sum, study) => sum + study.series.length, 0));
+      if (priors.length > 0) expect(result.outcome).toEqual({ kind: 'ok' });
+      else expect(result.outcome).toEqual({ kind: 'empty', reason: `no studies for patient ${priorPatientId(index, 10)}` });
+    }
+    expect(patients.some((index) => expected.studiesOf(priorPatientId(index, 10)).length === 0)).toBe(true);
   });
 });
 
@@ -136,14 +154,18 @@ describe('qr.move', () => {
     // 512 bytes of pixel data per instance arrived at the SCP and count as received.
     expect(result.bytesReceived).toBeGreaterThan(newestPriorInstances * 512);
     expect(sim.qrStats()).toMatchObject({ moveRequests: 1, subOperationsCompleted: newestPriorInstances, subOperationsFailed: 0 });
+    expect(result).toMatchObject({ matches: expected.studiesOf(patientWithPriors).length, instancesRetrieved: newestPriorInstances });
   });
 
-  it('costs only the query for a patient without priors', async () => {
+  it('costs only the query for a patient without priors: empty, or ok with expectMatches: false', async () => {
     const sim = await start();
     const handle = createQrMoveWithScp(operationSetup(dimseTarget(sim), { patients: 1_000_000 }));
     operations.push(handle.operation);
     const result = await handle.operation.run(iteration(withoutPriors - 1));
-    expect(result.outcome).toEqual({ kind: 'ok' });
+    expect(result).toMatchObject({ outcome: { kind: 'empty' }, matches: 0, instancesRetrieved: 0 });
+    const allowed = createQrMoveWithScp(operationSetup(dimseTarget(sim), { patients: 1_000_000, expectMatches: false }));
+    operations.push(allowed.operation);
+    expect(await allowed.operation.run(iteration(withoutPriors - 1))).toMatchObject({ outcome: { kind: 'ok' }, matches: 0, instancesRetrieved: 0 });
     expect(sim.qrStats().moveRequests).toBe(0);
   });
 
@@ -199,7 +221,12 @@ describe('qr.get', () => {
     const sim = await start();
     const get = createQrGet(operationSetup(dimseTarget(sim), { patients: 1_000_000 }));
     operations.push(get);
-    expect((await get.run(iteration(withPriors - 1))).outcome).toEqual({ kind: 'ok' });
+    expect(await get.run(iteration(withPriors - 1))).toMatchObject({
+      outcome: { kind: 'ok' },
+      matches: expected.studiesOf(patientWithPriors).length,
+      instancesRetrieved: newestPriorInstances,
+    });
+    expect(await get.run(iteration(withoutPriors - 1))).toMatchObject({ outcome: { kind: 'empty' }, matches: 0, instancesRetrieved: 0 });
     await sim.close();
 
     const failing = await start({ errorRate: 1 });

@@ -109,7 +109,7 @@ export class SeriesAccumulator {
       latency[name] = latencyStats(histogram);
       histograms[name] = encodeHistogram(histogram);
     }
-    const summary: OperationSummary = {
+    return {
       scenario: this.scenario,
       operation: this.operation,
       completed,
@@ -123,13 +123,13 @@ export class SeriesAccumulator {
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
       requests: this.requests,
+      // Retrievals only (src/metrics/retrieved.ts).
+      ...(this.matches === undefined ? {} : { matches: this.matches }),
+      ...(this.instancesRetrieved === undefined ? {} : { instancesRetrieved: this.instancesRetrieved }),
       activeSeconds,
       latency,
       histograms,
     };
-    if (this.matches !== undefined) summary.matches = this.matches;
-    if (this.instancesRetrieved !== undefined) summary.instancesRetrieved = this.instancesRetrieved;
-    return summary;
   }
 
   #histogramFor(name: HistogramName): Histogram {

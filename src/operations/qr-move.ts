@@ -79,8 +79,8 @@ export function createQrMoveWithScp(setup: OperationSetup): QrMoveHandle {
       const lookup = await lookUpPriors(target, patientId, 'study', signal);
       const newest = lookup.studyInstanceUids[0];
       if (newest === undefined || !isSuccess(lookup.result)) {
-        const found = { ...lookup.result, matches: lookup.matches, instancesRetrieved: 0 };
-        return newest === undefined ? emptyUnlessExpected(found, expectMatches, `no studies for patient ${patientId}`) : found;
+        // A failed lookup keeps its own outcome; a successful one without studies is empty.
+        return emptyUnlessExpected({ ...lookup.result, matches: lookup.matches, instancesRetrieved: 0 }, expectMatches, `no studies for patient ${patientId}`);
       }
       const destination = setup.params.moveDestination ?? `PLSCP:${receiver.port}`;
       const request = createStudyMoveRequest(destination, newest);

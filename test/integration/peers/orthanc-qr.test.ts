@@ -102,10 +102,11 @@ describe.skipIf(skipWithoutPeer(hasOrthanc))('Q/R against Orthanc', () => {
     const found = await lookUpPriors(target(), priorPatientId(WITH_PRIORS, PATIENTS), 'study', signal());
     expect(found.result.outcome).toEqual({ kind: 'ok' });
     expect(found.studyInstanceUids).toEqual([...priors].reverse().map((study) => study.studyInstanceUid));
-    // The operation itself, for a patient with priors and for one without.
+    // The operation itself, for a patient with priors and for one without (empty, or ok when nothing is expected).
     const operation = createQrFind(setup());
-    expect((await operation.run(run(WITH_PRIORS))).outcome).toEqual({ kind: 'ok' });
-    expect((await operation.run(run(WITHOUT_PRIORS))).outcome).toEqual({ kind: 'ok' });
+    expect(await operation.run(run(WITH_PRIORS))).toMatchObject({ outcome: { kind: 'ok' }, matches: priors.length });
+    expect(await operation.run(run(WITHOUT_PRIORS))).toMatchObject({ outcome: { kind: 'empty' }, matches: 0 });
+    expect((await createQrFind(setup({ expectMatches: false })).run(run(WITHOUT_PRIORS))).outcome).toEqual({ kind: 'ok' });
     const none = await lookUpPriors(target(), priorPatientId(WITHOUT_PRIORS, PATIENTS), 'study', signal());
     expect(none.studyInstanceUids).toEqual([]);
   });
@@ -126,8 +127,9 @@ describe.skipIf(skipWithoutPeer(hasOrthanc))('Q/R against Orthanc', () => {
       expect(handle.storeScp()?.port).toBe(storeScpPort);
       expect(handle.storeScp()?.counters()).toMatchObject({ instances: IMAGES_PER_STUDY, refused: 0 });
       expect(result.bytesReceived).toBeGreaterThan(IMAGES_PER_STUDY * 4096);
+      expect(result).toMatchObject({ matches: priors.length, instancesRetrieved: IMAGES_PER_STUDY });
       // No prior, no move: only the query, and nothing more arrives.
-      expect((await handle.operation.run(run(WITHOUT_PRIORS))).outcome).toEqual({ kind: 'ok' });
+      expect(await handle.operation.run(run(WITHOUT_PRIORS))).toMatchObject({ outcome: { kind: 'empty' }, matches: 0, instancesRetrieved: 0 });
       expect(handle.storeScp()?.counters().instances).toBe(IMAGES_PER_STUDY);
     } finally {
       await handle.operation.close();
@@ -151,8 +153,9 @@ describe.skipIf(skipWithoutPeer(hasOrthanc))('Q/R against Orthanc', () => {
     expect(got.received).toBe(IMAGES_PER_STUDY);
     expect(got.result.bytesReceived).toBeGreaterThan(IMAGES_PER_STUDY * 4096);
     const operation = createQrGet(setup());
-    expect((await operation.run(run(WITH_PRIORS))).outcome).toEqual({ kind: 'ok' });
-    expect((await operation.run(run(WITHOUT_PRIORS))).outcome).toEqual({ kind: 'ok' });
+    expect(await operation.run(run(WITH_PRIORS))).toMatchObject({ outcome: { kind: 'ok' }, instancesRetrieved: IMAGES_PER_STUDY });
+    expect((await operation.run(run(WITHOUT_PRIORS))).outcome).toMatchObject({ kind: 'empty' });
+    expect((await createQrGet(setup({ expectMatches: false })).run(run(WITHOUT_PRIORS))).outcome).toEqual({ kind: 'ok' });
   }, 30_000);
 
   it('Orthanc still holds exactly the instances sent (retrieves do not add any)', async () => {

@@ -148,3 +148,21 @@ describe('intervalLines and the aggregator', () => {
     expect(latency.fields['hdr_response']).toBe(`"${interval.series[0]!.histograms.response}"`);
   });
 });
+
+describe('the retrieval counters (issue 14, item 5)', () => {
+  it('go on the latency point of a retrieval as integer fields, and only there', () => {
+    const interval = report(2, [
+      { scenario: 'priors', operation: 'qr.get', outcomes: { ok: 3, empty: 1 }, failed: 1 },
+      { scenario: 'worklist', operation: 'mwl.find', outcomes: { ok: 5 } },
+    ]);
+    const [priors] = interval.series;
+    Object.assign(priors!.point, { matches: 12, instancesRetrieved: 340 });
+    const latency = intervalLines(interval, TAGS, 1_780_000_002_000)
+      .map(parseLine)
+      .filter((line) => line.measurement === 'pacs_load_latency');
+    expect(latency[0]?.fields).toMatchObject({ matches: '12i', instances_retrieved: '340i' });
+    expect(latency[1]?.fields).not.toHaveProperty('matches');
+    expect(latency[1]?.fields).not.toHaveProperty('instances_retrieved');
+    for (const name of ['matches', 'instances_retrieved']) expect(MEASUREMENT_FIELDS.latency).toHaveProperty(name, 'integer');
+  });
+});

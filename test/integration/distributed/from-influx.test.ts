@@ -40,7 +40,8 @@ function lines(): string {
       out.push(`pacs_load_operations,${series},outcome=ok count=${samples.length - failed}i,rate_per_sec=1 ${endMs}`);
       if (failed > 0) out.push(`pacs_load_operations,${series},outcome=http_503 count=${failed}i,rate_per_sec=1 ${endMs}`);
       out.push(
-        `pacs_load_latency,${series} count=${samples.length}i,errors=${failed}i,bytes_sent=100i,bytes_received=1000i,in_flight=1i,dropped=${k}i,` +
+        // Two QIDO results per search (issue 14, item 5: retrievals record matches).
+        `pacs_load_latency,${series} count=${samples.length}i,errors=${failed}i,bytes_sent=100i,bytes_received=1000i,in_flight=1i,dropped=${k}i,matches=${2 * samples.length}i,` +
           `hdr_response="${encodeHistogram(histogram)}",hdr_service="${encodeHistogram(histogram)}" ${endMs}`,
       );
     });
@@ -70,6 +71,9 @@ describe.skipIf(skipWithoutPeer(hasInfluxDb))('summaryFromInflux', () => {
     expect(search).toMatchObject({ scenario: 'search', operation: 'qido.studies', completed: 13, failed: 1, outcomes: { ok: 12, http_503: 1 } });
     expect(search?.dropped).toBe(2 * (0 + 1 + 2));
     expect(search?.bytesSent).toBe(600);
+    expect(search?.matches).toBe(2 * 13);
+    // Not written, so not invented.
+    expect(search).not.toHaveProperty('instancesRetrieved');
     expect(search?.latency.response).toEqual(latencyStats(all));
     expect(search?.latency.service).toEqual(latencyStats(all));
   });

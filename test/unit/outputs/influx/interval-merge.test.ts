@@ -75,4 +75,20 @@ describe('mergeFactor', () => {
     expect(mergeFactor(500, 1_000_000)).toBe(1);
     expect(mergeFactor(5_000, 2_000_000)).toBe(3);
   });
+
+  it('sums the retrieval counters of the merged intervals, and leaves them out for series that have none', () => {
+    const merger = new IntervalMerger(2);
+    const withCounts = (sequence: number, matches: number, instancesRetrieved: number) => {
+      const interval = report(sequence, [
+        { scenario: 'p', operation: 'qr.get', outcomes: { ok: 1 } },
+        { scenario: 'w', operation: 'mwl.find', outcomes: { ok: 1 } },
+      ]);
+      Object.assign(interval.series[0]!.point, { matches, instancesRetrieved });
+      return interval;
+    };
+    expect(merger.add(withCounts(0, 3, 40))).toBeUndefined();
+    const merged = merger.add(withCounts(1, 2, 25))!;
+    expect(merged.series.find((entry) => entry.point.operation === 'qr.get')?.point).toMatchObject({ matches: 5, instancesRetrieved: 65 });
+    expect(merged.series.find((entry) => entry.point.operation === 'mwl.find')?.point).not.toHaveProperty('matches');
+  });
 });

@@ -45,8 +45,9 @@ const US_PER_MS = 1000;
 
 /**
  * The exact merged summary of run `runId`. Throws ERR_OUTPUT_UNREACHABLE when
- * InfluxDB does not answer or refuses the query, and ERR_INPUT_INVALID when it
- * holds no points of that run or a stored histogram cannot be decoded;
+ * InfluxDB does not answer or refuses the query, and ERR_INPUT_INVALID (exit 3)
+ * when it holds no points of that run (or no such database) or a stored
+ * histogram cannot be decoded;
  * ERR_USAGE when `url` holds a user name or password. No message carries a
  * credential (src/redact.ts).
  */
@@ -59,11 +60,7 @@ export async function summaryFromInflux(options: FromInfluxOptions): Promise<Run
   }
   const runFilter = `"run_id" = '${escapeInfluxString(options.runId)}'`;
   const latencyRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.latency)} WHERE ${runFilter}`);
-  if (latencyRows.length === 0) {
-    throw new PacsLoadError('ERR_INPUT_INVALID', `InfluxDB at ${options.url} holds no points of run "${options.runId}".`, {
-      hint: 'Check --run-id (every instance must be given the same one), the database or bucket, and that the instances ran with --influx.',
-    });
-  }
+  if (latencyRows.length === 0) throw await noSuchRun(options);
   const operationRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.operations)} WHERE ${runFilter}`);
   const runRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.run)} WHERE ${runFilter}`);
 
@@ -221,7 +218,11 @@ async function selectAll(options: FromInfluxOptions, query: string): Promise<Row
     if (line.trim() === '') continue;
     const document = JSON.parse(line) as { results?: Array<{ error?: string; series?: Array<{ columns: string[]; values: unknown[][]; tags?: Record<string, string> }> }>; error?: string };
     const failure = document.error ?? document.results?.find((result) => result.error !== undefined)?.error;
-    if (failure !== undefined) throw unreachable(options, `query failed: ${failure}`);
+    if (failure !== undefined) {
+      // InfluxDB 1.x answers a query of a database it lacks with this error: the input is wrong, the server is fine.
+      if (/^database not found/i.test(failure)) throw noSuchDatabase(options);
+      throw unreachable(options, `query failed: ${failure}`);
+    }
     for (const result of document.results ?? []) {
       for (const series of result.series ?? []) {
         for (const values of series.values) {
@@ -296,6 +297,44 @@ function secretsOf(options: FromInfluxOptions): string[] {
   const auth = options.auth;
   if (auth === undefined) return [];
   return 'token' in auth ? credentialForms(auth.token) : credentialForms(undefined, auth.username, auth.password);
+}
+
+/**
+ * The refusal of a run id without points (a report of zeros would read as a
+ * run that did nothing): names the database, measurement and run id looked
+ * for, and the run ids the database does hold, so a typo is seen at once.
+ */
+async function noSuchRun(options: FromInfluxOptions): Promise<PacsLoadError> {
+  const database = options.database ?? 'pacs_load';
+  const where = `database "${database}"${options.retentionPolicy === undefined ? '' : `, retention policy "${options.retentionPolicy}"`}, measurement "${MEASUREMENTS.latency}"`;
+  const known = await knownRunIds(options);
+  const held = known.length === 0 ? 'It holds no pacs-load run at all.' : `Run ids it holds: ${known.slice(0, RUN_IDS_NAMED).map((id) => `"${id}"`).join(', ')}${known.length > RUN_IDS_NAMED ? `, and ${known.length - RUN_IDS_NAMED} more` : ''}.`;
+  return new PacsLoadError('ERR_INPUT_INVALID', `InfluxDB at ${urlForMessage(options.url)} holds no points with run_id "${options.runId}" (${where}).`, {
+    hint: `${held} Check --run-id (every instance must be given the same one), --influx-db (the database or the bucket's DBRP database), and that the instances ran with --influx.`,
+  });
+}
+
+function noSuchDatabase(options: FromInfluxOptions): PacsLoadError {
+  const database = options.database ?? 'pacs_load';
+  return new PacsLoadError(
+    'ERR_INPUT_INVALID',
+    `InfluxDB at ${urlForMessage(options.url)} has no database "${database}", so no points with run_id "${options.runId}" (measurement "${MEASUREMENTS.latency}").`,
+    { hint: 'Give the database the instances wrote to with --influx-db (default pacs_load; on InfluxDB 2.x the bucket\'s DBRP database).' },
+  );
+}
+
+/** Run ids named in the refusal at most. */
+const RUN_IDS_NAMED = 5;
+
+/** The run ids of the database's latency points (a tag, so InfluxDB lists them without reading points); none when it cannot say. */
+async function knownRunIds(options: FromInfluxOptions): Promise<string[]> {
+  try {
+    const rows = await selectAll(options, `SHOW TAG VALUES FROM ${measurement(options, MEASUREMENTS.latency)} WITH KEY = "run_id"`);
+    return unique(rows.map((row) => text(row['value'])));
+  } catch {
+    // Only a courtesy in an error message: the refusal stands without it.
+    return [];
+  }
 }
 
 function unreachable(options: FromInfluxOptions, detail: string): PacsLoadError {

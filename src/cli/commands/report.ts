@@ -34,7 +34,9 @@ interface ReportFlags {
  * item 4) rebuilds the exact merged summary of a distributed run from the
  * InfluxDB every instance wrote to (histograms added, src/report/from-influx.ts)
  * and evaluates the profile's thresholds on it: then it judges, exit 99 when
- * one fails, as `merge` does.
+ * one fails, as `merge` does, whether it prints the report or writes files. A
+ * run id of which InfluxDB holds no points is refused (exit 3), naming the
+ * database, measurement and run id looked for.
  */
 export function registerReport(program: Command, context: CliContext): void {
   program
@@ -56,7 +58,6 @@ export function registerReport(program: Command, context: CliContext): void {
       if (flags.html === undefined && flags.junit === undefined) {
         const lines = renderRunSummary(summary, { color: context.color && flags.color !== false });
         context.out(`${lines.join('\n')}\n`);
-        return;
       }
       if (flags.html !== undefined) {
         await writeOutputFileAtomically({ path: flags.html, what: 'HTML report', flag: '--html' }, renderHtmlReport(summary));
@@ -66,6 +67,7 @@ export function registerReport(program: Command, context: CliContext): void {
         await writeOutputFileAtomically({ path: flags.junit, what: 'JUnit XML', flag: '--junit' }, renderJunit(summary));
         context.out(`wrote ${flags.junit}\n`);
       }
+      // Judged only when rebuilt from InfluxDB with --profile (a file's verdict was given by run or merge), in every output mode.
       if (flags.fromInflux !== undefined && summary.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);
     });
 }

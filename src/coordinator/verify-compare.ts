@@ -20,21 +20,50 @@ export interface VerifyGroup {
   sopInstanceUids: string[];
 }
 
-/** Groups instances by study and series, in first-seen order; an instance acknowledged twice is checked once. */
+/**
+ * Groups instances by study and series, in first-seen order; an instance
+ * acknowledged twice is checked once, in the series it was first acknowledged in.
+ */
 export function groupAcknowledged(instances: Iterable<AcknowledgedInstance>): VerifyGroup[] {
-  const groups = new Map<string, VerifyGroup & { seen: Set<string> }>();
+  return tallyAcknowledged(instances).groups;
+}
+
+/**
+ * One pass over the acknowledgements: the groups to query and the send counts
+ * (countAcknowledgements), sharing one map of SOP Instance UIDs, since a long
+ * run hands the coordinator millions of them.
+ */
+export function tallyAcknowledged(
+  instances: Iterable<AcknowledgedInstance>,
+  notKept = 0,
+  listLimit = VERIFY_LIST_LIMIT,
+): { groups: VerifyGroup[]; counts: AcknowledgementCounts } {
+  const groups = new Map<string, VerifyGroup>();
+  const timesSeen = new Map<string, number>();
+  const counts: AcknowledgementCounts = { acknowledgedSends: notKept, distinctInstances: 0, acknowledgedMoreThanOnce: 0, extraAcknowledgements: 0, duplicateInstances: [] };
   for (const instance of instances) {
+    counts.acknowledgedSends++;
+    const uid = instance.sopInstanceUid;
+    const times = (timesSeen.get(uid) ?? 0) + 1;
+    timesSeen.set(uid, times);
+    if (times > 1) {
+      counts.extraAcknowledgements++;
+      if (times === 2) {
+        counts.acknowledgedMoreThanOnce++;
+        if (counts.duplicateInstances.length < listLimit) counts.duplicateInstances.push(uid);
+      }
+      continue;
+    }
     const key = `${instance.studyUid}\u0000${instance.seriesUid ?? ''}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { studyUid: instance.studyUid, seriesUid: instance.seriesUid, sopInstanceUids: [], seen: new Set() };
+      group = { studyUid: instance.studyUid, seriesUid: instance.seriesUid, sopInstanceUids: [] };
       groups.set(key, group);
     }
-    if (group.seen.has(instance.sopInstanceUid)) continue;
-    group.seen.add(instance.sopInstanceUid);
-    group.sopInstanceUids.push(instance.sopInstanceUid);
+    group.sopInstanceUids.push(uid);
   }
-  return [...groups.values()].map(({ studyUid, seriesUid, sopInstanceUids }) => ({ studyUid, seriesUid, sopInstanceUids }));
+  counts.distinctInstances = timesSeen.size;
+  return { groups: [...groups.values()], counts };
 }
 
 /**
@@ -89,20 +118,7 @@ export interface AcknowledgementCounts {
 
 /** Counts the acknowledgements; `notKept` adds sends that were counted but not listed (they cannot be told apart). */
 export function countAcknowledgements(instances: Iterable<AcknowledgedInstance>, notKept = 0, listLimit = VERIFY_LIST_LIMIT): AcknowledgementCounts {
-  const timesSeen = new Map<string, number>();
-  const counts: AcknowledgementCounts = { acknowledgedSends: notKept, distinctInstances: 0, acknowledgedMoreThanOnce: 0, extraAcknowledgements: 0, duplicateInstances: [] };
-  for (const { sopInstanceUid } of instances) {
-    counts.acknowledgedSends++;
-    const times = (timesSeen.get(sopInstanceUid) ?? 0) + 1;
-    timesSeen.set(sopInstanceUid, times);
-    if (times === 1) continue;
-    counts.extraAcknowledgements++;
-    if (times > 2) continue;
-    counts.acknowledgedMoreThanOnce++;
-    if (counts.duplicateInstances.length < listLimit) counts.duplicateInstances.push(sopInstanceUid);
-  }
-  counts.distinctInstances = timesSeen.size;
-  return counts;
+  return tallyAcknowledged(instances, notKept, listLimit).counts;
 }
 
 /**

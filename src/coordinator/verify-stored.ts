@@ -21,7 +21,7 @@ import type { DicomwebClient } from '../protocol/dicomweb/client.js';
 import { runAssociation } from '../protocol/dimse/association.js';
 import { createImageLevelFindRequest } from '../protocol/dimse/qr-requests.js';
 import { classifyDimseStatus, formatDimseStatus, isPendingStatus } from '../protocol/dimse/status.js';
-import { compareFound, completeVerify, countAcknowledgements, groupAcknowledged, type VerifyGroup } from './verify-compare.js';
+import { compareFound, completeVerify, tallyAcknowledged, type VerifyGroup } from './verify-compare.js';
 import { searchInstancesByQido } from './verify-qido.js';
 
 export interface VerifyStoredOptions {
@@ -55,11 +55,9 @@ const DEFAULT_SERIES_PER_ASSOCIATION = 16;
  * when a query failed); never rejects for a target failure.
  */
 export async function verifyStored(options: VerifyStoredOptions): Promise<VerifySummary> {
-  const instances = Array.isArray(options.instances) ? (options.instances as readonly AcknowledgedInstance[]) : [...options.instances];
   // Every send counts, duplicates included; the target is asked for each distinct instance once.
-  const counts = countAcknowledgements(instances, options.notKept);
+  const { groups, counts } = tallyAcknowledged(options.instances, options.notKept);
   const complete = (found: VerifySummary): VerifySummary => completeVerify(found, counts, options.duplicatesIntended === true);
-  const groups = groupAcknowledged(instances);
   const { target } = options;
   if (groups.length === 0) return complete(compareFound([], [], options.notKept));
   if (target === undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareFound, completeVerify, countAcknowledgements, groupAcknowledged, uncheckedVerify, verifyPassed } from '../../../src/coordinator/verify-compare.js';
+import { compareFound, completeVerify, countAcknowledgements, groupAcknowledged, tallyAcknowledged, uncheckedVerify, verifyPassed } from '../../../src/coordinator/verify-compare.js';
 
 const ack = (studyUid: string, seriesUid: string | undefined, sopInstanceUid: string) => ({ studyUid, seriesUid, sopInstanceUid });
 
@@ -11,6 +11,15 @@ describe('groupAcknowledged', () => {
       { studyUid: '2', seriesUid: '2.1', sopInstanceUids: ['2.1.1'] },
       { studyUid: '1', seriesUid: undefined, sopInstanceUids: ['1.9'] },
     ]);
+  });
+
+  it('asks for an instance acknowledged in two series once, in the series of its first acknowledgement', () => {
+    const { groups, counts } = tallyAcknowledged([ack('1', '1.1', 'a'), ack('1', '1.2', 'b'), ack('1', '1.2', 'a')]);
+    expect(groups).toEqual([
+      { studyUid: '1', seriesUid: '1.1', sopInstanceUids: ['a'] },
+      { studyUid: '1', seriesUid: '1.2', sopInstanceUids: ['b'] },
+    ]);
+    expect(counts).toMatchObject({ acknowledgedSends: 3, distinctInstances: 2, acknowledgedMoreThanOnce: 1, duplicateInstances: ['a'] });
   });
 });
 

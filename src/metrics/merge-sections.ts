@@ -17,11 +17,11 @@ import { VERIFY_LIST_LIMIT, withVerifyDetail } from './verify-summary.js';
 export type MergedSections = Pick<RunSummary, 'verify' | 'breakpoint' | 'migration' | 'instanceSections'>;
 
 /**
- * The merged sections of `summaries`, each named by `labels[i]` where one must
- * be named (default: the run's segment, else its id). Only the sections some
- * part has are present.
+ * The merged sections of `summaries` (or of what each instance of a run wrote
+ * to InfluxDB), each named by `labels[i]` where one must be named. Only the
+ * sections some part has are present.
  */
-export function mergeSections(summaries: readonly RunSummary[], labels: readonly string[] = defaultLabels(summaries)): MergedSections {
+export function mergeSections(summaries: readonly MergedSections[], labels: readonly string[]): MergedSections {
   const merged: MergedSections = {};
   const verify = mergeVerify(summaries, labels);
   if (verify !== undefined) merged.verify = verify;
@@ -42,7 +42,7 @@ export function mergeSections(summaries: readonly RunSummary[], labels: readonly
 }
 
 /** Sums the parts' verify results; undefined when no part ran with `--verify`. */
-export function mergeVerify(summaries: readonly RunSummary[], labels: readonly string[]): VerifySummary | undefined {
+export function mergeVerify(summaries: readonly MergedSections[], labels: readonly string[]): VerifySummary | undefined {
   const parts = summaries.map((summary, index) => ({ verify: summary.verify, label: labels[index] ?? `#${index + 1}` }));
   const checked = parts.filter((part): part is { verify: VerifySummary; label: string } => part.verify !== undefined);
   if (checked.length === 0) return undefined;
@@ -80,7 +80,7 @@ interface SectionEntry {
 }
 
 /** A part's sections: its own, and those its earlier merge listed per instance. */
-function sectionEntries(summary: RunSummary, label: string): SectionEntry[] {
+function sectionEntries(summary: MergedSections, label: string): SectionEntry[] {
   const own: SectionEntry = { instance: label };
   if (summary.breakpoint !== undefined) own.breakpoint = summary.breakpoint;
   if (summary.migration !== undefined) own.migration = summary.migration;
@@ -97,7 +97,7 @@ function keepOrList(entries: readonly SectionEntry[], section: 'breakpoint' | 'm
 }
 
 /** Each part's segment (`2/8`), else its run id, numbered where two would read the same. */
-function defaultLabels(summaries: readonly RunSummary[]): string[] {
+export function defaultLabels(summaries: readonly RunSummary[]): string[] {
   const labels = summaries.map((summary) => summary.run.segment ?? summary.run.id);
   return labels.map((label, index) => (labels.indexOf(label) === labels.lastIndexOf(label) ? label : `${label} #${index + 1}`));
 }

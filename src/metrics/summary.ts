@@ -6,7 +6,7 @@
 import { PacsLoadError } from '../errors.js';
 import type { ThresholdSpec } from '../profile/types.js';
 import type { RunAggregator } from './aggregate.js';
-import { mergeSections } from './merge-sections.js';
+import { defaultLabels, mergeSections } from './merge-sections.js';
 import { compareSeries, mergeOperationSummaries } from './series-accumulator.js';
 import { evaluateThresholds } from './thresholds.js';
 import {
@@ -80,7 +80,7 @@ export function mergeSummaries(summaries: readonly RunSummary[], specs: readonly
     operations,
     thresholds: specs.length > 0 ? evaluateThresholds(specs, operations) : [],
     intervals: mergeIntervals(summaries.flatMap((summary) => summary.intervals)),
-    ...mergeSections(summaries, labels),
+    ...mergeSections(summaries, labels ?? defaultLabels(summaries)),
   };
 }
 

@@ -11,14 +11,25 @@
  * DBRP mapping for the bucket, as the 1.x compatibility API needs) and 3.x
  * answer. Only response and service histograms are stored, so the summary
  * has those two latencies; lag, setup and TTFB stay in the instances' own
- * summary files.
+ * summary files. The `--verify`, breakpoint and migration sections come from
+ * each instance's end point and are merged as `merge` merges them.
  */
 import { PacsLoadError } from '../errors.js';
 import { credentialForms, hasUrlCredentials, redact, urlForMessage } from '../redact.js';
 import { addEncoded, latencyStats, newHistogram, type Histogram } from '../metrics/histogram.js';
 import { SeriesAccumulator, compareSeries } from '../metrics/series-accumulator.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
-import { SUMMARY_SCHEMA_ID, SUMMARY_SCHEMA_VERSION, type IntervalPoint, type OperationSummary, type RunSummary } from '../metrics/types.js';
+import { mergeSections, type MergedSections } from '../metrics/merge-sections.js';
+import {
+  SUMMARY_SCHEMA_ID,
+  SUMMARY_SCHEMA_VERSION,
+  type BreakpointSummary,
+  type IntervalPoint,
+  type MigrationSummary,
+  type OperationSummary,
+  type RunSummary,
+  type VerifySummary,
+} from '../metrics/types.js';
 import { MEASUREMENTS } from '../outputs/influx/measurements.js';
 import type { ThresholdSpec } from '../profile/types.js';
 import { TOOL_VERSION } from '../version.js';
@@ -74,7 +85,75 @@ export async function summaryFromInflux(options: FromInfluxOptions): Promise<Run
     operations,
     thresholds,
     intervals,
+    ...sectionsFromEndPoints(runRows, latencyRows),
   };
+}
+
+/**
+ * The verify, breakpoint and migration sections each instance wrote on its
+ * end point (as JSON), merged as `merge` merges summary files
+ * (src/metrics/merge-sections.ts), each instance named by its `instance` tag.
+ * An instance that wrote no end point beside others that verified leaves the
+ * merge not verified: its result is unknown.
+ */
+function sectionsFromEndPoints(runRows: readonly Row[], latencyRows: readonly Row[]): MergedSections {
+  const instances = unique([...latencyRows, ...runRows].map((row) => text(row['instance'])));
+  const ends = new Map(runRows.filter((row) => row['phase'] === 'end').map((row) => [text(row['instance']), row]));
+  const parts = instances.map((instance): MergedSections => {
+    const end = ends.get(instance);
+    const part: MergedSections = {};
+    if (end === undefined) return part;
+    const verify = storedSection(end['verify_json'], instance, isVerifySummary);
+    const breakpoint = storedSection(end['breakpoint_json'], instance, isBreakpointSummary);
+    const migration = storedSection(end['migration_json'], instance, isMigrationSummary);
+    if (verify !== undefined) part.verify = verify;
+    if (breakpoint !== undefined) part.breakpoint = breakpoint;
+    if (migration !== undefined) part.migration = migration;
+    return part;
+  });
+  if (parts.some((part) => part.verify !== undefined)) {
+    instances.forEach((instance, index) => {
+      if (ends.has(instance)) return;
+      (parts[index] as MergedSections).verify = {
+        checked: 0,
+        missing: 0,
+        missingInstances: [],
+        notChecked: 0,
+        error: 'wrote no end point (interrupted, or its last write was lost): its --verify result is unknown',
+      };
+    });
+  }
+  return mergeSections(parts, instances);
+}
+
+/** A section stored as JSON on an end point; undefined when absent, ERR_INPUT_INVALID when it is not what pacs-load writes. */
+function storedSection<T>(value: unknown, instance: string, isSection: (parsed: unknown) => parsed is T): T | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text(value));
+  } catch {
+    parsed = undefined;
+  }
+  if (isSection(parsed)) return parsed;
+  throw new PacsLoadError('ERR_INPUT_INVALID', `The end point of instance "${instance}" holds a section that is not one pacs-load writes.`, {
+    hint: 'The points were not written by pacs-load, or were changed after writing; check the run id.',
+  });
+}
+
+function isVerifySummary(value: unknown): value is VerifySummary {
+  const verify = value as Partial<VerifySummary> | null;
+  return typeof verify === 'object' && verify !== null && typeof verify.checked === 'number' && typeof verify.missing === 'number' && typeof verify.notChecked === 'number' && Array.isArray(verify.missingInstances);
+}
+
+function isBreakpointSummary(value: unknown): value is BreakpointSummary {
+  const breakpoint = value as Partial<BreakpointSummary> | null;
+  return typeof breakpoint === 'object' && breakpoint !== null && typeof breakpoint.scenario === 'string' && typeof breakpoint.reason === 'string' && Array.isArray(breakpoint.steps);
+}
+
+function isMigrationSummary(value: unknown): value is MigrationSummary {
+  const migration = value as Partial<MigrationSummary> | null;
+  return typeof migration === 'object' && migration !== null && typeof migration.bytesSent === 'number' && typeof migration.activeSeconds === 'number' && typeof migration.sustainedGBPerHour === 'number';
 }
 
 /** Per (scenario, operation): outcomes from `pacs_load_operations`, the rest and the histograms from `pacs_load_latency`. */

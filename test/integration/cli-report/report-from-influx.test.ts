@@ -3,17 +3,22 @@
  * item 7): a run id the database holds no points of is refused with exit 3,
  * naming the database, measurement and run id it looked for (and the run ids
  * it does hold); a threshold of `--profile` that fails exits 99 whether the
- * report is printed, written as HTML or as JUnit. Points are written here in
- * the InfluxDB output's format (src/outputs/influx/measurements.ts).
+ * report is printed, written as HTML or as JUnit; the instances' verify,
+ * breakpoint and migration sections (on their end points) are merged as
+ * `merge` merges them. Points are written here in the InfluxDB output's
+ * format (src/outputs/influx/measurements.ts; end points by its own runEndLines).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram, recordUs } from '../../../src/metrics/histogram.js';
+import { SUMMARY_SCHEMA_ID, SUMMARY_SCHEMA_VERSION, type RunSummary } from '../../../src/metrics/types.js';
+import { runEndLines } from '../../../src/outputs/influx/points.js';
 import { tempDir, writeProfile } from '../../helpers/cli.js';
 import { runCommand } from '../../helpers/in-process-cli.js';
 import { hasInfluxDb, startInfluxDb, type RunningInfluxDb } from '../../helpers/influxdb.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { breakpointSection, migrationSection, verifySection } from '../../unit/metrics/section-fixtures.js';
 
 const RUN_ID = 'nightly-42';
 const DATABASE = 'loads';
@@ -24,8 +29,9 @@ const SAMPLES_US = [
   [15_000, 25_000, 40_000],
 ];
 
-function points(): string {
-  const tags = `run_id=${RUN_ID},profile=nightly,instance=pod-0,target=sim`;
+/** The interval points of one instance of a run, and its end point unless `end` is false. */
+function points(runId = RUN_ID, instance = 'pod-0', end = true): string {
+  const tags = `run_id=${runId},profile=nightly,instance=${instance},target=sim`;
   const series = `${tags},scenario=search,operation=qido.studies`;
   const lines = [`pacs_load_run,${tags},phase=start workers=1i,scenarios=1i ${EPOCH_MS - 1000}`];
   SAMPLES_US.forEach((samples, k) => {
@@ -38,8 +44,30 @@ function points(): string {
       `pacs_load_latency,${series} count=${samples.length}i,errors=0i,bytes_sent=100i,bytes_received=1000i,in_flight=0i,dropped=0i,hdr_response="${encoded}",hdr_service="${encoded}" ${endMs}`,
     );
   });
-  lines.push(`pacs_load_run,${tags},phase=end workers=1i,scenarios=1i,duration_s=2,end_reason="completed" ${EPOCH_MS + 2000}`);
+  if (end) lines.push(`pacs_load_run,${tags},phase=end workers=1i,scenarios=1i,duration_s=2,end_reason="completed" ${EPOCH_MS + 2000}`);
   return lines.join('\n');
+}
+
+const SPLIT_RUN_ID = 'split-verify';
+
+/** Two instances of a split run, each writing its end point as the InfluxDB output does (runEndLines), with its sections. */
+function splitRunPoints(): string {
+  const instance = (name: string, sections: Partial<RunSummary>): string[] => {
+    const summary: RunSummary = {
+      schema: SUMMARY_SCHEMA_ID,
+      version: SUMMARY_SCHEMA_VERSION,
+      run: { id: SPLIT_RUN_ID, profile: 'nightly', startedAt: new Date(EPOCH_MS - 1000).toISOString(), endedAt: new Date(EPOCH_MS + 2000).toISOString(), durationSeconds: 3, workers: 1, endReason: 'completed', tool: { name: 'pacs-load', version: '0.1.0', node: 'v24' }, target: 'sim' },
+      operations: [],
+      thresholds: [],
+      intervals: [],
+      ...sections,
+    };
+    return [points(SPLIT_RUN_ID, name, false), ...runEndLines(summary, 1, { run_id: SPLIT_RUN_ID, profile: 'nightly', instance: name, target: 'sim' }, EPOCH_MS + 2000)];
+  };
+  return [
+    ...instance('pod-a', { verify: verifySection({ checked: 30, missing: ['2.25.77'] }), breakpoint: breakpointSection(30), migration: migrationSection(2) }),
+    ...instance('pod-b', { verify: verifySection({ checked: 30, duplicates: ['2.25.78'] }), breakpoint: breakpointSection(40), migration: migrationSection(2) }),
+  ].join('\n');
 }
 
 describe.skipIf(skipWithoutPeer(hasInfluxDb))('pacs-load report --from-influx (InfluxDB 1.6)', () => {
@@ -52,6 +80,7 @@ describe.skipIf(skipWithoutPeer(hasInfluxDb))('pacs-load report --from-influx (I
     dir = await tempDir();
     influx = await startInfluxDb({ database: DATABASE });
     await influx.write(points(), 'ms');
+    await influx.write(splitRunPoints(), 'ms');
     const profile = (limit: string): string =>
       ['name: nightly', 'scenarios:', '  search: { operation: qido.studies, executor: constant-arrival-rate, rate: 3/s, duration: 2s }', 'thresholds:', `  search: ["p95 < ${limit}"]`, ''].join('\n');
     strict = await writeProfile(dir.path, 'strict.yaml', profile('1ms'));
@@ -106,5 +135,21 @@ describe.skipIf(skipWithoutPeer(hasInfluxDb))('pacs-load report --from-influx (I
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
     }
+  });
+
+  it("merges the instances' verify, breakpoint and migration sections as merge does, and exits 98 when the merged check fails", async () => {
+    const html = join(dir.path, 'split.html');
+    const result = await fromInflux('--run-id', SPLIT_RUN_ID, '--html', html);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(98);
+    const printed = await fromInflux('--run-id', SPLIT_RUN_ID);
+    expect(printed.code).toBe(98);
+    expect(printed.stdout).toContain('verify: 61 acknowledged sends of 60 distinct instances: 1 acknowledged more than once (unintended, 1 extra acknowledgement); 60 checked: 1 missing');
+    expect(printed.stdout).toContain('  missing 2.25.77');
+    expect(printed.stdout).toContain('  duplicate 2.25.78');
+    expect(printed.stdout).toContain('breakpoint (ramp) of pod-a');
+    expect(printed.stdout).toContain('breakpoint (ramp) of pod-b');
+    expect(printed.stdout).toContain('migration\n  sent 2 GB in 100 s');
+    expect(await readFile(html, 'utf8')).toContain('Breakpoint: ramp of pod-b');
   });
 });

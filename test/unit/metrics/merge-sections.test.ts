@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSections } from '../../../src/metrics/merge-sections.js';
+import { defaultLabels, mergeSections as mergeWithLabels, type MergedSections } from '../../../src/metrics/merge-sections.js';
 import { mergeSummaries } from '../../../src/metrics/summary.js';
 import type { RunSummary } from '../../../src/metrics/types.js';
 import { verifyPassed } from '../../../src/metrics/verify-summary.js';
@@ -7,6 +7,8 @@ import { recordedSamples, summaryOfSamples } from '../report/recorded-summaries.
 import { breakpointSection, migrationSection, verifySection } from './section-fixtures.js';
 
 const base = summaryOfSamples(recordedSamples({ seed: 4, perInterval: 20, intervals: 2, errorFraction: 0 }), { id: 'run' });
+/** As `merge` calls it: named by the given labels, else by each run's segment or id. */
+const mergeSections = (summaries: RunSummary[], labels?: string[]): MergedSections => mergeWithLabels(summaries, labels ?? defaultLabels(summaries));
 const part = (id: string, sections: Partial<RunSummary>): RunSummary => ({ ...base, run: { ...base.run, id }, ...sections });
 
 describe('mergeSections: verify (issue 14, item 7)', () => {

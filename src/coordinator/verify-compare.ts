@@ -131,6 +131,8 @@ export function completeVerify(found: VerifySummary, counts: AcknowledgementCoun
 
 /** The summary of a check that did not run (`error` says why): every acknowledged instance is not checked. */
 export function uncheckedVerify(instances: readonly AcknowledgedInstance[], notKept: number, error: string, duplicatesIntended = false): VerifySummary {
-  const found: VerifySummary = { checked: 0, missing: 0, missingInstances: [], notChecked: instances.length + notKept, error };
-  return completeVerify(found, countAcknowledgements(instances, notKept), duplicatesIntended);
+  const counts = countAcknowledgements(instances, notKept);
+  // As when a query fails: each distinct instance once, and those beyond the memory cap.
+  const found: VerifySummary = { checked: 0, missing: 0, missingInstances: [], notChecked: counts.distinctInstances + notKept, error };
+  return completeVerify(found, counts, duplicatesIntended);
 }

@@ -16,7 +16,7 @@ export const ExitCode = {
   preflightFailed: 4,
   /** `--influx-required` (or another required output): points were dropped, so the run's record is incomplete. */
   outputIncomplete: 97,
-  /** `--verify`: an acknowledged instance is missing from the target, or the check could not run (data loss outranks slowness: wins over 99). */
+  /** `--verify`: an acknowledged instance is missing from the target, one was acknowledged more than once unintentionally, or the check could not run (data loss outranks slowness: wins over 99). */
   verifyFailed: 98,
   thresholdsFailed: 99,
   interrupted: 130,

@@ -26,6 +26,7 @@ import { warmUp } from '../operations/warm-up.js';
 import { warmUpMetrics } from '../metrics/warm-up.js';
 import type { OperationName } from '../metrics/names.js';
 import { startWorkerPool, type WorkerPool } from './worker-pool.js';
+import { uncheckedVerify } from './verify-compare.js';
 import { verifyStored } from './verify-stored.js';
 import { createDicomwebClient } from '../protocol/dicomweb/client.js';
 import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
@@ -336,7 +337,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       verify =
         // Set by the message handler: TypeScript cannot see that it may have changed.
         (endReason as RunSummary['run']['endReason']) === 'interrupted' || workerFailure !== undefined
-          ? { checked: 0, missing: 0, missingInstances: [], notChecked: acknowledged.length + acknowledgedNotKept, error: `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}` }
+          ? uncheckedVerify(acknowledged, acknowledgedNotKept, `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}`)
           : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env);
     }
     const summaries = aggregator.operationSummaries();

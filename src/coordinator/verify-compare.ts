@@ -5,10 +5,13 @@
  * returned. The queries themselves are in verify-stored.ts.
  */
 import type { VerifySummary } from '../metrics/types.js';
+import { VERIFY_LIST_LIMIT, withVerifyDetail } from '../metrics/verify-summary.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
 
+export { verifyPassed } from '../metrics/verify-summary.js';
+
 /** SOP Instance UIDs listed in the summary at most; the count is always complete. */
-export const MISSING_LIST_LIMIT = 100;
+export const MISSING_LIST_LIMIT = VERIFY_LIST_LIMIT;
 
 /** The acknowledged instances of one series (or of one study, when the series is unknown). */
 export interface VerifyGroup {
@@ -17,21 +20,50 @@ export interface VerifyGroup {
   sopInstanceUids: string[];
 }
 
-/** Groups instances by study and series, in first-seen order; an instance acknowledged twice is checked once. */
+/**
+ * Groups instances by study and series, in first-seen order; an instance
+ * acknowledged twice is checked once, in the series it was first acknowledged in.
+ */
 export function groupAcknowledged(instances: Iterable<AcknowledgedInstance>): VerifyGroup[] {
-  const groups = new Map<string, VerifyGroup & { seen: Set<string> }>();
+  return tallyAcknowledged(instances).groups;
+}
+
+/**
+ * One pass over the acknowledgements: the groups to query and the send counts
+ * (countAcknowledgements), sharing one map of SOP Instance UIDs, since a long
+ * run hands the coordinator millions of them.
+ */
+export function tallyAcknowledged(
+  instances: Iterable<AcknowledgedInstance>,
+  notKept = 0,
+  listLimit = VERIFY_LIST_LIMIT,
+): { groups: VerifyGroup[]; counts: AcknowledgementCounts } {
+  const groups = new Map<string, VerifyGroup>();
+  const timesSeen = new Map<string, number>();
+  const counts: AcknowledgementCounts = { acknowledgedSends: notKept, distinctInstances: 0, acknowledgedMoreThanOnce: 0, extraAcknowledgements: 0, duplicateInstances: [] };
   for (const instance of instances) {
+    counts.acknowledgedSends++;
+    const uid = instance.sopInstanceUid;
+    const times = (timesSeen.get(uid) ?? 0) + 1;
+    timesSeen.set(uid, times);
+    if (times > 1) {
+      counts.extraAcknowledgements++;
+      if (times === 2) {
+        counts.acknowledgedMoreThanOnce++;
+        if (counts.duplicateInstances.length < listLimit) counts.duplicateInstances.push(uid);
+      }
+      continue;
+    }
     const key = `${instance.studyUid}\u0000${instance.seriesUid ?? ''}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { studyUid: instance.studyUid, seriesUid: instance.seriesUid, sopInstanceUids: [], seen: new Set() };
+      group = { studyUid: instance.studyUid, seriesUid: instance.seriesUid, sopInstanceUids: [] };
       groups.set(key, group);
     }
-    if (group.seen.has(instance.sopInstanceUid)) continue;
-    group.seen.add(instance.sopInstanceUid);
-    group.sopInstanceUids.push(instance.sopInstanceUid);
+    group.sopInstanceUids.push(uid);
   }
-  return [...groups.values()].map(({ studyUid, seriesUid, sopInstanceUids }) => ({ studyUid, seriesUid, sopInstanceUids }));
+  counts.distinctInstances = timesSeen.size;
+  return { groups: [...groups.values()], counts };
 }
 
 /**
@@ -64,7 +96,43 @@ export function compareFound(
   return summary;
 }
 
-/** Verified: nothing missing and every query answered. Instances beyond the memory cap do not fail it (they are reported). */
-export function verifyPassed(summary: VerifySummary): boolean {
-  return summary.missing === 0 && summary.error === undefined;
+/**
+ * What was sent, as opposed to what is stored (issue 14, item 3): every
+ * acknowledgement counts as a send, and an instance (a SOP Instance UID,
+ * unique by definition, PS3.5 section 9) acknowledged more than once is a
+ * duplicate: the target overwrote or ignored the later copy, so it holds
+ * fewer objects than the run sent.
+ */
+export interface AcknowledgementCounts {
+  /** Every acknowledgement, those beyond the memory cap (`notKept`) included. */
+  acknowledgedSends: number;
+  /** Distinct SOP Instance UIDs among those kept. */
+  distinctInstances: number;
+  /** Instances acknowledged more than once. */
+  acknowledgedMoreThanOnce: number;
+  /** Acknowledgements beyond each instance's first. */
+  extraAcknowledgements: number;
+  /** The first `listLimit` instances acknowledged more than once, in the order their second acknowledgement came. */
+  duplicateInstances: string[];
+}
+
+/** Counts the acknowledgements; `notKept` adds sends that were counted but not listed (they cannot be told apart). */
+export function countAcknowledgements(instances: Iterable<AcknowledgedInstance>, notKept = 0, listLimit = VERIFY_LIST_LIMIT): AcknowledgementCounts {
+  return tallyAcknowledged(instances, notKept, listLimit).counts;
+}
+
+/**
+ * The full summary: what the target returned (`compareFound`) with the send
+ * counts, whether duplicates were meant, and the result in words (`detail`).
+ */
+export function completeVerify(found: VerifySummary, counts: AcknowledgementCounts, duplicatesIntended: boolean): VerifySummary {
+  return withVerifyDetail({ ...found, ...counts, duplicatesIntended });
+}
+
+/** The summary of a check that did not run (`error` says why): every acknowledged instance is not checked. */
+export function uncheckedVerify(instances: readonly AcknowledgedInstance[], notKept: number, error: string, duplicatesIntended = false): VerifySummary {
+  const counts = countAcknowledgements(instances, notKept);
+  // As when a query fails: each distinct instance once, and those beyond the memory cap.
+  const found: VerifySummary = { checked: 0, missing: 0, missingInstances: [], notChecked: counts.distinctInstances + notKept, error };
+  return completeVerify(found, counts, duplicatesIntended);
 }

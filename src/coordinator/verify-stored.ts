@@ -21,7 +21,7 @@ import type { DicomwebClient } from '../protocol/dicomweb/client.js';
 import { runAssociation } from '../protocol/dimse/association.js';
 import { createImageLevelFindRequest } from '../protocol/dimse/qr-requests.js';
 import { classifyDimseStatus, formatDimseStatus, isPendingStatus } from '../protocol/dimse/status.js';
-import { compareFound, groupAcknowledged, type VerifyGroup } from './verify-compare.js';
+import { compareFound, completeVerify, tallyAcknowledged, type VerifyGroup } from './verify-compare.js';
 import { searchInstancesByQido } from './verify-qido.js';
 
 export interface VerifyStoredOptions {
@@ -36,6 +36,12 @@ export interface VerifyStoredOptions {
   instances: Iterable<AcknowledgedInstance>;
   /** Instances acknowledged beyond the workers' memory cap: reported as not checked. */
   notKept: number;
+  /**
+   * The run sent the same instances again on purpose (a deliberate
+   * duplicate-send test): instances acknowledged more than once are reported
+   * as intended and do not fail verification. Default false: they fail it.
+   */
+  duplicatesIntended?: boolean;
   /** Series queried per association; default 16. */
   seriesPerAssociation?: number;
   signal?: AbortSignal;
@@ -44,16 +50,19 @@ export interface VerifyStoredOptions {
 const DEFAULT_SERIES_PER_ASSOCIATION = 16;
 
 /**
- * Queries the target and compares. Resolves with the summary (with `error`
+ * Counts the sends, queries the target for each distinct instance and
+ * compares. Resolves with the summary (with `error`
  * when a query failed); never rejects for a target failure.
  */
 export async function verifyStored(options: VerifyStoredOptions): Promise<VerifySummary> {
-  const groups = groupAcknowledged(options.instances);
+  // Every send counts, duplicates included; the target is asked for each distinct instance once.
+  const { groups, counts } = tallyAcknowledged(options.instances, options.notKept);
+  const complete = (found: VerifySummary): VerifySummary => completeVerify(found, counts, options.duplicatesIntended === true);
   const { target } = options;
-  if (groups.length === 0) return compareFound([], [], options.notKept);
+  if (groups.length === 0) return complete(compareFound([], [], options.notKept));
   if (target === undefined) {
-    if (options.dicomweb !== undefined) return verifyByQido(options.dicomweb, groups, options.notKept, options.signal);
-    return { ...compareFound(groups, [], options.notKept), error: 'the profile has no DIMSE or DICOMweb target to query' };
+    if (options.dicomweb !== undefined) return complete(await verifyByQido(options.dicomweb, groups, options.notKept, options.signal));
+    return complete({ ...compareFound(groups, [], options.notKept), error: 'the profile has no DIMSE or DICOMweb target to query' });
   }
   const perAssociation = Math.max(1, options.seriesPerAssociation ?? DEFAULT_SERIES_PER_ASSOCIATION);
   const found: Array<Set<string> | undefined> = [];
@@ -69,7 +78,7 @@ export async function verifyStored(options: VerifyStoredOptions): Promise<Verify
   if (failedQueries > 0) {
     summary.error = `${failedQueries} of ${groups.length} C-FIND queries failed (first: ${errors[0] ?? 'no answer'})`;
   }
-  return summary;
+  return complete(summary);
 }
 
 /** One QIDO-RS search per group, one after the other (the target has just been load-tested). */

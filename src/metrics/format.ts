@@ -30,6 +30,13 @@ interface Unit {
   suffix: string;
 }
 
+/** An integer count with thousands separators (`119,040`), locale-independent. */
+export function formatCount(count: number): string {
+  return COUNT_FORMAT.format(count);
+}
+
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** A duration in microseconds: `850 µs`, `12.3 ms`, `1.52 s`. */
 export function formatDurationUs(durationUs: number, significantDigits = 3): string {
   return formatScaled(durationUs, DURATION_UNITS, significantDigits);

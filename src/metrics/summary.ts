@@ -7,6 +7,7 @@ import { PacsLoadError } from '../errors.js';
 import type { ThresholdSpec } from '../profile/types.js';
 import type { RunAggregator } from './aggregate.js';
 import { addRetrieved } from './retrieved.js';
+import { defaultLabels, mergeSections } from './merge-sections.js';
 import { compareSeries, mergeOperationSummaries } from './series-accumulator.js';
 import { evaluateThresholds } from './thresholds.js';
 import {
@@ -53,10 +54,12 @@ export function buildSummary(args: BuildSummaryArgs): RunSummary {
  * - intervals: points with the same series and bounds have their counters summed;
  *   points carry no histograms, so a point merged from several parts has no
  *   `response` stats rather than a wrong one. Times are per machine's run epoch,
- *   so points of machines that did not share one simply sit side by side.
+ *   so points of machines that did not share one simply sit side by side;
+ * - verify, breakpoint, migration: merge-sections.ts (summed, kept, or listed
+ *   per instance, each named by `labels[i]`: the file it came from).
  * Throws ERR_USAGE for an empty list or a summary of another schema version.
  */
-export function mergeSummaries(summaries: readonly RunSummary[], specs: readonly ThresholdSpec[] = []): RunSummary {
+export function mergeSummaries(summaries: readonly RunSummary[], specs: readonly ThresholdSpec[] = [], labels?: readonly string[]): RunSummary {
   const first = summaries[0];
   if (first === undefined) {
     throw new PacsLoadError('ERR_USAGE', 'No summaries to merge.', { hint: 'Pass at least one summary JSON file.' });
@@ -78,6 +81,7 @@ export function mergeSummaries(summaries: readonly RunSummary[], specs: readonly
     operations,
     thresholds: specs.length > 0 ? evaluateThresholds(specs, operations) : [],
     intervals: mergeIntervals(summaries.flatMap((summary) => summary.intervals)),
+    ...mergeSections(summaries, labels ?? defaultLabels(summaries)),
   };
 }
 

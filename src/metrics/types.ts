@@ -221,6 +221,11 @@ export interface RunSummary {
    * sustained throughput and, given an archive size, the time to move it.
    */
   migration?: MigrationSummary;
+  /**
+   * `merge` only, when the merged summaries' `breakpoint` or `migration`
+   * differ: those sections per instance (the top-level one is then absent).
+   */
+  instanceSections?: InstanceSections[];
 }
 
 /** The breakpoint search of one scenario. */
@@ -281,6 +286,39 @@ export interface VerifySummary {
   notChecked: number;
   /** Why the check could not be completed (a failed query, no DIMSE target); the run is then not verified. */
   error?: string;
+  /*
+   * The sends behind the check (issue 14, item 3). Absent in summaries written
+   * before them, which still read and render as before.
+   */
+  /** Every acknowledgement the target gave: an instance acknowledged twice counts twice (those beyond the memory cap included). */
+  acknowledgedSends?: number;
+  /** Distinct SOP Instance UIDs among the acknowledgements kept. */
+  distinctInstances?: number;
+  /** Instances acknowledged more than once. */
+  acknowledgedMoreThanOnce?: number;
+  /** Acknowledgements beyond each instance's first: acknowledgedSends - distinctInstances, of those kept. */
+  extraAcknowledgements?: number;
+  /** SOP Instance UIDs of the first 100 instances acknowledged more than once. */
+  duplicateInstances?: string[];
+  /**
+   * The run sent the same instances again on purpose (a deliberate duplicate-send
+   * test): duplicates are reported as intended and do not fail verification.
+   * False or absent: a duplicate is a fault of the run's identities and fails it.
+   */
+  duplicatesIntended?: boolean;
+  /** The result in words, as the console prints it (`240 acknowledged sends of 120 distinct instances: ...`). */
+  detail?: string;
+}
+
+/**
+ * `merge` of summaries whose `breakpoint` or `migration` differ: each
+ * summary's own section, named by the file (or run) it came from.
+ */
+export interface InstanceSections {
+  /** The merged file's path as given to `merge`, or the run's segment or id. */
+  instance: string;
+  breakpoint?: BreakpointSummary;
+  migration?: MigrationSummary;
 }
 
 /** The figures of the live console line, for the latest complete interval (all workers reported). */

@@ -4,7 +4,7 @@
  * Pure: summary parts in, lines out (empty when the run had none).
  */
 import { formatBytes, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../metrics/format.js';
-import type { BreakpointStepSummary, BreakpointSummary, MigrationSummary } from '../metrics/types.js';
+import type { BreakpointStepSummary, BreakpointSummary, MigrationSummary, RunSummary } from '../metrics/types.js';
 import { renderTable } from './table.js';
 
 const INDENT = '  ';
@@ -27,10 +27,13 @@ export function breakpointStepCells(step: BreakpointStepSummary, failedLabel: st
   ];
 }
 
-/** The breakpoint's steps and its verdict: `sustainable 30/s; failed at 40/s: errors 12% > 1%`. */
-export function renderBreakpoint(breakpoint: BreakpointSummary | undefined): string[] {
+/**
+ * The breakpoint's steps and its verdict: `sustainable 30/s; failed at 40/s: errors 12% > 1%`.
+ * `instance` names the merged part it belongs to (`merge` lists differing ones per instance).
+ */
+export function renderBreakpoint(breakpoint: BreakpointSummary | undefined, instance?: string): string[] {
   if (breakpoint === undefined) return [];
-  const lines = [`breakpoint (${breakpoint.scenario})`];
+  const lines = [`breakpoint (${breakpoint.scenario})${instance === undefined ? '' : ` of ${instance}`}`];
   lines.push(
     ...renderTable(
       BREAKPOINT_STEP_HEADERS.map((header) => (header === 'step' ? { header, align: 'left' as const } : { header })),
@@ -38,19 +41,26 @@ export function renderBreakpoint(breakpoint: BreakpointSummary | undefined): str
       { indent: INDENT },
     ),
   );
-  const sustainable = breakpoint.sustainableRatePerSec === undefined ? 'no sustainable rate (the first step failed)' : `sustainable rate ${formatRate(breakpoint.sustainableRatePerSec)}`;
-  const failed = breakpoint.failedRatePerSec === undefined ? '' : `; first failed step ${formatRate(breakpoint.failedRatePerSec)}`;
-  lines.push(`${INDENT}${sustainable}${failed} (${breakpoint.reason})`, '');
+  lines.push(`${INDENT}${breakpointVerdict(breakpoint)}`, '');
   return lines;
 }
 
-/** The migration throughput: sustained GB/hour and, with an archive size, the time to move it. */
-export function renderMigration(migration: MigrationSummary | undefined): string[] {
+/** `sustainable rate 30/s; first failed step 40/s (p95 812 ms > 500 ms at 40/s)`. */
+export function breakpointVerdict(breakpoint: BreakpointSummary): string {
+  const sustainable = breakpoint.sustainableRatePerSec === undefined ? 'no sustainable rate (the first step failed)' : `sustainable rate ${formatRate(breakpoint.sustainableRatePerSec)}`;
+  const failed = breakpoint.failedRatePerSec === undefined ? '' : `; first failed step ${formatRate(breakpoint.failedRatePerSec)}`;
+  return `${sustainable}${failed} (${breakpoint.reason})`;
+}
+
+/** `sent 1.2 GB in 10 s: sustained 432 GB/hour`. */
+export function migrationThroughput(migration: MigrationSummary): string {
+  return `sent ${formatBytes(migration.bytesSent)} in ${formatDurationUs(migration.activeSeconds * 1e6)}: sustained ${formatSignificant(migration.sustainedGBPerHour)} GB/hour`;
+}
+
+/** The migration throughput: sustained GB/hour and, with an archive size, the time to move it. `instance` as for renderBreakpoint. */
+export function renderMigration(migration: MigrationSummary | undefined, instance?: string): string[] {
   if (migration === undefined) return [];
-  const lines = [
-    'migration',
-    `${INDENT}sent ${formatBytes(migration.bytesSent)} in ${formatDurationUs(migration.activeSeconds * 1e6)}: sustained ${formatSignificant(migration.sustainedGBPerHour)} GB/hour`,
-  ];
+  const lines = [instance === undefined ? 'migration' : `migration of ${instance}`, `${INDENT}${migrationThroughput(migration)}`];
   if (migration.archiveSizeBytes !== undefined && migration.hoursToMove !== undefined) {
     const days = migration.hoursToMove / 24;
     lines.push(
@@ -59,4 +69,9 @@ export function renderMigration(migration: MigrationSummary | undefined): string
   }
   lines.push('');
   return lines;
+}
+
+/** `merge`'s per-instance sections (RunSummary.instanceSections): each part's breakpoint and migration, named. */
+export function renderInstanceSections(sections: RunSummary['instanceSections']): string[] {
+  return (sections ?? []).flatMap((entry) => [...renderBreakpoint(entry.breakpoint, entry.instance), ...renderMigration(entry.migration, entry.instance)]);
 }

@@ -4,12 +4,13 @@
  * service, lag, setup and ttfb, so queueing is visible), errors by outcome
  * class, the thresholds and the verdict. Pure: summary in, lines out.
  */
-import { formatBytes, formatBytesPerSec, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../metrics/format.js';
+import { formatBytes, formatBytesPerSec, formatCount, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../metrics/format.js';
 import type { HistogramName } from '../metrics/names.js';
 import { isSuccessKey } from '../metrics/names.js';
 import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } from '../metrics/types.js';
+import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
 import { outcomeGloss } from './outcome-gloss.js';
-import { renderBreakpoint, renderMigration } from './capacity-lines.js';
+import { renderBreakpoint, renderInstanceSections, renderMigration } from './capacity-lines.js';
 import type { TableColumn } from './table.js';
 import { renderTable } from './table.js';
 
@@ -39,6 +40,7 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     ...renderRetrieved(summary.operations),
     ...renderBreakpoint(summary.breakpoint),
     ...renderMigration(summary.migration),
+    ...renderInstanceSections(summary.instanceSections),
     ...renderThresholds(summary.thresholds, paint),
     ...renderVerify(summary.verify, paint),
     ...renderDeliveries(summary.outputs, paint),
@@ -51,12 +53,8 @@ export function seriesLabel(summary: Pick<OperationSummary, 'scenario' | 'operat
   return summary.scenario === summary.operation ? summary.operation : `${summary.scenario}/${summary.operation}`;
 }
 
-/** An integer count with thousands separators (`119,040`), locale-independent. */
-export function formatCount(count: number): string {
-  return COUNT_FORMAT.format(count);
-}
-
-const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** Kept here for the outputs that import it from the console summary. */
+export { formatCount };
 
 /** The per-operation figures of the end-of-run table, after the label; the HTML report shows the same. */
 export const OPERATION_FIGURE_HEADERS = ['completed', 'rate', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'dropped', 'received', 'sent'] as const;
@@ -271,23 +269,28 @@ function renderVerdict(summary: RunSummary, paint: Painter): string[] {
   return lines;
 }
 
-/** UIDs of missing instances printed at most; the summary JSON lists up to 100. */
+/** UIDs of missing (or duplicated) instances printed at most; the summary JSON lists up to 100. */
 const VERIFY_UIDS_SHOWN = 10;
 
-/** `--verify` (src/coordinator/verify-stored.ts): one line, plus the first missing UIDs. Nothing without `--verify`. */
+/**
+ * `--verify` (src/coordinator/verify-stored.ts): one line with the sends and
+ * what the target holds (src/metrics/verify-summary.ts), then the first
+ * missing UIDs and the first acknowledged more than once. Nothing without `--verify`.
+ */
 function renderVerify(verify: VerifySummary | undefined, paint: Painter): string[] {
   if (verify === undefined) return [];
-  const notChecked = verify.notChecked > 0 ? `, ${formatCount(verify.notChecked)} not checked` : '';
-  if (verify.error !== undefined) {
-    return [`verify: ${paint.fail('not verified')}: ${verify.error} (${formatCount(verify.checked)} checked, ${formatCount(verify.missing)} missing${notChecked})`];
-  }
-  if (verify.missing === 0) {
-    return [`verify: ${paint.pass(`${formatCount(verify.checked)} acknowledged instances checked, all stored`)}${notChecked}`];
-  }
-  const lines = [`verify: ${paint.fail(`${formatCount(verify.missing)} of ${formatCount(verify.checked)} acknowledged instances missing`)}${notChecked}`];
-  for (const uid of verify.missingInstances.slice(0, VERIFY_UIDS_SHOWN)) lines.push(`${INDENT}missing ${uid}`);
-  const unlisted = verify.missing - Math.min(verify.missing, VERIFY_UIDS_SHOWN);
-  if (unlisted > 0) lines.push(`${INDENT}... and ${formatCount(unlisted)} more (the summary JSON lists the first ${verify.missingInstances.length})`);
+  const text = describeVerify(verify);
+  const lines = [`verify: ${verifyPassed(verify) ? paint.pass(text) : paint.fail(text)}`];
+  lines.push(...uidLines('missing', verify.missingInstances, verify.missing));
+  lines.push(...uidLines('duplicate', verify.duplicateInstances ?? [], verify.acknowledgedMoreThanOnce ?? 0));
+  return lines;
+}
+
+/** `  missing 1.2.3` for the first UIDs, then how many more there are. */
+function uidLines(label: string, listed: readonly string[], total: number): string[] {
+  const lines = listed.slice(0, VERIFY_UIDS_SHOWN).map((uid) => `${INDENT}${label} ${uid}`);
+  const unlisted = total - lines.length;
+  if (unlisted > 0) lines.push(`${INDENT}... and ${formatCount(unlisted)} more (the summary JSON lists the first ${listed.length})`);
   return lines;
 }
 

@@ -11,14 +11,25 @@
  * DBRP mapping for the bucket, as the 1.x compatibility API needs) and 3.x
  * answer. Only response and service histograms are stored, so the summary
  * has those two latencies; lag, setup and TTFB stay in the instances' own
- * summary files.
+ * summary files. The `--verify`, breakpoint and migration sections come from
+ * each instance's end point and are merged as `merge` merges them.
  */
 import { PacsLoadError } from '../errors.js';
 import { credentialForms, hasUrlCredentials, redact, urlForMessage } from '../redact.js';
 import { addEncoded, latencyStats, newHistogram, type Histogram } from '../metrics/histogram.js';
 import { SeriesAccumulator, compareSeries } from '../metrics/series-accumulator.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
-import { SUMMARY_SCHEMA_ID, SUMMARY_SCHEMA_VERSION, type IntervalPoint, type OperationSummary, type RunSummary } from '../metrics/types.js';
+import { mergeSections, type MergedSections } from '../metrics/merge-sections.js';
+import {
+  SUMMARY_SCHEMA_ID,
+  SUMMARY_SCHEMA_VERSION,
+  type BreakpointSummary,
+  type IntervalPoint,
+  type MigrationSummary,
+  type OperationSummary,
+  type RunSummary,
+  type VerifySummary,
+} from '../metrics/types.js';
 import { MEASUREMENTS } from '../outputs/influx/measurements.js';
 import type { ThresholdSpec } from '../profile/types.js';
 import { TOOL_VERSION } from '../version.js';
@@ -45,8 +56,9 @@ const US_PER_MS = 1000;
 
 /**
  * The exact merged summary of run `runId`. Throws ERR_OUTPUT_UNREACHABLE when
- * InfluxDB does not answer or refuses the query, and ERR_INPUT_INVALID when it
- * holds no points of that run or a stored histogram cannot be decoded;
+ * InfluxDB does not answer or refuses the query, and ERR_INPUT_INVALID (exit 3)
+ * when it holds no points of that run (or no such database) or a stored
+ * histogram cannot be decoded;
  * ERR_USAGE when `url` holds a user name or password. No message carries a
  * credential (src/redact.ts).
  */
@@ -59,11 +71,7 @@ export async function summaryFromInflux(options: FromInfluxOptions): Promise<Run
   }
   const runFilter = `"run_id" = '${escapeInfluxString(options.runId)}'`;
   const latencyRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.latency)} WHERE ${runFilter}`);
-  if (latencyRows.length === 0) {
-    throw new PacsLoadError('ERR_INPUT_INVALID', `InfluxDB at ${options.url} holds no points of run "${options.runId}".`, {
-      hint: 'Check --run-id (every instance must be given the same one), the database or bucket, and that the instances ran with --influx.',
-    });
-  }
+  if (latencyRows.length === 0) throw await noSuchRun(options);
   const operationRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.operations)} WHERE ${runFilter}`);
   const runRows = await selectAll(options, `SELECT * FROM ${measurement(options, MEASUREMENTS.run)} WHERE ${runFilter}`);
 
@@ -77,7 +85,75 @@ export async function summaryFromInflux(options: FromInfluxOptions): Promise<Run
     operations,
     thresholds,
     intervals,
+    ...sectionsFromEndPoints(runRows, latencyRows),
   };
+}
+
+/**
+ * The verify, breakpoint and migration sections each instance wrote on its
+ * end point (as JSON), merged as `merge` merges summary files
+ * (src/metrics/merge-sections.ts), each instance named by its `instance` tag.
+ * An instance that wrote no end point beside others that verified leaves the
+ * merge not verified: its result is unknown.
+ */
+function sectionsFromEndPoints(runRows: readonly Row[], latencyRows: readonly Row[]): MergedSections {
+  const instances = unique([...latencyRows, ...runRows].map((row) => text(row['instance'])));
+  const ends = new Map(runRows.filter((row) => row['phase'] === 'end').map((row) => [text(row['instance']), row]));
+  const parts = instances.map((instance): MergedSections => {
+    const end = ends.get(instance);
+    const part: MergedSections = {};
+    if (end === undefined) return part;
+    const verify = storedSection(end['verify_json'], instance, isVerifySummary);
+    const breakpoint = storedSection(end['breakpoint_json'], instance, isBreakpointSummary);
+    const migration = storedSection(end['migration_json'], instance, isMigrationSummary);
+    if (verify !== undefined) part.verify = verify;
+    if (breakpoint !== undefined) part.breakpoint = breakpoint;
+    if (migration !== undefined) part.migration = migration;
+    return part;
+  });
+  if (parts.some((part) => part.verify !== undefined)) {
+    instances.forEach((instance, index) => {
+      if (ends.has(instance)) return;
+      (parts[index] as MergedSections).verify = {
+        checked: 0,
+        missing: 0,
+        missingInstances: [],
+        notChecked: 0,
+        error: 'wrote no end point (interrupted, or its last write was lost): its --verify result is unknown',
+      };
+    });
+  }
+  return mergeSections(parts, instances);
+}
+
+/** A section stored as JSON on an end point; undefined when absent, ERR_INPUT_INVALID when it is not what pacs-load writes. */
+function storedSection<T>(value: unknown, instance: string, isSection: (parsed: unknown) => parsed is T): T | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text(value));
+  } catch {
+    parsed = undefined;
+  }
+  if (isSection(parsed)) return parsed;
+  throw new PacsLoadError('ERR_INPUT_INVALID', `The end point of instance "${instance}" holds a section that is not one pacs-load writes.`, {
+    hint: 'The points were not written by pacs-load, or were changed after writing; check the run id.',
+  });
+}
+
+function isVerifySummary(value: unknown): value is VerifySummary {
+  const verify = value as Partial<VerifySummary> | null;
+  return typeof verify === 'object' && verify !== null && typeof verify.checked === 'number' && typeof verify.missing === 'number' && typeof verify.notChecked === 'number' && Array.isArray(verify.missingInstances);
+}
+
+function isBreakpointSummary(value: unknown): value is BreakpointSummary {
+  const breakpoint = value as Partial<BreakpointSummary> | null;
+  return typeof breakpoint === 'object' && breakpoint !== null && typeof breakpoint.scenario === 'string' && typeof breakpoint.reason === 'string' && Array.isArray(breakpoint.steps);
+}
+
+function isMigrationSummary(value: unknown): value is MigrationSummary {
+  const migration = value as Partial<MigrationSummary> | null;
+  return typeof migration === 'object' && migration !== null && typeof migration.bytesSent === 'number' && typeof migration.activeSeconds === 'number' && typeof migration.sustainedGBPerHour === 'number';
 }
 
 /** Per (scenario, operation): outcomes from `pacs_load_operations`, the rest and the histograms from `pacs_load_latency`. */
@@ -228,7 +304,11 @@ async function selectAll(options: FromInfluxOptions, query: string): Promise<Row
     if (line.trim() === '') continue;
     const document = JSON.parse(line) as { results?: Array<{ error?: string; series?: Array<{ columns: string[]; values: unknown[][]; tags?: Record<string, string> }> }>; error?: string };
     const failure = document.error ?? document.results?.find((result) => result.error !== undefined)?.error;
-    if (failure !== undefined) throw unreachable(options, `query failed: ${failure}`);
+    if (failure !== undefined) {
+      // InfluxDB 1.x answers a query of a database it lacks with this error: the input is wrong, the server is fine.
+      if (/^database not found/i.test(failure)) throw noSuchDatabase(options);
+      throw unreachable(options, `query failed: ${failure}`);
+    }
     for (const result of document.results ?? []) {
       for (const series of result.series ?? []) {
         for (const values of series.values) {
@@ -303,6 +383,44 @@ function secretsOf(options: FromInfluxOptions): string[] {
   const auth = options.auth;
   if (auth === undefined) return [];
   return 'token' in auth ? credentialForms(auth.token) : credentialForms(undefined, auth.username, auth.password);
+}
+
+/**
+ * The refusal of a run id without points (a report of zeros would read as a
+ * run that did nothing): names the database, measurement and run id looked
+ * for, and the run ids the database does hold, so a typo is seen at once.
+ */
+async function noSuchRun(options: FromInfluxOptions): Promise<PacsLoadError> {
+  const database = options.database ?? 'pacs_load';
+  const where = `database "${database}"${options.retentionPolicy === undefined ? '' : `, retention policy "${options.retentionPolicy}"`}, measurement "${MEASUREMENTS.latency}"`;
+  const known = await knownRunIds(options);
+  const held = known.length === 0 ? 'It holds no pacs-load run at all.' : `Run ids it holds: ${known.slice(0, RUN_IDS_NAMED).map((id) => `"${id}"`).join(', ')}${known.length > RUN_IDS_NAMED ? `, and ${known.length - RUN_IDS_NAMED} more` : ''}.`;
+  return new PacsLoadError('ERR_INPUT_INVALID', `InfluxDB at ${urlForMessage(options.url)} holds no points with run_id "${options.runId}" (${where}).`, {
+    hint: `${held} Check --run-id (every instance must be given the same one), --influx-db (the database or the bucket's DBRP database), and that the instances ran with --influx.`,
+  });
+}
+
+function noSuchDatabase(options: FromInfluxOptions): PacsLoadError {
+  const database = options.database ?? 'pacs_load';
+  return new PacsLoadError(
+    'ERR_INPUT_INVALID',
+    `InfluxDB at ${urlForMessage(options.url)} has no database "${database}", so no points with run_id "${options.runId}" (measurement "${MEASUREMENTS.latency}").`,
+    { hint: 'Give the database the instances wrote to with --influx-db (default pacs_load; on InfluxDB 2.x the bucket\'s DBRP database).' },
+  );
+}
+
+/** Run ids named in the refusal at most. */
+const RUN_IDS_NAMED = 5;
+
+/** The run ids of the database's latency points (a tag, so InfluxDB lists them without reading points); none when it cannot say. */
+async function knownRunIds(options: FromInfluxOptions): Promise<string[]> {
+  try {
+    const rows = await selectAll(options, `SHOW TAG VALUES FROM ${measurement(options, MEASUREMENTS.latency)} WITH KEY = "run_id"`);
+    return unique(rows.map((row) => text(row['value'])));
+  } catch {
+    // Only a courtesy in an error message: the refusal stands without it.
+    return [];
+  }
 }
 
 function unreachable(options: FromInfluxOptions, detail: string): PacsLoadError {

@@ -7,6 +7,8 @@ import { formatDurationUs } from '../metrics/format.js';
 import type { RunSummary } from '../metrics/types.js';
 import { OPERATION_FIGURE_HEADERS, operationFigures, seriesLabel } from '../outputs/console-summary.js';
 import { renderTable, type TableColumn } from '../outputs/table.js';
+import { breakpointVerdict, migrationThroughput } from '../outputs/capacity-lines.js';
+import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
 
 /** The end-of-run table's figures that the short merged table keeps. */
 const MERGED_FIGURE_HEADERS = ['completed', 'rate', 'p50', 'p95', 'p99', 'max', 'errors', 'dropped'] as const;
@@ -16,7 +18,8 @@ const COLUMNS: TableColumn[] = [{ header: 'scenario/operation', align: 'left' },
 
 /**
  * Lines (without newlines) describing a merged summary of `partCount` files:
- * the run span, one row per operation, one line per threshold, the verdict.
+ * the run span, one row per operation, the verify, breakpoint and migration
+ * sections, one line per threshold, the verdict.
  */
 export function renderMergedSummary(summary: RunSummary, partCount: number): string[] {
   const { run } = summary;
@@ -32,11 +35,28 @@ export function renderMergedSummary(summary: RunSummary, partCount: number): str
   for (const threshold of summary.thresholds) {
     lines.push(`  ${threshold.passed ? '✓' : '✗'} ${threshold.subject} ${threshold.expression}: ${threshold.detail}`);
   }
+  lines.push(...sectionLines(summary));
   const failed = summary.thresholds.filter((threshold) => !threshold.passed).length;
   lines.push(
     summary.thresholds.length === 0
       ? 'thresholds: none'
       : `thresholds: ${summary.thresholds.length - failed} passed, ${failed} failed`,
   );
+  return lines;
+}
+
+/**
+ * One line each for what `merge` kept besides the operations: the summed
+ * `--verify` result, and the breakpoint and migration, kept or per instance.
+ */
+function sectionLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  if (summary.verify !== undefined) lines.push(`verify: ${verifyPassed(summary.verify) ? '' : 'FAILED: '}${describeVerify(summary.verify)}`);
+  if (summary.breakpoint !== undefined) lines.push(`breakpoint (${summary.breakpoint.scenario}): ${breakpointVerdict(summary.breakpoint)}`);
+  if (summary.migration !== undefined) lines.push(`migration: ${migrationThroughput(summary.migration)}`);
+  for (const entry of summary.instanceSections ?? []) {
+    if (entry.breakpoint !== undefined) lines.push(`breakpoint (${entry.breakpoint.scenario}) of ${entry.instance}: ${breakpointVerdict(entry.breakpoint)}`);
+    if (entry.migration !== undefined) lines.push(`migration of ${entry.instance}: ${migrationThroughput(entry.migration)}`);
+  }
   return lines;
 }

@@ -175,6 +175,14 @@ const verifySchema = z.looseObject({
   missingInstances: z.array(z.string()),
   notChecked: count,
   error: z.string().optional(),
+  // Issue 14, item 3: the sends behind the check; absent in older summaries.
+  acknowledgedSends: count.optional(),
+  distinctInstances: count.optional(),
+  acknowledgedMoreThanOnce: count.optional(),
+  extraAcknowledgements: count.optional(),
+  duplicateInstances: z.array(z.string()).optional(),
+  duplicatesIntended: z.boolean().optional(),
+  detail: z.string().optional(),
 });
 
 const outputDeliverySchema = z.looseObject({
@@ -195,4 +203,6 @@ export const runSummarySchema = z.looseObject({
   verify: verifySchema.optional(),
   outputs: z.record(z.string(), outputDeliverySchema).optional(),
   workerFailure: z.looseObject({ workerIndex: count, code: z.string(), message: z.string() }).optional(),
+  // `merge` of summaries whose breakpoint or migration differ: each one's own.
+  instanceSections: z.array(z.looseObject({ instance: z.string() })).optional(),
 });

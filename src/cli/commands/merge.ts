@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, PacsLoadError } from '../../errors.js';
 import { mergeSummaries } from '../../metrics/summary.js';
 import type { RunSummary } from '../../metrics/types.js';
+import { verifyPassed } from '../../metrics/verify-summary.js';
 import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { loadProfileFile } from '../../profile/load.js';
 import type { ThresholdSpec } from '../../profile/types.js';
@@ -19,14 +20,17 @@ interface MergeFlags {
  * `pacs-load merge A.json B.json ... -o ALL.json`: the exact merge of summaries
  * from load generators that ran side by side (histograms added, counters
  * summed, time ranges joined), with thresholds re-evaluated on the merged
- * result: those of `--profile`, else those stored in the first summary. Like
- * `run`, it writes the file and then exits 99 when a threshold fails, so CI can
- * gate on the merged verdict; 0 otherwise.
+ * result: those of `--profile`, else those stored in the first summary. The
+ * `--verify` results add up, and `breakpoint` and `migration` are kept (or
+ * listed per file where they differ; src/metrics/merge-sections.ts). Like
+ * `run`, it writes the file and then exits 98 when the merged `--verify`
+ * result fails, else 99 when a threshold fails, so CI can gate on the merged
+ * verdict; 0 otherwise.
  */
 export function registerMerge(program: Command, context: CliContext): void {
   program
     .command('merge')
-    .description('merge summary JSON files from several load generators exactly; exit 99 when a re-evaluated threshold fails')
+    .description('merge summary JSON files from several load generators exactly; exit 98 when the merged --verify result fails, 99 when a re-evaluated threshold fails')
     .argument('<summaries...>', 'summary JSON files (from `run --out`, or earlier merges)')
     .requiredOption('-o, --out <file>', 'write the merged summary JSON to this file')
     .option('--profile <file>', "judge the merge by this profile's thresholds (default: those stored in the first summary)")
@@ -35,10 +39,12 @@ export function registerMerge(program: Command, context: CliContext): void {
       for (const path of paths) summaries.push(await readSummaryFile(path));
       refuseRepeats(paths, summaries);
       const specs = await thresholdSpecs(paths, summaries, flags.profile, context);
-      const merged = mergeSummaries(summaries, specs);
+      // Each part's sections are named by the file it came from.
+      const merged = mergeSummaries(summaries, specs, paths);
       await writeOutputFileAtomically({ path: flags.out, what: 'merged summary', flag: '--out' }, `${JSON.stringify(merged, null, 2)}\n`);
       context.out(`${renderMergedSummary(merged, summaries.length).join('\n')}\nwrote ${flags.out}\n`);
-      if (merged.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);
+      if (merged.verify !== undefined && !verifyPassed(merged.verify)) context.setExitCode(ExitCode.verifyFailed);
+      else if (merged.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);
     });
 }
 

@@ -5,6 +5,7 @@ import { renderJunit } from '../../outputs/junit/render-junit.js';
 import { writeOutputFileAtomically } from '../../outputs/output-file.js';
 import { ExitCode, PacsLoadError } from '../../errors.js';
 import type { RunSummary } from '../../metrics/types.js';
+import { verifyPassed } from '../../metrics/verify-summary.js';
 import { loadProfileFile } from '../../profile/load.js';
 import { summaryFromInflux, type FromInfluxOptions } from '../../report/from-influx.js';
 import { readSummaryFile } from '../../report/read-summary.js';
@@ -33,8 +34,11 @@ interface ReportFlags {
  * `pacs-load report --from-influx URL --run-id ID [--profile P]` (issue 8,
  * item 4) rebuilds the exact merged summary of a distributed run from the
  * InfluxDB every instance wrote to (histograms added, src/report/from-influx.ts)
- * and evaluates the profile's thresholds on it: then it judges, exit 99 when
- * one fails, as `merge` does.
+ * and evaluates the profile's thresholds on it: then it judges as `merge`
+ * does, exit 98 when the instances' merged `--verify` result fails, else 99
+ * when a threshold fails, whether it prints the report or writes files. A
+ * run id of which InfluxDB holds no points is refused (exit 3), naming the
+ * database, measurement and run id looked for.
  */
 export function registerReport(program: Command, context: CliContext): void {
   program
@@ -56,7 +60,6 @@ export function registerReport(program: Command, context: CliContext): void {
       if (flags.html === undefined && flags.junit === undefined) {
         const lines = renderRunSummary(summary, { color: context.color && flags.color !== false });
         context.out(`${lines.join('\n')}\n`);
-        return;
       }
       if (flags.html !== undefined) {
         await writeOutputFileAtomically({ path: flags.html, what: 'HTML report', flag: '--html' }, renderHtmlReport(summary));
@@ -66,7 +69,10 @@ export function registerReport(program: Command, context: CliContext): void {
         await writeOutputFileAtomically({ path: flags.junit, what: 'JUnit XML', flag: '--junit' }, renderJunit(summary));
         context.out(`wrote ${flags.junit}\n`);
       }
-      if (flags.fromInflux !== undefined && summary.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);
+      // Judged only when rebuilt from InfluxDB (a file's verdict was given by run or merge), in every output mode, as merge judges.
+      if (flags.fromInflux === undefined) return;
+      if (summary.verify !== undefined && !verifyPassed(summary.verify)) context.setExitCode(ExitCode.verifyFailed);
+      else if (summary.thresholds.some((threshold) => !threshold.passed)) context.setExitCode(ExitCode.thresholdsFailed);
     });
 }
 

@@ -37,7 +37,8 @@ interface RunFlags {
 /**
  * `pacs-load run PROFILE`: the main job. Exit 0, 97 (a required output such
  * as `--influx-required` dropped points), 98 (`--verify` found missing
- * instances or could not check), 99 (thresholds failed) or 130 (interrupted),
+ * instances, instances acknowledged more than once without the run meaning
+ * to send them again, or could not check), 99 (thresholds failed) or 130 (interrupted),
  * first match wins in the order 130, 98, 97, 99.
  */
 export function registerRun(program: Command, context: CliContext): void {
@@ -50,7 +51,7 @@ export function registerRun(program: Command, context: CliContext): void {
     .option('--no-color', 'no ANSI colours')
     .option('--seed <n>', 'seed of the synthetic data (default 1)')
     .option('--run-id <id>', 'run id for outputs (default: a random UUID)')
-    .option('--verify', 'after the load, check with C-FIND that every instance the target acknowledged is stored; exit 98 if not')
+    .option('--verify', 'after the load, check with C-FIND (or QIDO-RS) that every instance the target acknowledged is stored, once; exit 98 if one is missing or was acknowledged more than once')
     .option('--archive-size <size>', 'migration sizing: the archive to move (e.g. 50TB); the summary states the time to move it at the sustained rate of the dimse.store and stow.study scenarios')
     .option('--force', 'accept values beyond the sanity limits (rate above 50000/s, a duration above a week, more than 10000 users)')
     .option('--allow-unmarked-data', 'let a chain send worklist items that lack the synthetic marking (patient ID PLSYN-..., name PACSLOAD^SYNTH^...), for a test PACS whose test patients are not ours')

@@ -12,11 +12,16 @@ import { escapeHtml } from './escape-html.js';
 import { htmlTable } from './html-table.js';
 
 export function renderCapacitySection(summary: RunSummary): string {
-  const parts = [renderBreakpoint(summary.breakpoint), renderMigration(summary.migration)].filter((part) => part !== '');
+  const parts = [
+    renderBreakpoint(summary.breakpoint),
+    renderMigration(summary.migration),
+    // `merge` of parts whose sections differ: each part's own, named by its file.
+    ...(summary.instanceSections ?? []).flatMap((entry) => [renderBreakpoint(entry.breakpoint, entry.instance), renderMigration(entry.migration, entry.instance)]),
+  ].filter((part) => part !== '');
   return parts.length === 0 ? '' : ['<h2 id="capacity">Capacity</h2>', ...parts].join('\n');
 }
 
-function renderBreakpoint(breakpoint: BreakpointSummary | undefined): string {
+function renderBreakpoint(breakpoint: BreakpointSummary | undefined, instance?: string): string {
   if (breakpoint === undefined) return '';
   const sustainable =
     breakpoint.sustainableRatePerSec === undefined
@@ -31,7 +36,7 @@ function renderBreakpoint(breakpoint: BreakpointSummary | undefined): string {
     })),
   );
   return [
-    `<h3>Breakpoint: ${escapeHtml(breakpoint.scenario)}</h3>`,
+    `<h3>Breakpoint: ${escapeHtml(breakpoint.scenario)}${instance === undefined ? '' : ` of ${escapeHtml(instance)}`}</h3>`,
     `<p><strong>${escapeHtml(sustainable + failed)}</strong> ${escapeHtml(`(${breakpoint.reason})`)}</p>`,
     kneeChart(breakpoint),
     table,
@@ -73,7 +78,7 @@ function kneeChart(breakpoint: BreakpointSummary): string {
   ].join('');
 }
 
-function renderMigration(migration: MigrationSummary | undefined): string {
+function renderMigration(migration: MigrationSummary | undefined, instance?: string): string {
   if (migration === undefined) return '';
   const lines = [
     `Sent ${formatBytes(migration.bytesSent)} in ${formatDurationUs(migration.activeSeconds * 1e6)}: sustained ${formatSignificant(migration.sustainedGBPerHour)} GB/hour.`,
@@ -83,5 +88,5 @@ function renderMigration(migration: MigrationSummary | undefined): string {
       `Moving the archive of ${formatBytes(migration.archiveSizeBytes)} takes ${formatSignificant(migration.hoursToMove)} hours (${formatSignificant(migration.hoursToMove / 24)} days) at this rate, round the clock.`,
     );
   }
-  return ['<h3>Migration</h3>', ...lines.map((line) => `<p>${escapeHtml(line)}</p>`)].join('\n');
+  return [`<h3>Migration${instance === undefined ? '' : ` of ${escapeHtml(instance)}`}</h3>`, ...lines.map((line) => `<p>${escapeHtml(line)}</p>`)].join('\n');
 }

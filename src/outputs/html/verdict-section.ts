@@ -5,6 +5,7 @@
  * end-of-run report (console-summary.ts).
  */
 import type { RunSummary, VerifySummary } from '../../metrics/types.js';
+import { describeVerify, verifyPassed } from '../../metrics/verify-summary.js';
 import { formatCount, seriesLabel } from '../console-summary.js';
 import { escapeHtml } from './escape-html.js';
 import { htmlTable } from './html-table.js';
@@ -13,12 +14,12 @@ export type VerdictStatus = 'pass' | 'fail' | 'neutral';
 
 /**
  * Failed when a threshold failed (or stopped the run) or `--verify` found a
- * missing instance or could not check: what makes `pacs-load run` exit non-zero
+ * missing instance, an unintended duplicate send, or could not check: what makes `pacs-load run` exit non-zero
  * for the run's own results. Neutral when nothing was judged (no thresholds).
  */
 export function verdictStatus(summary: RunSummary): VerdictStatus {
   const thresholdFailed = summary.thresholds.some((threshold) => !threshold.passed) || summary.run.endReason === 'threshold-abort';
-  if (thresholdFailed || !verifyPassed(summary.verify)) return 'fail';
+  if (thresholdFailed || (summary.verify !== undefined && !verifyPassed(summary.verify))) return 'fail';
   return summary.thresholds.length === 0 && summary.verify === undefined ? 'neutral' : 'pass';
 }
 
@@ -43,8 +44,7 @@ export function renderVerdictSection(summary: RunSummary): string {
   ];
   const endReason = END_REASON_TEXT[summary.run.endReason];
   if (endReason !== undefined) lines.push(endReason);
-  const verify = verifyLine(summary.verify);
-  if (verify !== undefined) lines.push(verify);
+  lines.push(...verifyLines(summary.verify));
   // Not part of the verdict (the exit code ignores it too), but never to be missed;
   // the JUnit report fails such an operation.
   const noSuccess = summary.operations.filter((operation) => operation.succeeded === 0);
@@ -79,16 +79,20 @@ function renderThresholdTable(summary: RunSummary): string {
   ].join('\n');
 }
 
-function verifyPassed(verify: VerifySummary | undefined): boolean {
-  return verify === undefined || (verify.error === undefined && verify.missing === 0);
-}
+/** UIDs named in the verdict at most (the summary JSON lists up to 100). */
+const VERIFY_UIDS_SHOWN = 10;
 
-function verifyLine(verify: VerifySummary | undefined): string | undefined {
-  if (verify === undefined) return undefined;
-  const notChecked = verify.notChecked > 0 ? `, ${formatCount(verify.notChecked)} not checked` : '';
-  if (verify.error !== undefined) {
-    return `Verify: not verified: ${verify.error} (${formatCount(verify.checked)} checked, ${formatCount(verify.missing)} missing${notChecked}).`;
-  }
-  if (verify.missing === 0) return `Verify: ${formatCount(verify.checked)} acknowledged instances checked, all stored${notChecked}.`;
-  return `Verify: ${formatCount(verify.missing)} of ${formatCount(verify.checked)} acknowledged instances missing${notChecked}.`;
+/** The `--verify` result in the console's words, then the first missing and duplicated UIDs. */
+function verifyLines(verify: VerifySummary | undefined): string[] {
+  if (verify === undefined) return [];
+  const lines = [`Verify: ${describeVerify(verify)}.`];
+  const listed = (what: string, uids: readonly string[], total: number): void => {
+    if (uids.length === 0) return;
+    const shown = uids.slice(0, VERIFY_UIDS_SHOWN);
+    lines.push(`${what}: ${shown.join(', ')}${total > shown.length ? ` and ${formatCount(total - shown.length)} more` : ''}.`);
+  };
+  listed('Missing', verify.missingInstances, verify.missing);
+  const intent = verify.duplicatesIntended === true ? 'intended' : 'unintended';
+  listed(`Acknowledged more than once (${intent})`, verify.duplicateInstances ?? [], verify.acknowledgedMoreThanOnce ?? 0);
+  return lines;
 }

@@ -91,6 +91,18 @@ export const MEASUREMENT_FIELDS = {
     passed: 'integer',
     /** End point only: completed | threshold-abort | interrupted. */
     end_reason: 'string',
+    /** End point, `--verify` only: 1 when verified (nothing missing, no unintended duplicate, every query answered), else 0. */
+    verify_passed: 'integer',
+    /** End point, `--verify` only: acknowledged instances the target does not return. */
+    verify_missing: 'integer',
+    /** End point, `--verify` only: instances acknowledged more than once. */
+    verify_acknowledged_more_than_once: 'integer',
+    /** End point, `--verify` only: the summary's whole `verify` section as JSON, for `report --from-influx`. */
+    verify_json: 'string',
+    /** End point, breakpoint profiles only: the summary's `breakpoint` section as JSON. */
+    breakpoint_json: 'string',
+    /** End point, migration profiles only: the summary's `migration` section as JSON. */
+    migration_json: 'string',
   },
   threshold: {
     /** The measured value in the expression's unit (µs, fraction or per second), absent when nothing was measured. */

@@ -7,6 +7,7 @@
 import { Point } from '@influxdata/influxdb-client';
 import { decodeHistogram, latencyStats } from '../../metrics/histogram.js';
 import type { IntervalReport, IntervalSeriesReport, RunSummary } from '../../metrics/types.js';
+import { verifyPassed } from '../../metrics/verify-summary.js';
 import { MEASUREMENTS } from './measurements.js';
 
 /** Tags on every point of the run (RUN_TAGS in measurements.ts). */
@@ -107,7 +108,8 @@ export function runStartLine(facts: RunStartFacts, tags: RunTags, timestampMs: n
 
 /**
  * The end of the run: `pacs_load_run` with `phase=end` (duration, thresholds
- * passed and failed, end reason) and one `pacs_load_threshold` point per
+ * passed and failed, end reason, and the verify, breakpoint and migration
+ * sections when the run has them) and one `pacs_load_threshold` point per
  * threshold, all stamped `timestampMs` (the run's end).
  */
 export function runEndLines(summary: RunSummary, scenarios: number, tags: RunTags, timestampMs: number): string[] {
@@ -122,6 +124,16 @@ export function runEndLines(summary: RunSummary, scenarios: number, tags: RunTag
     .intField('thresholds_failed', failed)
     .intField('passed', failed === 0 ? 1 : 0)
     .stringField('end_reason', summary.run.endReason);
+  // The sections `report --from-influx` merges like `merge` does (issue 14, item 7), whole, as JSON.
+  if (summary.verify !== undefined) {
+    run
+      .intField('verify_passed', verifyPassed(summary.verify) ? 1 : 0)
+      .intField('verify_missing', summary.verify.missing)
+      .intField('verify_acknowledged_more_than_once', summary.verify.acknowledgedMoreThanOnce ?? 0)
+      .stringField('verify_json', JSON.stringify(summary.verify));
+  }
+  if (summary.breakpoint !== undefined) run.stringField('breakpoint_json', JSON.stringify(summary.breakpoint));
+  if (summary.migration !== undefined) run.stringField('migration_json', JSON.stringify(summary.migration));
   const lines = [toLine(run, tags, timestampMs)];
   for (const threshold of summary.thresholds) {
     const point = new Point(MEASUREMENTS.threshold)

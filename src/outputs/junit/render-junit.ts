@@ -12,11 +12,13 @@
  *   `operations.<scenario>`), failed when it had no successful result at all:
  *   a run where every C-STORE was rejected must not look green in CI.
  * - `pacs-load verify`, only with `--verify`: whether every acknowledged
- *   instance is stored.
+ *   instance is stored, and none was acknowledged more than once unless the
+ *   run meant to send it again.
  * A failed check is a `failure` (an assertion), never an `error` (which CI
  * systems read as a broken test), so `errors` is always 0.
  */
 import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } from '../../metrics/types.js';
+import { describeVerify, hasUnintendedDuplicates } from '../../metrics/verify-summary.js';
 import { formatCount, seriesLabel } from '../console-summary.js';
 import { escapeXmlAttribute, escapeXmlText } from './xml-escape.js';
 
@@ -118,22 +120,25 @@ function operationCase(operation: OperationSummary): TestCase {
 
 function verifyCase(verify: VerifySummary): TestCase {
   const testCase: TestCase = { classname: 'verify', name: 'acknowledged instances are stored', timeSeconds: 0 };
-  if (verify.error !== undefined) {
-    testCase.failure = { type: 'VerifyFailed', message: `not verified: ${verify.error}`, text: verifyText(verify) };
-  } else if (verify.missing > 0) {
-    testCase.failure = {
-      type: 'InstancesMissing',
-      message: `${formatCount(verify.missing)} of ${formatCount(verify.checked)} acknowledged instances missing`,
-      text: verifyText(verify),
-    };
-  }
+  const type =
+    verify.error !== undefined ? 'VerifyFailed' : verify.missing > 0 ? 'InstancesMissing' : hasUnintendedDuplicates(verify) ? 'InstancesAcknowledgedMoreThanOnce' : undefined;
+  if (type !== undefined) testCase.failure = { type, message: describeVerify(verify), text: verifyText(verify) };
   return testCase;
 }
 
 function verifyText(verify: VerifySummary): string {
+  const counts = [`checked ${verify.checked}`, `missing ${verify.missing}`, `not checked ${verify.notChecked}`];
+  if (verify.acknowledgedSends !== undefined) {
+    counts.unshift(`acknowledged sends ${verify.acknowledgedSends}`, `distinct instances ${verify.distinctInstances ?? 0}`);
+    counts.push(
+      `acknowledged more than once ${verify.acknowledgedMoreThanOnce ?? 0} (${verify.duplicatesIntended === true ? 'intended' : 'unintended'})`,
+      `extra acknowledgements ${verify.extraAcknowledgements ?? 0}`,
+    );
+  }
   return [
-    `checked ${verify.checked}, missing ${verify.missing}, not checked ${verify.notChecked}`,
+    counts.join(', '),
     ...verify.missingInstances.map((uid) => `missing ${uid}`),
+    ...(verify.duplicateInstances ?? []).map((uid) => `acknowledged more than once ${uid}`),
   ].join('\n');
 }
 

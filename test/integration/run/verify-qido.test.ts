@@ -39,7 +39,8 @@ describe('run --verify against a DICOMweb-only target', () => {
     const profile = parseProfileText(stowProfile(sim.dicomweb.baseUrl), 'verify.yaml');
     const { summary } = await runLoad({ profile, workers: 2, outputs: [], env: {}, workerFilename: WORKER_PATH, verify: true });
     expect(summary.operations[0]?.outcomes).toEqual({ ok: 3 });
-    expect(summary.verify).toEqual({ checked: 15, missing: 0, missingInstances: [], notChecked: 0 });
+    expect(summary.verify).toMatchObject({ checked: 15, missing: 0, missingInstances: [], notChecked: 0, acknowledgedSends: 15, distinctInstances: 15, acknowledgedMoreThanOnce: 0 });
+    expect(summary.verify?.error).toBeUndefined();
   });
 
   it('names an acknowledged instance the archive does not return, and counts a failed search as not checked', async () => {

@@ -65,7 +65,19 @@ describe('run --verify', () => {
     const profile = parseProfileText(storeProfile(undefined, 3, 20), 'verify.yaml');
     const { summary } = await runLoad({ profile, workers: 2, outputs: [], env: {}, workerFilename: WORKER_PATH, verify: true });
     expect(summary.operations[0]?.outcomes).toEqual({ ok: 3 });
-    expect(summary.verify).toEqual({ checked: 60, missing: 0, missingInstances: [], notChecked: 0 });
+    expect(summary.verify).toEqual({
+      checked: 60,
+      missing: 0,
+      missingInstances: [],
+      notChecked: 0,
+      acknowledgedSends: 60,
+      distinctInstances: 60,
+      acknowledgedMoreThanOnce: 0,
+      extraAcknowledgements: 0,
+      duplicateInstances: [],
+      duplicatesIntended: false,
+      detail: '60 acknowledged sends of 60 distinct instances; 60 checked: all stored',
+    });
   });
 
   it('has no verify section without --verify', async () => {
@@ -91,7 +103,7 @@ describe('run --verify', () => {
     expect(summary.verify?.missing).toBe(6);
     expect([...(summary.verify?.missingInstances ?? [])].sort()).toEqual([...index.lost].sort());
     expect(summary.verify?.error).toBeUndefined();
-    expect(result.stdout).toContain('verify: 6 of 24 acknowledged instances missing');
+    expect(result.stdout).toContain('verify: 24 acknowledged sends of 24 distinct instances; 24 checked: 6 missing');
     expect(result.stdout).toContain(`missing ${index.lost[0]}`);
   });
 
@@ -134,7 +146,7 @@ describe('verifyStored', () => {
       { studyUid: '1.2.3', seriesUid: '1.2.3.1', sopInstanceUid: '1.2.3.1.2' },
     ];
     const summary = await verifyStored({ target, instances, notKept: 1 });
-    expect(summary).toMatchObject({ checked: 0, missing: 0, missingInstances: [], notChecked: 3 });
+    expect(summary).toMatchObject({ checked: 0, missing: 0, missingInstances: [], notChecked: 3, acknowledgedSends: 3, distinctInstances: 2 });
     expect(summary.error).toMatch(/1 of 1 C-FIND queries failed \(first: no answer \(connection-refused\)\)/);
   });
 });

@@ -107,6 +107,16 @@ describe('renderHtmlReport', () => {
     const missing = renderHtmlReport({ ...passing, verify: { checked: 10, missing: 2, missingInstances: ['1.2.3', '1.2.4'], notChecked: 0 } });
     expect(missing).toContain('<strong>FAILED</strong>');
     expect(missing).toContain('Verify: 2 of 10 acknowledged instances missing.');
+    expect(missing).toContain('Missing: 1.2.3, 1.2.4.');
+    // Issue 14, item 3: sends of the same instance again fail unless intended, and say so.
+    const sends = { checked: 120, missing: 0, missingInstances: [], notChecked: 0, acknowledgedSends: 240, distinctInstances: 120, acknowledgedMoreThanOnce: 120, extraAcknowledgements: 120, duplicateInstances: ['2.25.7'] };
+    const unintended = renderHtmlReport({ ...passing, verify: { ...sends, duplicatesIntended: false } });
+    expect(unintended).toContain('<strong>FAILED</strong>');
+    expect(unintended).toContain('Verify: 240 acknowledged sends of 120 distinct instances: 120 acknowledged more than once (unintended, 120 extra acknowledgements); 120 checked: all stored.');
+    expect(unintended).toContain('Acknowledged more than once (unintended): 2.25.7 and 119 more.');
+    const intended = renderHtmlReport({ ...passing, verify: { ...sends, duplicatesIntended: true } });
+    expect(intended).toContain('<strong>PASSED</strong>');
+    expect(intended).toContain('120 acknowledged more than once (intended, 120 extra acknowledgements)');
     const interrupted = renderHtmlReport({ ...passing, run: { ...passing.run, endReason: 'interrupted' } });
     expect(interrupted).toContain('Run interrupted before the end of the profile');
   });

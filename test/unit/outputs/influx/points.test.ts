@@ -136,6 +136,19 @@ describe('run points', () => {
     expect(thresholds.at(-1)!.fields).toEqual({ limit: '1000000', passed: '0i', detail: '"p95: nothing measured"' });
     for (const line of thresholds) expect(line.timestamp).toBe('1780000060000');
   });
+
+  it('carries the verify, breakpoint and migration sections on the end point, whole, for report --from-influx (issue 14, item 7)', () => {
+    const verify = { checked: 4, missing: 1, missingInstances: ['2.25.1'], notChecked: 0, acknowledgedSends: 5, distinctInstances: 4, acknowledgedMoreThanOnce: 1, extraAcknowledgements: 1, duplicateInstances: ['2.25.2'], duplicatesIntended: false, detail: 'a "quoted", text' };
+    const migration = { bytesSent: 1e9, activeSeconds: 10, sustainedGBPerHour: 360 };
+    const summary = { ...buildSummary(), verify, migration };
+    const [end] = runEndLines(summary, 2, TAGS, 1_780_000_060_000).map(parseLine);
+    expect(end!.fields).toMatchObject({ verify_passed: '0i', verify_missing: '1i', verify_acknowledged_more_than_once: '1i' });
+    const unquote = (field: string | undefined): unknown => JSON.parse((field ?? '').slice(1, -1).replace(/\\(["\\])/g, '$1'));
+    expect(unquote(end!.fields['verify_json'])).toEqual(verify);
+    expect(unquote(end!.fields['migration_json'])).toEqual(migration);
+    expect(end!.fields['breakpoint_json']).toBeUndefined();
+    for (const name of Object.keys(end!.fields)) expect(MEASUREMENT_FIELDS.run).toHaveProperty(name);
+  });
 });
 
 describe('intervalLines and the aggregator', () => {

@@ -157,4 +157,17 @@ describe('renderJunit', () => {
     const verified = parse(renderJunit({ ...base, verify: { checked: 50, missing: 0, missingInstances: [], notChecked: 0 } }));
     expect(suite(verified, 'pacs-load verify')['@failures']).toBe('0');
   });
+
+  it('fails the verify case for unintended duplicate sends, naming them, and passes intended ones (issue 14, item 3)', () => {
+    const base = measuredSummary({ thresholds: [] });
+    const sends = { checked: 120, missing: 0, missingInstances: [], notChecked: 0, acknowledgedSends: 240, distinctInstances: 120, acknowledgedMoreThanOnce: 120, extraAcknowledgements: 120, duplicateInstances: ['2.25.7', '2.25.8'] };
+    const unintended = suite(parse(renderJunit({ ...base, verify: { ...sends, duplicatesIntended: false } })), 'pacs-load verify');
+    expect(unintended['@failures']).toBe('1');
+    const failure = unintended.testcase?.[0]?.failure?.[0];
+    expect(failure?.['@type']).toBe('InstancesAcknowledgedMoreThanOnce');
+    expect(failure?.['@message']).toBe('240 acknowledged sends of 120 distinct instances: 120 acknowledged more than once (unintended, 120 extra acknowledgements); 120 checked: all stored');
+    expect(failure?.['#text']).toContain('acknowledged more than once 2.25.8');
+    const intended = suite(parse(renderJunit({ ...base, verify: { ...sends, duplicatesIntended: true } })), 'pacs-load verify');
+    expect(intended['@failures']).toBe('0');
+  });
 });

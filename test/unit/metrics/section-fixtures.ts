@@ -1,0 +1,46 @@
+/**
+ * Hand-made `verify`, `breakpoint` and `migration` sections for the tests of
+ * `merge` (src/metrics/merge-sections.ts), in the shapes the run writes.
+ */
+import type { BreakpointSummary, MigrationSummary, VerifySummary } from '../../../src/metrics/types.js';
+import { withVerifyDetail } from '../../../src/metrics/verify-summary.js';
+
+/** A verify result with send counts; `duplicates` instances were each acknowledged twice. */
+export function verifySection(options: { checked: number; missing?: string[]; notChecked?: number; duplicates?: string[]; intended?: boolean; error?: string }): VerifySummary {
+  const missing = options.missing ?? [];
+  const duplicates = options.duplicates ?? [];
+  return withVerifyDetail({
+    checked: options.checked,
+    missing: missing.length,
+    missingInstances: missing,
+    notChecked: options.notChecked ?? 0,
+    ...(options.error === undefined ? {} : { error: options.error }),
+    acknowledgedSends: options.checked + (options.notChecked ?? 0) + duplicates.length,
+    distinctInstances: options.checked + (options.notChecked ?? 0),
+    acknowledgedMoreThanOnce: duplicates.length,
+    extraAcknowledgements: duplicates.length,
+    duplicateInstances: duplicates,
+    duplicatesIntended: options.intended ?? false,
+  });
+}
+
+/** A breakpoint search that held up to `sustainable`/s and failed at the next step (+10/s). */
+export function breakpointSection(sustainable: number): BreakpointSummary {
+  const failed = sustainable + 10;
+  return {
+    scenario: 'ramp',
+    sustainableRatePerSec: sustainable,
+    failedRatePerSec: failed,
+    reason: `p95 812 ms > 500 ms at ${failed}/s`,
+    steps: [
+      { ratePerSec: sustainable, achievedPerSec: sustainable, p95Us: 300_000, errorRate: 0, droppedRate: 0, passed: true, exceeded: [] },
+      { ratePerSec: failed, achievedPerSec: failed - 1, p95Us: 812_000, errorRate: 0, droppedRate: 0, passed: false, exceeded: ['p95 812 ms > 500 ms'] },
+    ],
+  };
+}
+
+/** A migration that sent `gigabytes` GB in 100 s. */
+export function migrationSection(gigabytes: number): MigrationSummary {
+  const bytesSent = gigabytes * 1e9;
+  return { bytesSent, activeSeconds: 100, sustainedGBPerHour: (bytesSent / 100) * 3600 / 1e9 };
+}

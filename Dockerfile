@@ -12,9 +12,8 @@ ARG NODE_VERSION=22
 FROM node:${NODE_VERSION}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY patches ./patches
-# Scripts off: `prepare` would build before the sources are here; patch-package runs explicitly.
-RUN npm ci --ignore-scripts && npx patch-package
+# Scripts off: `prepare` would build before the sources are here.
+RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workers ./workers
@@ -25,9 +24,8 @@ FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY patches ./patches
-# Runtime dependencies only; the dcmjs-dimse patches (patches/) are applied to them.
-RUN npm ci --omit=dev --ignore-scripts && npx patch-package && npm cache clean --force
+# Runtime dependencies only, no install scripts: the dcmjs-dimse fixes are applied as it loads.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY profiles ./profiles

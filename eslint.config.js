@@ -62,4 +62,9 @@ export default tseslint.config(
     },
   },
   ...boundaryConfigs,
+  {
+    // The command's entry point: plain JavaScript for Node, which checks the Node version before loading the CLI.
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
 );

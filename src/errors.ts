@@ -43,6 +43,8 @@ export const ErrorCodes = {
   ERR_START_MISSED: ExitCode.usage,
   /** A worklist item of the target lacks the synthetic marking (src/synth/marking.ts) and `--allow-unmarked-data` was not given. */
   ERR_UNMARKED_DATA: ExitCode.usage,
+  /** The installed dcmjs-dimse is not the one our fixes were written for, so DIMSE work is refused before it starts. */
+  ERR_DIMSE_LIBRARY: ExitCode.preflightFailed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

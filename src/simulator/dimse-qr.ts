@@ -142,7 +142,7 @@ export async function answerMove(request: DcmjsCMoveRequest, context: QrContext,
   }
   const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {}, context.store);
   if (matches.length === 0) return finalResponse(response, context, []);
-  // Received instances go as received when they share one transfer syntax, proposed alone (patches/README.md, edit 8b).
+  // Received instances go as received when they share one transfer syntax, proposed alone (src/protocol/dimse/dcmjs-dimse-fixes.md, edit 8b).
   const syntaxes = new Set(matches.flatMap(({ instance }) => (instance.stored === undefined ? [] : [storedSyntax(instance.stored)])));
   const [onlySyntax] = syntaxes.size === 1 ? [...syntaxes] : [];
   const association = await runAssociation({

@@ -12,7 +12,7 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
-import { Dataset, Scp, constants, responses } from '../protocol/dimse/dcmjs.js';
+import { Dataset, Scp, assertDimseFixesInEffect, constants, responses } from '../protocol/dimse/dcmjs.js';
 import type {
   DcmjsAssociation,
   DcmjsCEchoRequest,
@@ -415,6 +415,8 @@ class SimulatorScp extends Scp {
  * rejects if it cannot listen.
  */
 export async function startDimseSimulator(options: DimseSimulatorOptions): Promise<RunningDimseSimulator> {
+  // Without our dcmjs-dimse fixes the SCP misreads commands (fixes 2, 12): refuse rather than answer wrongly.
+  assertDimseFixesInEffect();
   const host = options.host ?? '127.0.0.1';
   const aeTitle = options.aeTitle ?? 'PACSLOAD-SIM';
   const context: ScpContext = {

@@ -16,6 +16,8 @@ import { segmentFromFlags } from '../../distributed/segment-flags.js';
 import { parseStartAt } from '../../distributed/start-at.js';
 import { describeExecutionSegment } from '../../scheduler/segment-execution.js';
 import { tryParseArchiveSize } from '../../profile/migration-schema.js';
+import { DIMSE_OPERATIONS } from '../../metrics/names.js';
+import { assertDimseFixesInEffect } from '../../protocol/dimse/dcmjs.js';
 
 interface RunFlags {
   workers?: string;
@@ -67,6 +69,8 @@ export function registerRun(program: Command, context: CliContext): void {
       const startAtEpochMs = flags.startAt === undefined ? undefined : parseStartAt(flags.startAt, Date.now());
       const profile = await loadProfileFile(file, { force: flags.force === true });
       await confirmRemoteLoad(profile, flags, context);
+      // The start-up self-check: DIMSE work (or the embedded simulator's SCP) needs our dcmjs-dimse fixes in effect.
+      if (profile.target === undefined || profile.scenarios.some((scenario) => DIMSE_OPERATIONS.includes(scenario.operation))) assertDimseFixesInEffect();
       // A split run's InfluxDB points say which segment wrote them, unless the instance tag is chosen.
       const outputFlags: RunFlagValues =
         segment !== undefined && flags['influx'] !== undefined && flags['influxInstance'] === undefined && (context.env['PACS_LOAD_INFLUX_INSTANCE'] ?? '') === ''

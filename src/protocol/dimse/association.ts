@@ -12,7 +12,7 @@
  *   error code, so we listen on the socket itself.
  */
 import type { Socket } from 'node:net';
-import { Client, constants, responses } from './dcmjs.js';
+import { Client, assertDimseFixesInEffect, constants, responses } from './dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsDataset, DcmjsRequest, DcmjsResponse } from './dcmjs.js';
 import { outcomeFromFinalStatuses, outcomeFromSocketError } from './outcome.js';
 import type { DimseOutcome } from './outcome.js';
@@ -37,7 +37,7 @@ export interface AssociationOptions {
   /**
    * Transfer syntaxes proposed in every presentation context; default Implicit
    * and Explicit VR Little Endian. Pre-encoded C-STORE data sets propose only
-   * their own (patched dcmjs-dimse option, patches/README.md edit 8b).
+   * their own (patched dcmjs-dimse option, src/protocol/dimse/dcmjs-dimse-fixes.md edit 8b).
    */
   transferSyntaxUids?: readonly string[];
   /**
@@ -51,7 +51,7 @@ export interface AssociationOptions {
    * The Maximum Length we propose (PS3.8 D.3.3.1; PS3.7 Annex D.1): the largest
    * P-DATA-TF PDU the peer may send us. Default dcmjs-dimse's 262144 bytes.
    * (What we send is bounded by the peer's value in its A-ASSOCIATE-AC.)
-   * Patched dcmjs-dimse option, patches/README.md edit 9.
+   * Patched dcmjs-dimse option, src/protocol/dimse/dcmjs-dimse-fixes.md edit 9.
    */
   maxPduLength?: number;
   /** User Identity Negotiation (PS3.7 D.3.3.7); absent: none is proposed. */
@@ -86,7 +86,7 @@ export interface SecureTransport {
   key?: string;
   /** Verify the peer's certificate chain and name (false only for test setups). */
   rejectUnauthorized: boolean;
-  /** The name the certificate must carry, and the SNI name (default: `host` when it is a name). Patched option, patches/README.md edit 10. */
+  /** The name the certificate must carry, and the SNI name (default: `host` when it is a name). Patched option, src/protocol/dimse/dcmjs-dimse-fixes.md edit 10. */
   servername?: string;
 }
 
@@ -144,6 +144,12 @@ const CLOSE_FALLBACK_MS = 1_000;
 export function runAssociation(options: AssociationOptions): Promise<AssociationResult> {
   if (options.requests.length === 0) {
     return Promise.reject(new Error('runAssociation needs at least one request'));
+  }
+  // Without our dcmjs-dimse fixes every request could fail as if the peer had refused it: refuse instead.
+  try {
+    assertDimseFixesInEffect();
+  } catch (error) {
+    return Promise.reject(error as Error);
   }
   return new Promise((resolve) => {
     const { requests } = options;

@@ -6,7 +6,7 @@
  * reads stop quietly at the end of the buffer, so a data set cut inside an
  * element arrives as a shorter, valid-looking one (a worklist item without its
  * last attributes). This walker finds the cut; dcmjs.ts makes every data set
- * and command set read from the network go through it (patches/README.md, edit 11).
+ * and command set read from the network go through it (src/protocol/dimse/dcmjs-dimse-fixes.md, edit 11).
  *
  * Little endian only (Implicit VR, PS3.5 7.1.3, and Explicit VR, 7.1.2): the
  * uncompressed transfer syntaxes we negotiate. Values are not interpreted.

@@ -3,7 +3,7 @@
  *
  * dcmjs-dimse encodes a request's data set when it sends it, and writes every
  * PDU at once without back-pressure (DESIGN section 10, defect 4). Our patch
- * (patches/README.md, edit 8a) lets a data set that has a `writePDataTF` method
+ * (src/protocol/dimse/dcmjs-dimse-fixes.md, edit 8a) lets a data set that has a `writePDataTF` method
  * write itself instead; this one writes its pre-encoded chunks with
  * `writeDatasetPdus`. Its chunks are produced when it is sent, so a request
  * list of a whole study holds UIDs, not encoded headers.

@@ -3,7 +3,7 @@
  * propose (PS3.8 D.3.3.1) and User Identity negotiation (PS3.7 D.3.3.7), read
  * from the A-ASSOCIATE-RQ bytes a recording SCP on 127.0.0.1 received, and
  * the P-DATA-TF PDUs we send bounded by the SCP's own Maximum Length.
- * The maxPdu test fails without patches/README.md edit 9.
+ * The maxPdu test fails without src/protocol/dimse/dcmjs-dimse-fixes.md edit 9.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { outcomeKey } from '../../../src/metrics/names.js';

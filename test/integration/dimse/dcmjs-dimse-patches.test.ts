@@ -1,6 +1,6 @@
 /**
- * One test per defect that patches/dcmjs-dimse+0.3.3.patch fixes (DESIGN section
- * 10; patches/README.md). Each uses dcmjs-dimse directly, with a bare Scp on a
+ * One test per defect that src/protocol/dimse/dcmjs-dimse-fixes.ts fixes (DESIGN section
+ * 10; src/protocol/dimse/dcmjs-dimse-fixes.md). Each uses dcmjs-dimse directly, with a bare Scp on a
  * plain net.Server that sets no socket options itself, so the test sees the
  * library's own behaviour; each fails on the unpatched library.
  */

@@ -4,7 +4,7 @@
  * be given as `servername`), a client certificate and an unrelated CA are made
  * with openssl at run time in a temp folder (no key is ever committed). The
  * peers: a node:tls Verification SCP, and DCMTK's storescp with +tls.
- * `servername` needs patches/README.md edit 10.
+ * `servername` needs src/protocol/dimse/dcmjs-dimse-fixes.md edit 10.
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

@@ -158,7 +158,7 @@ describe('DIMSE faults as the client classifies them', () => {
     const result = await associate(simulator, 'find');
     expect(result.outcome.kind).toBe('protocol-error');
     expect(result.outcome).toMatchObject({ detail: expect.stringMatching(/^truncated data set: /) as unknown });
-    // One item lost to the cut, the others and the final status read (patches/README.md edit 12).
+    // One item lost to the cut, the others and the final status read (src/protocol/dimse/dcmjs-dimse-fixes.md edit 12).
     expect(result.responses.at(-1)?.status).toBe(0);
   });
 

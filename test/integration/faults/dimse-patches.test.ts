@@ -1,5 +1,5 @@
 /**
- * The dcmjs-dimse patches of the fault matrix (patches/README.md, edits 11 and
+ * The dcmjs-dimse patches of the fault matrix (src/protocol/dimse/dcmjs-dimse-fixes.md, edits 11 and
  * 12); each test fails on the library without its edit.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -68,9 +68,9 @@ export function registerRun(program: Command, context: CliContext): void {
       const segment = segmentFromFlags(flags, context.env);
       const startAtEpochMs = flags.startAt === undefined ? undefined : parseStartAt(flags.startAt, Date.now());
       const profile = await loadProfileFile(file, { force: flags.force === true });
-      await confirmRemoteLoad(profile, flags, context);
-      // The start-up self-check: DIMSE work (or the embedded simulator's SCP) needs our dcmjs-dimse fixes in effect.
+      // The start-up self-check, before anyone is asked to confirm: DIMSE work (or the embedded simulator's SCP) needs our dcmjs-dimse fixes in effect.
       if (profile.target === undefined || profile.scenarios.some((scenario) => DIMSE_OPERATIONS.includes(scenario.operation))) assertDimseFixesInEffect();
+      await confirmRemoteLoad(profile, flags, context);
       // A split run's InfluxDB points say which segment wrote them, unless the instance tag is chosen.
       const outputFlags: RunFlagValues =
         segment !== undefined && flags['influx'] !== undefined && flags['influxInstance'] === undefined && (context.env['PACS_LOAD_INFLUX_INSTANCE'] ?? '') === ''

@@ -5,6 +5,16 @@
  * servers older than 1.8 (database, user, password from an environment
  * variable). Credentials are never flags: a flag shows in `ps` and shell history.
  *
+ * Without `--influx-v1`, the output switches to the v1 write by itself when
+ * the server's `/ping` names an InfluxDB older than 1.8 (issue 16, item 4),
+ * and says so on stderr: such a server has no v2 write API at all, so there
+ * is nothing to guess, and a nightly run keeps its points instead of
+ * dropping them. The v1 settings it switches to come from the v2 ones: the
+ * bucket (`db` or `db/rp`, as 1.8 reads it) is the database, and the
+ * credentials are PACS_LOAD_INFLUX_USER and PACS_LOAD_INFLUX_PASSWORD, or a
+ * token of the form `user:password` (1.8's convention for v1 credentials on
+ * the v2 API).
+ *
  * Defaults from the environment (flags win): PACS_LOAD_INFLUX_ORG (or
  * K6_INFLUXDB_ORGANIZATION), PACS_LOAD_INFLUX_BUCKET (or K6_INFLUXDB_BUCKET),
  * the token in PACS_LOAD_INFLUX_TOKEN (or K6_INFLUXDB_TOKEN), PACS_LOAD_INFLUX_DB,
@@ -14,7 +24,7 @@
 import { hostname } from 'node:os';
 import { ExitCode, PacsLoadError } from '../../errors.js';
 import { createInfluxOutput, INFLUX_DEFAULTS, INFLUX_OUTPUT_NAME } from '../../outputs/influx/influx-output.js';
-import type { InfluxApi } from '../../outputs/influx/influx-writer.js';
+import type { InfluxApi, InfluxV1Api } from '../../outputs/influx/influx-writer.js';
 import { parseDurationUs } from '../../profile/units.js';
 import { urlForMessage } from '../../redact.js';
 import type { CliContext } from '../context.js';
@@ -45,11 +55,11 @@ const V1_ONLY = ['influxDb', 'influxUser', 'influxPasswordEnv'];
 export const influxOption: RunOutputOption = {
   register: (command) =>
     command
-      .option('--influx <url>', 'write live results to InfluxDB at this http(s) URL (v2 write API; InfluxDB 1.8+, 2.x, 3.x, VictoriaMetrics)')
+      .option('--influx <url>', 'write live results to InfluxDB at this http(s) URL (v2 write API: InfluxDB 1.8+, 2.x, 3.x, VictoriaMetrics; an InfluxDB older than 1.8 is detected and written with the v1 API)')
       .option('--influx-org <org>', 'InfluxDB organization (v2; default $PACS_LOAD_INFLUX_ORG or $K6_INFLUXDB_ORGANIZATION)')
       .option('--influx-bucket <bucket>', `InfluxDB bucket, or db/rp on 1.8 (v2; default $PACS_LOAD_INFLUX_BUCKET, $K6_INFLUXDB_BUCKET or ${DEFAULT_DATABASE})`)
       .option('--influx-token-env <name>', `environment variable holding the API token (v2; default ${DEFAULT_TOKEN_ENV}, then K6_INFLUXDB_TOKEN)`)
-      .option('--influx-v1', 'use the InfluxDB 1.x write API (/write?db=) for servers older than 1.8')
+      .option('--influx-v1', 'use the InfluxDB 1.x write API (/write?db=), e.g. for servers older than 1.8 (chosen by itself when /ping names one); a missing database is created when the user may')
       .option('--influx-db <db[/rp]>', `database and optional retention policy (v1; default $PACS_LOAD_INFLUX_DB or ${DEFAULT_DATABASE})`)
       .option('--influx-user <name>', 'user name (v1; default $PACS_LOAD_INFLUX_USER)')
       .option('--influx-password-env <name>', `environment variable holding the password (v1; default ${DEFAULT_PASSWORD_ENV})`)
@@ -84,6 +94,7 @@ function createFromFlags(flags: RunFlagValues, context: CliContext) {
   const env = context.env;
   const api: InfluxApi = v1 ? v1Api(flags, env) : v2Api(flags, env);
   return createInfluxOutput({
+    v1Fallback: api.version === 'v2' ? v1FallbackApi(api, env) : undefined,
     connection: { url: checkedUrl(url), api, timeoutMs: INFLUX_DEFAULTS.timeoutMs },
     instance: stringFlag(flags, 'influxInstance') ?? nonEmpty(env['PACS_LOAD_INFLUX_INSTANCE']) ?? `${hostname()}:${process.pid}`,
     warn: context.err,
@@ -125,6 +136,25 @@ function v1Api(flags: RunFlagValues, env: CliContext['env']): InfluxApi {
     throw usage(`--influx-user ${username} has no password: ${DEFAULT_PASSWORD_ENV} is not set`, `Set ${DEFAULT_PASSWORD_ENV}, or name the variable that holds it with --influx-password-env NAME.`);
   }
   return { version: 'v1', database, retentionPolicy, username, password };
+}
+
+/**
+ * The v1 settings for a server found to be older than 1.8, from the v2 ones:
+ * bucket `db` or `db/rp` is the database (and retention policy); user and
+ * password from the v1 environment variables, else from a `user:password` token.
+ */
+function v1FallbackApi(api: Extract<InfluxApi, { version: 'v2' }>, env: CliContext['env']): InfluxV1Api {
+  const slash = api.bucket.indexOf('/');
+  const database = slash < 0 ? api.bucket : api.bucket.slice(0, slash);
+  const retentionPolicy = slash < 0 || slash === api.bucket.length - 1 ? undefined : api.bucket.slice(slash + 1);
+  let username = nonEmpty(env['PACS_LOAD_INFLUX_USER']);
+  let password = nonEmpty(env[DEFAULT_PASSWORD_ENV]);
+  const colon = api.token?.indexOf(':') ?? -1;
+  if (username === undefined && password === undefined && api.token !== undefined && colon > 0) {
+    username = api.token.slice(0, colon);
+    password = api.token.slice(colon + 1);
+  }
+  return { version: 'v1', database: database === '' ? DEFAULT_DATABASE : database, retentionPolicy, username, password };
 }
 
 /** The URL if it is a plain http(s) base URL; credentials belong in environment variables, not in it. */

@@ -14,6 +14,13 @@
  *   resolves with the OutputDelivery the summary reports.
  * - The database down at start: a warning, and the run goes on, unless
  *   `required`: then `start()` throws ERR_OUTPUT_UNREACHABLE before any load.
+ * - The server's version, from its `/ping` answer (issue 16, item 4): an
+ *   InfluxDB older than 1.8 has no v2 write API, so when the v2 API was
+ *   chosen by default (`v1Fallback` given), `start()` switches to the v1
+ *   write by itself and says so once. With the v1 write, a missing database
+ *   is created when the credentials allow it (v1-database.ts); otherwise the
+ *   warning (or, when `required`, the error) gives the `CREATE DATABASE`
+ *   statement to run.
  * - Warnings go to `warn` once per change (failing, then writing again), never
  *   once per second, and never contain a credential.
  */
@@ -21,10 +28,11 @@ import { PacsLoadError } from '../../errors.js';
 import type { IntervalReport, OutputDelivery, RunSummary } from '../../metrics/types.js';
 import type { Output, RunStartInfo, TextSink } from '../types.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.js';
-import { createInfluxWriter, InfluxWriteError, type InfluxConnection, type InfluxWriter } from './influx-writer.js';
+import { createInfluxWriter, InfluxWriteError, type InfluxConnection, type InfluxServer, type InfluxV1Api, type InfluxWriter } from './influx-writer.js';
 import { IntervalMerger } from './interval-merge.js';
 import { PointBuffer } from './point-buffer.js';
 import { intervalLines, runEndLines, runStartLine, type RunTags } from './points.js';
+import { lacksV2WriteApi } from './server-version.js';
 
 export const INFLUX_OUTPUT_NAME = 'influxdb';
 
@@ -52,8 +60,15 @@ export interface InfluxOutputOptions {
   /** Tries per batch before it is dropped (default 5). */
   maxAttempts?: number;
   backoff?: BackoffSettings;
-  /** For tests: a writer instead of the HTTP one, a clock (wall ms) and a random source. */
+  /**
+   * The v1 settings to write with when the v2 API was chosen by default and the
+   * server turns out to be an InfluxDB older than 1.8 (no `/api/v2/write`).
+   * Left out when the user chose the API: then nothing is switched.
+   */
+  v1Fallback?: InfluxV1Api;
+  /** For tests: a writer instead of the HTTP one (and a factory for the switched one), a clock (wall ms) and a random source. */
   writer?: InfluxWriter;
+  createWriter?: (connection: InfluxConnection) => InfluxWriter;
   now?: () => number;
   random?: () => number;
 }
@@ -115,9 +130,10 @@ class InfluxDbOutput implements InfluxOutput {
   }
 
   async start(info: RunStartInfo): Promise<void> {
-    const writer = this.#options.writer ?? createInfluxWriter(this.#options.connection);
+    let writer = this.#options.writer ?? this.#createWriter(this.#options.connection);
+    let server: InfluxServer | undefined;
     try {
-      await writer.ping(AbortSignal.timeout(this.#options.connection.timeoutMs));
+      server = await writer.ping(AbortSignal.timeout(this.#options.connection.timeoutMs));
     } catch (error) {
       const reason = error instanceof InfluxWriteError ? error.message : 'no answer';
       if (this.#options.required === true) {
@@ -131,6 +147,10 @@ class InfluxDbOutput implements InfluxOutput {
       this.#options.warn(
         `influxdb: ${writer.description} does not answer (${reason}); the run goes on, points are buffered and retried, and the summary reports what was dropped\n`,
       );
+    }
+    if (server !== undefined) {
+      writer = this.#switchedToV1(writer, server);
+      await this.#ensureDatabase(writer);
     }
     this.#writer = writer;
     this.#tags = { run_id: info.runId, profile: info.profile, instance: this.#options.instance, target: info.target };
@@ -189,6 +209,48 @@ class InfluxDbOutput implements InfluxOutput {
     const delivery: OutputDelivery = { written: this.#written, retried: this.#retried, dropped };
     if (dropped > 0) delivery.lastError = this.#lastError ?? 'not written before the stop deadline';
     return delivery;
+  }
+
+  #createWriter(connection: InfluxConnection): InfluxWriter {
+    return (this.#options.createWriter ?? createInfluxWriter)(connection);
+  }
+
+  /**
+   * The v1 writer when the v2 API was the default and the server is an InfluxDB
+   * older than 1.8: its v2 write would answer 404 to every point. Said once on
+   * `warn`, with the flag that makes the choice explicit.
+   */
+  #switchedToV1(writer: InfluxWriter, server: InfluxServer): InfluxWriter {
+    const fallback = this.#options.v1Fallback;
+    if (fallback === undefined || this.#options.connection.api.version !== 'v2' || !lacksV2WriteApi(server.version)) return writer;
+    writer.close();
+    const switched = this.#createWriter({ ...this.#options.connection, api: fallback });
+    this.#options.warn(
+      `influxdb: ${this.#options.connection.url} is InfluxDB ${server.version ?? ''}, which has no v2 write API (/api/v2/write came with 1.8); ` +
+        `writing with the v1 API instead: ${switched.description}. Add --influx-v1 to choose this yourself (and silence this line)\n`,
+    );
+    return switched;
+  }
+
+  /** v1: the database exists before the first point, or the user learns the statement that creates it. */
+  async #ensureDatabase(writer: InfluxWriter): Promise<void> {
+    if (writer.ensureDatabase === undefined) return;
+    const check = await writer.ensureDatabase(AbortSignal.timeout(this.#options.connection.timeoutMs));
+    if (check.state === 'created') {
+      this.#options.warn(`influxdb: created the database (${check.statement}) on ${writer.description}\n`);
+      return;
+    }
+    if (check.state !== 'missing') return;
+    const hint = `Ask an InfluxDB admin to run ${check.statement} (for example: influx -execute '${check.statement}'), or write as a user with admin rights.`;
+    if (this.#options.required === true) {
+      writer.close();
+      throw new PacsLoadError('ERR_OUTPUT_UNREACHABLE', `--influx-required: the database does not exist on ${writer.description} and could not be created (${check.reason}).`, { hint });
+    }
+    this.#failing = true;
+    this.#lastError = `database not found; creating it failed: ${check.reason}`;
+    this.#options.warn(
+      `influxdb: the database does not exist on ${writer.description} and could not be created (${check.reason}); points will be dropped. ${hint}\n`,
+    );
   }
 
   #bufferInterval(report: IntervalReport, tags: RunTags, epochMs: number): void {

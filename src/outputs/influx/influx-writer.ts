@@ -17,8 +17,22 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
 import { retryAfterMs } from './backoff.js';
+import { InfluxWriteError } from './influx-writer-error.js';
+import { VERSION_HEADER } from './server-version.js';
+import { ensureV1Database, type DatabaseCheck } from './v1-database.js';
 import { TIMESTAMP_PRECISION } from './points.js';
 import { credentialForms, redact } from '../../redact.js';
+
+export { InfluxWriteError };
+
+/** The v1 write API's settings. */
+export type InfluxV1Api = Extract<InfluxApi, { version: 'v1' }>;
+
+/** What a server says of itself when it answers `/ping`. */
+export interface InfluxServer {
+  /** Its `X-Influxdb-Version` header (e.g. `1.6.7~rc0`), if it sent one; VictoriaMetrics does not. */
+  version: string | undefined;
+}
 
 /** Which write API, with its credentials (never logged; see src/redact.ts). */
 export type InfluxApi =
@@ -33,27 +47,15 @@ export interface InfluxConnection {
   timeoutMs: number;
 }
 
-/** A failed write or ping; `message` never contains a credential. */
-export class InfluxWriteError extends Error {
-  override readonly name = 'InfluxWriteError';
-  constructor(
-    message: string,
-    /** True when trying again may succeed (network error, timeout, 404, 408, 425, 429, 5xx). */
-    readonly retriable: boolean,
-    /** The server's Retry-After, in ms, when it sent one. */
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(message);
-  }
-}
-
 export interface InfluxWriter {
   /** E.g. `InfluxDB v2 http://127.0.0.1:8086 (bucket pacs_load)`, for warnings. */
   readonly description: string;
   /** Writes the lines in one request; rejects with InfluxWriteError. */
   write(lines: readonly string[], signal?: AbortSignal): Promise<void>;
-  /** Resolves when the server answers `/ping` (or `/health`) with 2xx; rejects with InfluxWriteError. */
-  ping(signal?: AbortSignal): Promise<void>;
+  /** Resolves when the server answers `/ping` (or `/health`) with 2xx, with its version; rejects with InfluxWriteError. */
+  ping(signal?: AbortSignal): Promise<InfluxServer>;
+  /** v1 only: makes sure the database exists, creating it when the credentials allow (v1-database.ts). Never rejects. */
+  ensureDatabase?(signal?: AbortSignal): Promise<DatabaseCheck>;
   /** Closes the kept-alive connections. */
   close(): void;
 }
@@ -81,28 +83,65 @@ export function createInfluxWriter(connection: InfluxConnection): InfluxWriter {
       ? `InfluxDB v2 API ${url} (${api.org === undefined ? '' : `org ${api.org}, `}bucket ${api.bucket})`
       : `InfluxDB v1 API ${url} (database ${api.database}${api.retentionPolicy === undefined ? '' : `, retention policy ${api.retentionPolicy}`})`;
 
-  const send = async (path: string, method: string, body: string, signal: AbortSignal | undefined): Promise<void> => {
+  /** One request; resolves with the parsed body, and hands the answer's headers to `onHeaders`. */
+  const send = async (path: string, method: string, body: string, signal: AbortSignal | undefined, onHeaders?: (headers: Record<string, unknown>) => void): Promise<unknown> => {
     try {
-      await client.transport.request(path, body, { method, headers, ...(signal === undefined ? {} : { signal }) });
+      return (await client.transport.request(path, body, { method, headers, ...(signal === undefined ? {} : { signal }) }, onHeaders)) as unknown;
     } catch (error) {
       throw classify(error, connection.timeoutMs, secrets);
     }
   };
 
-  return {
+  const writer: InfluxWriter = {
     description,
-    write: (lines, signal) => send(writePath, 'POST', `${lines.join('\n')}\n`, signal),
-    async ping(signal) {
+    async write(lines, signal) {
       try {
-        await send('/ping', 'GET', '', signal);
+        await send(writePath, 'POST', `${lines.join('\n')}\n`, signal);
+      } catch (error) {
+        throw api.version === 'v2' ? withV1Hint(error) : error;
+      }
+    },
+    async ping(signal) {
+      let version: string | undefined;
+      const onHeaders = (answer: Record<string, unknown>): void => {
+        const value = answer[VERSION_HEADER];
+        if (typeof value === 'string' && value !== '') version = value;
+      };
+      try {
+        await send('/ping', 'GET', '', signal, onHeaders);
       } catch (error) {
         // Some servers and proxies answer only /health (InfluxDB 2.x and 3.x answer both).
-        if (!(error instanceof InfluxWriteError) || !error.message.startsWith('HTTP 404')) throw error;
-        await send('/health', 'GET', '', signal);
+        if (!(error instanceof InfluxWriteError) || error.status !== 404) throw error;
+        await send('/health', 'GET', '', signal, onHeaders);
       }
+      return { version };
     },
     close: () => agent.destroy(),
   };
+  if (api.version === 'v1') {
+    const v1Requests = {
+      emptyWrite: async (signal?: AbortSignal) => {
+        await send(writePath, 'POST', '', signal);
+      },
+      query: (statement: string, signal?: AbortSignal) => send(`/query?${new URLSearchParams({ q: statement }).toString()}`, 'POST', '', signal),
+    };
+    writer.ensureDatabase = (signal) => ensureV1Database(api.database, v1Requests, signal);
+  }
+  return writer;
+}
+
+/**
+ * A v2 write answered `404 page not found` is a server without `/api/v2/write`
+ * (InfluxDB before 1.8, or a proxy in front of one): the message says which flag fixes it.
+ */
+function withV1Hint(error: unknown): unknown {
+  if (!(error instanceof InfluxWriteError) || error.status !== 404 || !error.message.includes('page not found')) return error;
+  return new InfluxWriteError(
+    `${error.message} (this server has no v2 write API /api/v2/write, as InfluxDB before 1.8: use --influx-v1)`,
+    error.retriable,
+    error.retryAfterMs,
+    error.status,
+  );
 }
 
 function v2WritePath(org: string | undefined, bucket: string): string {
@@ -131,7 +170,12 @@ function classify(error: unknown, timeoutMs: number, secrets: readonly string[])
     // Redacted before it is cut short, so that no part of a credential is left at the cut.
     const text = redact(String(detail), secrets).replace(/\s+/g, ' ').trim().slice(0, BODY_SHOWN_CHARS);
     const message = `HTTP ${error.statusCode}${error.statusMessage === undefined ? '' : ` ${error.statusMessage}`}${text === '' ? '' : `: ${text}`}`;
-    return new InfluxWriteError(redact(message, secrets), RETRIABLE_STATUSES.has(error.statusCode), retryAfterMs(error.headers?.['retry-after'], Date.now()));
+    return new InfluxWriteError(
+      redact(message, secrets),
+      RETRIABLE_STATUSES.has(error.statusCode),
+      retryAfterMs(error.headers?.['retry-after'], Date.now()),
+      error.statusCode,
+    );
   }
   if (error instanceof RequestTimedOutError) return new InfluxWriteError(`no answer within ${timeoutMs} ms`, true, undefined);
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -20,6 +20,7 @@ function fakeWriter(answers: Answer[] | (() => Answer), pingOk = true) {
     calls: () => calls,
     async ping() {
       if (!pingOk) throw new InfluxWriteError('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9', true, undefined);
+      return { version: undefined };
     },
     write(lines, signal) {
       const answer = typeof answers === 'function' ? answers() : answers[Math.min(calls, answers.length - 1)];

@@ -116,6 +116,57 @@ describe('InfluxDB writer', () => {
     expect(received.map((request) => request.url)).toEqual(['/ping', '/health']);
   });
 
+  it('returns the version the server names on /ping (issue 16, item 4)', async () => {
+    let named = true;
+    const { url } = await serve((_, response) => response.writeHead(204, named ? { 'x-influxdb-version': '1.6.7~rc0' } : {}).end());
+    expect(await connect(url, V2).ping()).toEqual({ version: '1.6.7~rc0' });
+    named = false;
+    expect(await writer!.ping()).toEqual({ version: undefined });
+  });
+
+  it('v2: a 404 "page not found" names --influx-v1', async () => {
+    const { url } = await serve((_, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'));
+    const error = (await connect(url, V2)
+      .write(['m f=1i 1'])
+      .catch((caught: unknown) => caught)) as InfluxWriteError;
+    expect(error.status).toBe(404);
+    expect(error.message).toContain('use --influx-v1');
+  });
+
+  it('v1: checks the database with an empty write, and creates it through /query when missing', async () => {
+    const { url, received } = await serve((request, response) => {
+      if (request.url.startsWith('/write')) {
+        response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"database not found: \\"pacs\\""}');
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"results":[{"statement_id":0}]}');
+      }
+    });
+    expect(await connect(url, V1).ensureDatabase?.()).toEqual({ state: 'created', statement: 'CREATE DATABASE "pacs"' });
+    expect(received.map((request) => [request.method, request.url, request.body, request.authorization !== undefined])).toEqual([
+      ['POST', '/write?db=pacs&rp=autogen&precision=ms', '', true],
+      ['POST', `/query?${new URLSearchParams({ q: 'CREATE DATABASE "pacs"' }).toString()}`, '', true],
+    ]);
+  });
+
+  it('v1: a refused CREATE DATABASE leaves the statement and the reason', async () => {
+    const { url } = await serve((request, response) => {
+      if (request.url.startsWith('/write')) response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"database not found: \\"pacs\\""}');
+      else response.writeHead(403, { 'content-type': 'application/json' }).end('{"error":"requires admin privilege"}');
+    });
+    const check = await connect(url, V1).ensureDatabase?.();
+    expect(check).toMatchObject({ state: 'missing', statement: 'CREATE DATABASE "pacs"' });
+    expect(check?.state === 'missing' && check.reason).toContain('requires admin privilege');
+    expect(JSON.stringify(check)).not.toContain('pa55');
+  });
+
+  it('v1: an existing database is left alone, and v2 has no database check', async () => {
+    const { url, received } = await serve((_, response) => response.writeHead(204).end());
+    expect(await connect(url, V1).ensureDatabase?.()).toEqual({ state: 'exists' });
+    expect(received).toHaveLength(1);
+    writer?.close();
+    expect(connect(url, V2).ensureDatabase).toBeUndefined();
+  });
+
   it('times a hanging server out', async () => {
     const { url } = await serve(() => {});
     writer = createInfluxWriter({ url, api: V2, timeoutMs: 200 });

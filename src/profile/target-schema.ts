@@ -16,7 +16,7 @@ import {
 import { byteSizeField } from './byte-size.js';
 import { problemText } from './problems.js';
 import type { DicomwebAuth, FaultKind, ResolvedTarget, SimulatorSettings } from './types.js';
-import { tryParsePercent } from './units.js';
+import { tryParseShare } from './units.js';
 import { urlForMessage } from '../redact.js';
 
 /**
@@ -419,17 +419,9 @@ const throttleRateField = textOrNumberField({
   example: '1%',
 }).transform(toShare);
 
-/** A percentage or a fraction from 0 to 1, as a fraction. */
+/** A percentage or a fraction from 0 to 1, as a fraction (units.ts, shared with `simulate --error-rate`). */
 function toShare(value: string | number, ctx: z.RefinementCtx): number {
-  if (typeof value === 'number') {
-    if (value >= 0 && value <= 1) return value;
-    ctx.addIssue({
-      code: 'custom',
-      message: problemText(`${value} is not a fraction from 0 to 1`, `write a percentage, e.g. \`${value}%\`, or a fraction such as 0.01`),
-    });
-    return z.NEVER;
-  }
-  const parsed = tryParsePercent(value);
+  const parsed = tryParseShare(value);
   if (parsed.ok) return parsed.value;
   ctx.addIssue({ code: 'custom', message: problemText(parsed.message, parsed.fix) });
   return z.NEVER;

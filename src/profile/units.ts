@@ -209,6 +209,17 @@ export function tryParsePercent(text: string): UnitParse {
 }
 
 /**
+ * Parses a share of requests, as a profile writes it: a number is a fraction
+ * from 0 to 1 (`0.01`), text is a percentage (`1%`; text without `%` is refused,
+ * so that `0.1` in quotes is never read as 10%). Returns the fraction. Never throws.
+ */
+export function tryParseShare(value: string | number): UnitParse {
+  if (typeof value === 'string') return tryParsePercent(value);
+  if (Number.isFinite(value) && value >= 0 && value <= 1) return { ok: true, value };
+  return { ok: false, message: `${value} is not a fraction from 0 to 1`, fix: `write a percentage, e.g. \`${value}%\`, or a fraction such as 0.01` };
+}
+
+/**
  * Formats integer microseconds the way a profile writes them: `500ms`, `30s`,
  * `1m30s`, `2h`, `1.5ms`, `0s`. The output parses back to the same value.
  */

@@ -6,7 +6,7 @@ import type { SimulatorSettings } from '../../profile/types.js';
 import { loadProfileFile } from '../../profile/load.js';
 import { resolveSimulator } from '../../profile/target-schema.js';
 import { tryParseByteSize } from '../../profile/byte-size.js';
-import { tryParseDurationUs } from '../../profile/units.js';
+import { tryParseDurationUs, tryParseShare, type UnitParse } from '../../profile/units.js';
 import { checkOutputFileWritable, writeOutputFileAtomically } from '../../outputs/output-file.js';
 import type { OutputFile } from '../../outputs/output-file.js';
 import type { CliContext } from '../context.js';
@@ -75,8 +75,8 @@ export function registerSimulate(program: Command, context: CliContext): void {
     .option('--stations <n>', `scheduled station AE titles in the worklist (default ${DEFAULT_SETTINGS.stations})`)
     .option('--steps <n>', `scheduled procedure steps per station (default ${DEFAULT_SETTINGS.stepsPerStation})`)
     .option('--studies <n>', `studies answered by QIDO (default ${DEFAULT_SETTINGS.studies})`)
-    .option('--latency <ms>', 'milliseconds added to every answer (default 0)')
-    .option('--error-rate <fraction>', 'share of requests answered with a failure, 0..1 (default 0)')
+    .option('--latency <duration>', "added to every answer, in a profile's units: 20ms, 1.5s (default 0ms; a bare number is the old form, milliseconds)")
+    .option('--error-rate <share>', "share of requests answered with a failure, in a profile's units: 5%, or a fraction 0.05 (default 0)")
     .option('--max-associations <n>', 'reject associations beyond this many (0 = no limit, the default)')
     .option('--store-max <size>', 'memory kept of received instances (C-STORE, STOW-RS), e.g. 64MiB (default 512MiB)')
     .option('--store-when-full <policy>', 'evict-oldest (the default) or refuse (A700) when a received instance does not fit')
@@ -88,7 +88,7 @@ export function registerSimulate(program: Command, context: CliContext): void {
     )
     .option('--force', "accept the profile's values beyond the sanity limits")
     .action(async (flags: SimulateFlags) => {
-      const settings = await settingsFrom(flags);
+      const settings = await settingsFrom(flags, context);
       const statsFile: OutputFile | undefined =
         flags.statsFile === undefined ? undefined : { path: flags.statsFile, what: 'simulator statistics', flag: '--stats-file' };
       const statsEveryMs = durationMs('--stats-every', flags.statsEvery);
@@ -180,11 +180,11 @@ class StatsWriter {
 }
 
 /** The profile's simulator settings (or the defaults), with the flags given overriding them. */
-async function settingsFrom(flags: SimulateFlags): Promise<SimulatorSettings> {
+async function settingsFrom(flags: SimulateFlags, context: CliContext): Promise<SimulatorSettings> {
   const base = flags.profile === undefined ? DEFAULT_SETTINGS : (await loadProfileFile(flags.profile, { force: flags.force === true })).simulator;
   const faults = { ...base.faults };
-  if (flags.latency !== undefined) faults.latencyUs = Math.round(number('--latency', flags.latency, 0, Infinity) * 1000);
-  if (flags.errorRate !== undefined) faults.errorRate = number('--error-rate', flags.errorRate, 0, 1);
+  if (flags.latency !== undefined) faults.latencyUs = latencyUs(flags.latency, context);
+  if (flags.errorRate !== undefined) faults.errorRate = share('--error-rate', flags.errorRate);
   if (flags.maxAssociations !== undefined) faults.maxAssociations = count('--max-associations', flags.maxAssociations, 0);
   const settings: SimulatorSettings = { ...base, faults };
   if (flags.stations !== undefined) settings.stations = count('--stations', flags.stations, 1);
@@ -200,6 +200,40 @@ async function settingsFrom(flags: SimulateFlags): Promise<SimulatorSettings> {
     settings.storeWhenFull = flags.storeWhenFull;
   }
   return settings;
+}
+
+const BARE_NUMBER = /^\s*(\d+(\.\d+)?|\.\d+)\s*$/;
+
+/**
+ * `--latency`: a duration as a profile writes it (`20ms`), parsed by the
+ * profile's parser. A bare number is the flag's old form, milliseconds: still
+ * read that way so that existing scripts keep working, with a note on stderr.
+ */
+function latencyUs(text: string, context: CliContext): number {
+  if (BARE_NUMBER.test(text)) {
+    const ms = text.trim();
+    context.err(`pacs-load simulate: --latency ${ms} is read as ${ms}ms (the old form); write --latency ${ms}ms, as a profile does\n`);
+    return Math.round(Number(ms) * 1000);
+  }
+  return unit('--latency', text, tryParseDurationUs(text), '20ms');
+}
+
+/**
+ * `--error-rate`: a percentage (`5%`) or a fraction from 0 to 1 (`0.05`, the
+ * flag's old form and a profile's number form), parsed by the profile's parser.
+ */
+function share(option: string, text: string): number {
+  return unit(option, text, tryParseShare(BARE_NUMBER.test(text) ? Number(text) : text), '5%');
+}
+
+/** The parsed value, or a usage error naming the flag, the profile parser's reason and fix. */
+function unit(option: string, text: string, parsed: UnitParse, example: string): number {
+  if (parsed.ok) return parsed.value;
+  throw new PacsLoadError('ERR_USAGE', `${option} "${text}": ${parsed.message}`, { hint: `${capitalize(parsed.fix)}, e.g. ${option} ${example}` });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** An instant: ISO 8601 with a zone, or epoch milliseconds; returns epoch ms. */

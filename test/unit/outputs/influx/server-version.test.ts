@@ -111,7 +111,9 @@ describe('InfluxDB output start: server version and database', () => {
     expect(warnings[0]).toContain('Ask an InfluxDB admin to run CREATE DATABASE "pacs_load"');
 
     const required = setUp('1.6.7', missing, { connection: v1, required: true });
-    const error = await required.output.start(INFO).catch((caught: unknown) => caught);
+    const error: unknown = await Promise.resolve()
+      .then(() => required.output.start(INFO))
+      .catch((caught: unknown) => caught);
     expect(isPacsLoadError(error) && error.code).toBe('ERR_OUTPUT_UNREACHABLE');
     expect(isPacsLoadError(error) && error.hint).toContain('CREATE DATABASE "pacs_load"');
   });

@@ -5,11 +5,17 @@
  * Rates are written per hour with 4 decimals so the written rate is within
  * 0.01% of the planned one (a rate such as 0.0208/s would round badly per second).
  * Without a `target` it runs against the embedded simulator; add one to test a PACS.
+ * It names its JSON Schema for editors (issue 16, item 6): the
+ * yaml-language-server modeline and the `$schema` key both point to
+ * `pacs-load.schema.json` beside it, which `pacs-load schema` writes.
  */
 import { stringify } from 'yaml';
 import { formatDurationUs } from '../profile/units.js';
 import type { CapacityPlan } from './compute-plan.js';
 import { trim } from './compute-plan.js';
+
+/** Where the written profile expects its JSON Schema: beside it, from `pacs-load schema > pacs-load.schema.json`. */
+export const PLAN_PROFILE_SCHEMA_PATH = './pacs-load.schema.json';
 
 /** Simulator stations are capped by the profile schema (STATION0001..9999). */
 const MAX_STATIONS = 9999;
@@ -43,6 +49,7 @@ export function planProfileYaml(plan: CapacityPlan, name = 'capacity-plan-peak')
     scenarios[row.scenario] = scenario;
   }
   const profile = {
+    $schema: PLAN_PROFILE_SCHEMA_PATH,
     name,
     description: `Peak hour of ${trim(plan.input.studiesPerDay)} studies/day with ${trim(plan.input.headroom * 100)}% headroom (pacs-load plan)`,
     simulator: { stations, stepsPerStation: 5 },
@@ -52,9 +59,12 @@ export function planProfileYaml(plan: CapacityPlan, name = 'capacity-plan-peak')
     ),
   };
   const header = [
+    `# yaml-language-server: $schema=${PLAN_PROFILE_SCHEMA_PATH}`,
     '# Written by `pacs-load plan`: the planned peak hour as a load profile.',
-    '# Each scenario runs one operation at its planned peak rate (DESIGN section 6',
-    '# figures; see the plan output for every assumption and its source).',
+    '# Each scenario runs one operation at its planned peak rate (the workload',
+    "# figures of pacs-load's docs/architecture.md, section 6; the plan output",
+    '# lists every assumption and its source).',
+    '# Editor completion: `pacs-load schema > pacs-load.schema.json` beside this file.',
     '# There is no `target`: it runs against the embedded simulator. Add a `target`',
     '# block to test a PACS (never production), and thresholds for your service levels.',
     '',

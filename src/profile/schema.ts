@@ -77,6 +77,18 @@ const thresholdItemSchema = textOrObjectField(thresholdObjectSchema, {
   return { expression: parsed.expression, abortOnFail, delayAbortEvalUs };
 });
 
+/**
+ * `$schema` (issue 16, item 6): the JSON Schema an editor checks the file
+ * against (`pacs-load schema` prints it). Editors read it; pacs-load accepts
+ * any text there and ignores it, so it is never an unknown key.
+ */
+const editorSchemaField = z
+  .string({ error: (issue) => problemText(`must be text (the path or URL of the JSON Schema), not ${typeof issue.input}`, 'write e.g. `$schema: ./pacs-load.schema.json`') })
+  .meta({
+    description: 'The JSON Schema editors check this file against, e.g. `./pacs-load.schema.json` (write it with `pacs-load schema > pacs-load.schema.json`). Ignored by pacs-load.',
+    examples: ['./pacs-load.schema.json'],
+  });
+
 const profileObjectSchema = objectField(
   {
     name: textField({ description: 'Name of the profile; it tags every result.', example: 'morning-peak' }),
@@ -105,6 +117,7 @@ const profileObjectSchema = objectField(
         example: '{ mwl.find: ["p95 < 500ms", "errors < 0.1%"] }',
       },
     ).optional(),
+    $schema: editorSchemaField.optional(),
   },
   { description: 'A pacs-load profile.', example: '{ name: quickstart, scenarios: { ... } }' },
 ).superRefine(checkProfile, { when: (payload) => asRecord(payload.value) !== undefined });

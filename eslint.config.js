@@ -1,4 +1,4 @@
-// Lint rules that enforce the architecture (DESIGN section 2): the dependency
+// Lint rules that enforce the architecture (docs/architecture.md section 2): the dependency
 // direction between layers, and that only src/cli/ touches `process` or the console.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -34,7 +34,7 @@ const boundaryConfigs = Object.entries(forbiddenImports).map(([area, layers]) =>
       patterns: layers.map((layer) => ({
         // metrics/names.ts is the lowest layer with errors and wire: anyone may use it.
         regex: layer === 'metrics' ? '(^|/)(src/)?metrics/(?!names\\.js$)' : `(^|/)(src/)?${layer}(/|\\.js$)`,
-        message: `${area} must not import ${layer} (DESIGN section 2: dependency direction).`,
+        message: `${area} must not import ${layer} (docs/architecture.md section 2: dependency direction).`,
         // wire/ describes messages that carry profiles and snapshots: types only.
         allowTypeImports: area === 'src/wire',
       })),
@@ -57,7 +57,7 @@ export default tseslint.config(
     ignores: ['src/cli/**'],
     rules: {
       'no-console': 'error',
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only src/cli/ touches process (DESIGN section 2); pass values in.' }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Only src/cli/ touches process (docs/architecture.md section 2); pass values in.' }],
       'no-restricted-properties': ['error', { object: 'process', message: 'Only src/cli/ touches process.' }],
     },
   },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real peers for trying pacs-load against, on 127.0.0.1 with free ports
-# (issue 3 item 6, DESIGN section 9):
+# (issue 3 item 6, docs/architecture.md section 9):
 #
 #   scripts/peers.sh install   Debian packages (DCMTK, Orthanc + DICOMweb, ...); needs root
 #   scripts/peers.sh start     Orthanc (worklist + DICOMweb plugins), DCMTK wlmscpfs and storescp

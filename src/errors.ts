@@ -1,5 +1,5 @@
 /**
- * One error class for everything pacs-load reports to a user (DESIGN section 8).
+ * One error class for everything pacs-load reports to a user (docs/architecture.md section 8).
  *
  * Errors are matched by their stable `code`, never by message text. Every error
  * carries a `hint` that tells the user what to do next. Errors cross the worker

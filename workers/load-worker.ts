@@ -1,6 +1,6 @@
 /**
  * The piscina worker entry: one long task per worker thread for the whole run
- * (DESIGN section 11). It builds this worker's operations, says `ready`, waits
+ * (docs/architecture.md section 11). It builds this worker's operations, says `ready`, waits
  * for the coordinator's common time zero, runs every scenario's share, and
  * sends one snapshot per interval, then a final partial one and `done`.
  * The wiring lives here; the logic lives in src/ (scheduler, operations, metrics).

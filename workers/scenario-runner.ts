@@ -1,7 +1,7 @@
 /**
  * Runs one scenario's share on one worker: plans it (scheduler), drives it on
  * the worker's clock, runs each operation and records its three times
- * (DESIGN section 3, point 2):
+ * (docs/architecture.md section 3, point 2):
  *   response = completion - intended start   (the headline; includes queueing)
  *   service  = completion - actual start
  *   lag      = actual start - intended start

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The pacs-load command line. This directory is the only code that touches
- * `process` (DESIGN section 2): it reads arguments and the environment, turns
+ * `process` (docs/architecture.md section 2): it reads arguments and the environment, turns
  * signals into an AbortSignal, prints, and chooses the exit code.
  */
 import { Command, CommanderError } from 'commander';

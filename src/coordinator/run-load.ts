@@ -1,5 +1,5 @@
 /**
- * The run lifecycle (DESIGN section 2): resolve the target (starting an embedded
+ * The run lifecycle (docs/architecture.md section 2): resolve the target (starting an embedded
  * simulator when the profile has none), preflight it, start the workers, give
  * them a common time zero, merge their interval snapshots as they arrive (no
  * lockstep), feed the outputs, stop early on an abortOnFail threshold or an

@@ -1,5 +1,5 @@
 /**
- * The worker threads of a run. piscina is used as a thread manager (DESIGN
+ * The worker threads of a run. piscina is used as a thread manager (docs/architecture.md
  * section 11): one long task per worker for the whole run, `atomics: 'disabled'`
  * because the default 'sync' mode parks a worker's event loop between tasks and
  * would freeze its sockets. Messages flow over one MessageChannel per worker.

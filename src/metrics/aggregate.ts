@@ -1,5 +1,5 @@
 /**
- * The coordinator side of measurement (DESIGN section 3, point 4): merges the
+ * The coordinator side of measurement (docs/architecture.md section 3, point 4): merges the
  * workers' interval snapshots as they arrive, with no lockstep between workers.
  *
  * Two views are kept:

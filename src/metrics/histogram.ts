@@ -1,5 +1,5 @@
 /**
- * The one place that builds, encodes and decodes HDR histograms (DESIGN section 3,
+ * The one place that builds, encodes and decodes HDR histograms (docs/architecture.md section 3,
  * points 3 and 4), so every histogram in a run has the same implementation and
  * settings and `add()` is always exact.
  *

@@ -1,10 +1,10 @@
 /**
  * Names shared by every layer: operations, outcome classes and histogram names.
- * This file is at the lowest layer (DESIGN section 2) so that the profile schema,
+ * This file is at the lowest layer (docs/architecture.md section 2) so that the profile schema,
  * the operations and the outputs agree on spelling without importing each other.
  */
 
-/** Every operation a profile may name (DESIGN section 4). Implemented ones are in src/operations/. */
+/** Every operation a profile may name (docs/architecture.md section 4). Implemented ones are in src/operations/. */
 export const OPERATION_NAMES = [
   'dimse.echo',
   'mwl.find',
@@ -53,7 +53,7 @@ export const DICOMWEB_OPERATIONS: readonly OperationName[] = [
 ];
 
 /**
- * How one operation ended (DESIGN section 3, point 5). Target failures are data,
+ * How one operation ended (docs/architecture.md section 3, point 5). Target failures are data,
  * never exceptions: they are counted, tagged and thresholdable.
  */
 export type Outcome =
@@ -146,7 +146,7 @@ function hex4(status: number): string {
 
 /**
  * The histograms recorded per scenario and operation, all in integer microseconds
- * (DESIGN section 3, points 2 and 3):
+ * (docs/architecture.md section 3, points 2 and 3):
  * - response: completion - intended start (the headline, includes queueing)
  * - service: completion - actual start
  * - lag: actual start - intended start

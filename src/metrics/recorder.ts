@@ -1,5 +1,5 @@
 /**
- * The worker side of measurement (DESIGN section 3, points 2 to 4): one
+ * The worker side of measurement (docs/architecture.md section 3, points 2 to 4): one
  * `MetricsRecorder` per worker thread records every completed operation into
  * HDR histograms and counters, keyed by (scenario, operation), and hands the
  * coordinator one `IntervalSnapshot` per interval. Nothing is kept per sample:

@@ -1,5 +1,5 @@
 /**
- * The exact merge of one series' measurements (DESIGN section 3, point 4):
+ * The exact merge of one series' measurements (docs/architecture.md section 3, point 4):
  * counters are summed and histograms added bucket by bucket, so the merge of
  * any split of the samples (by worker, interval, machine or scenario) equals
  * what one recorder would have measured from all of them.

@@ -1,5 +1,5 @@
 /**
- * The run summary (DESIGN section 7): the exact merge of every interval, with
+ * The run summary (docs/architecture.md section 7): the exact merge of every interval, with
  * the encoded histograms kept so summaries from several load generators merge
  * exactly later (`mergeSummaries`).
  */

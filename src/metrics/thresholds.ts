@@ -1,5 +1,5 @@
 /**
- * Threshold evaluation (DESIGN sections 3 and 8): pass/fail of a profile's
+ * Threshold evaluation (docs/architecture.md sections 3 and 8): pass/fail of a profile's
  * `thresholds` against the measured series, for the exit code (99), the JUnit
  * cases and the run's early stop (`abortOnFail`).
  *

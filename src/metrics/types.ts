@@ -1,6 +1,6 @@
 /**
  * The data that flows from workers to the coordinator to the outputs
- * (DESIGN section 3, point 4): per-interval snapshots with encoded HDR
+ * (docs/architecture.md section 3, point 4): per-interval snapshots with encoded HDR
  * histograms and counters, never per-sample messages; and the run summary,
  * the exact merge of all intervals.
  */
@@ -257,7 +257,7 @@ export interface BreakpointStepSummary {
   exceeded: string[];
 }
 
-/** A migration profile's throughput figures (DESIGN section 3, point 6: bytes are first-class). */
+/** A migration profile's throughput figures (docs/architecture.md section 3, point 6: bytes are first-class). */
 export interface MigrationSummary {
   /** The migration scenarios' bytes sent (DIMSE or DICOMweb payload), all workers. */
   bytesSent: number;

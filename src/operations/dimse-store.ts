@@ -1,5 +1,5 @@
 /**
- * `dimse.store`: a modality sending a whole synthetic study (DESIGN sections 4
+ * `dimse.store`: a modality sending a whole synthetic study (docs/architecture.md sections 4
  * and 6) with C-STORE (Storage Service Class, PS3.4 Annex B; PS3.7 section
  * 9.1.1), all images on one association unless `imagesPerAssociation` splits
  * them, as modalities and routers are often configured to.

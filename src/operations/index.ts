@@ -1,4 +1,4 @@
-/** The operation registry: one factory per operation name (DESIGN section 4). */
+/** The operation registry: one factory per operation name (docs/architecture.md section 4). */
 import type { OperationName } from '../metrics/names.js';
 import type { Operation, OperationFactory, OperationSetup } from './types.js';
 import { createDimseEcho } from './dimse-echo.js';

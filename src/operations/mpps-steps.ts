@@ -23,7 +23,7 @@ export const MPPS_STEPS_PER_STATION = 5;
 /** Open steps kept per worker and target; the oldest are forgotten beyond this. */
 const MAX_OPEN_STEPS = 100_000;
 
-/** Images a performed series references at completion, per modality (DESIGN section 6 counts). */
+/** Images a performed series references at completion, per modality (docs/architecture.md section 6 counts). */
 const IMAGES_BY_MODALITY: Readonly<Record<string, number>> = { CT: 680, MR: 570, CR: 2, DX: 2, MG: 4, US: 30 };
 const STORAGE_SOP_CLASS_BY_MODALITY: Readonly<Record<string, string>> = {
   CT: '1.2.840.10008.5.1.4.1.1.2',

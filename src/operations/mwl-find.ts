@@ -1,5 +1,5 @@
 /**
- * `mwl.find`: a modality's broad worklist query (DESIGN sections 4 and 6), one
+ * `mwl.find`: a modality's broad worklist query (docs/architecture.md sections 4 and 6), one
  * association carrying one Modality Worklist C-FIND (PS3.4 K.6.1).
  *
  * Matching keys (PS3.4 K.6.1.2.2, Table K.6-1): Scheduled Station AE Title (the
@@ -30,7 +30,7 @@ export interface MwlQuery {
 
 /**
  * The identifier of the broad query. Empty values are return keys (universal
- * matching, PS3.4 C.2.2.2.3). PregnancyStatus is left out on purpose (DESIGN
+ * matching, PS3.4 C.2.2.2.3). PregnancyStatus is left out on purpose (docs/architecture.md
  * section 10, defect 5).
  */
 export function mwlQueryIdentifier(query: MwlQuery): Record<string, unknown> {

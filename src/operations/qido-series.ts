@@ -1,6 +1,6 @@
 /**
  * `qido.series`: the series list a viewer asks for when a study is opened
- * (DESIGN section 6): QIDO-RS `GET /studies/{S}/series` with OHIF's extra
+ * (docs/architecture.md section 6): QIDO-RS `GET /studies/{S}/series` with OHIF's extra
  * fields and one page of `limit` results (PS3.18 section 10.6.1; paging and
  * includefield in section 8.3.4). The study is one the target holds, found once
  * per worker (src/operations/dicomweb-catalog.ts, studies of `modality`), taken

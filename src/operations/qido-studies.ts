@@ -1,6 +1,6 @@
 /**
  * `qido.studies`: the search a reading worklist or a zero-footprint viewer's
- * study list sends (DESIGN section 6): QIDO-RS `GET /studies` for today's
+ * study list sends (docs/architecture.md section 6): QIDO-RS `GET /studies` for today's
  * studies of one modality, one page of `limit` results (PS3.18 section 10.6).
  *
  * The query is the one OHIF's study list sends, narrowed by modality:

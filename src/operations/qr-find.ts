@@ -1,5 +1,5 @@
 /**
- * `qr.find`: the prior lookup by Patient ID (DESIGN sections 4 and 6), Study
+ * `qr.find`: the prior lookup by Patient ID (docs/architecture.md sections 4 and 6), Study
  * Root C-FIND at study level, or at study then series level (`level: series`).
  * The patient is PLSYN-nnnnnn, round robin over `patients` by iteration.
  *

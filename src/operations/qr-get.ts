@@ -1,10 +1,10 @@
 /**
- * `qr.get`: retrieve a prior on the query association itself (DESIGN section 4).
+ * `qr.get`: retrieve a prior on the query association itself (docs/architecture.md section 4).
  * The prior lookup (qr-priors.ts) finds the patient's newest prior; a
  * study-level C-GET (PS3.4 C.4.3) brings its instances back as C-STORE
  * sub-operations on the same association, which the tool accepts (SCP role
  * negotiated for every storage SOP class, PS3.7 D.3.3.4), counts and discards.
- * Patients without priors (45%, DESIGN section 6) cost only the query.
+ * Patients without priors (45%, docs/architecture.md section 6) cost only the query.
  *
  * Outcome: the C-GET's final status (PS3.4 C.4.3.1.5): success; B000 (one or
  * more sub-operations failed or had warnings) is a warning; A7xx, A900, Cxxx are

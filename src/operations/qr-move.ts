@@ -1,9 +1,9 @@
 /**
- * `qr.move`: retrieve a prior to the tool's own store SCP (DESIGN section 4).
+ * `qr.move`: retrieve a prior to the tool's own store SCP (docs/architecture.md section 4).
  * The prior lookup (study-level C-FIND by Patient ID, qr-priors.ts) finds the
  * patient's newest prior; a study-level C-MOVE (PS3.4 C.4.2) then asks the
  * target to send it to the store SCP, which counts and discards what arrives
- * (src/protocol/dimse/store-scp.ts). Patients without priors (45%, DESIGN
+ * (src/protocol/dimse/store-scp.ts). Patients without priors (45%, docs/architecture.md
  * section 6) cost only the query, as a prefetch rule's do.
  *
  * The store SCP is started by the first run, one per worker and scenario, on

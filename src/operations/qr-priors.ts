@@ -1,6 +1,6 @@
 /**
  * What the Query/Retrieve operations share: the prior lookup a modality or a
- * reading workstation runs for the patient in front of it (DESIGN section 6:
+ * reading workstation runs for the patient in front of it (docs/architecture.md section 6:
  * about 10 priors per patient, 45% with none). Study Root C-FIND at study level
  * by Patient ID (PS3.4 C.6.2.1), then, if asked, at series level for the studies
  * found, with their UIDs as a list (hierarchical query, UID list matching,

@@ -7,7 +7,7 @@
  * a visibly synthetic patient (src/synth/dicomweb-instances.ts).
  *
  * Defaults: 20 images of the modality's matrix (CT 512 x 512 x 16 bits = 0.5 MiB),
- * a small study on purpose; set `images` and `imageSize` for DESIGN section 6
+ * a small study on purpose; set `images` and `imageSize` for docs/architecture.md section 6
  * volumes (a CT is about 680 images).
  *
  * The answer (PS3.18 10.5.3): the Store Instances Response Module in DICOM

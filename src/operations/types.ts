@@ -1,5 +1,5 @@
 /**
- * The contract between the worker's run loop and an operation (DESIGN section 4).
+ * The contract between the worker's run loop and an operation (docs/architecture.md section 4).
  * An operation builds its request, calls a protocol client and checks the answer.
  * It never throws for a target failure: it returns an `Outcome`. It never reads
  * the clock for response/service time; the run loop does that around `run()`.

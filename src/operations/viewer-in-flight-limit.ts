@@ -2,7 +2,7 @@
  * A bound on requests in flight within one `viewer.open`: at most `limit` tasks
  * run at once, the others wait their turn first come, first served, as a
  * viewer's image loader queues frame requests (OHIF v3 keeps about 100 in
- * flight, DESIGN section 6).
+ * flight, docs/architecture.md section 6).
  */
 export class InFlightLimit {
   readonly #limit: number;

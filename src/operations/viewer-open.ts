@@ -1,6 +1,6 @@
 /**
  * `viewer.open`: what a zero-footprint viewer (OHIF v3 with lazy loading) does
- * to open one study (DESIGN section 6), as one operation:
+ * to open one study (docs/architecture.md section 6), as one operation:
  *
  * 1. study search, QIDO-RS `GET /studies?StudyInstanceUID={S}&...` (PS3.18
  *    10.6.1), which also tells the viewer the study's PatientID;

@@ -1,6 +1,6 @@
 /**
  * `wado.frames`: the frame request a zero-footprint viewer sends per image
- * (DESIGN section 6, OHIF v3): WADO-RS
+ * (docs/architecture.md section 6, OHIF v3): WADO-RS
  * `GET /studies/{S}/series/{Se}/instances/{I}/frames/1[,2,...]` with
  * `Accept: multipart/related; type="application/octet-stream"; transfer-syntax=*`
  * (PS3.18 section 10.4.1.1.1). The instance is one the target holds

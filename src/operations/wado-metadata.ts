@@ -1,6 +1,6 @@
 /**
  * `wado.metadata`: the series metadata a zero-footprint viewer reads before it
- * asks for frames (DESIGN section 6): WADO-RS `GET /studies/{S}/series/{Se}/metadata`,
+ * asks for frames (docs/architecture.md section 6): WADO-RS `GET /studies/{S}/series/{Se}/metadata`,
  * DICOM JSON (PS3.18 section 10.4.1.1.2, Annex F). The series is one the
  * target holds (src/operations/dicomweb-catalog.ts), taken round robin.
  *

@@ -1,5 +1,5 @@
 /**
- * The console output (DESIGN section 7): a header when the run starts, one live
+ * The console output (docs/architecture.md section 7): a header when the run starts, one live
  * line per interval, and the end-of-run report (console-summary.ts). It writes
  * to a TextSink, so only src/cli/ decides that the text goes to stdout.
  */

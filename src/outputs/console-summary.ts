@@ -1,5 +1,5 @@
 /**
- * The end-of-run report of the console output (DESIGN section 7), as text
+ * The end-of-run report of the console output (docs/architecture.md section 7), as text
  * lines: the table per operation, where the time went (p95 of response against
  * service, lag, setup and ttfb, so queueing is visible), errors by outcome
  * class, the thresholds and the verdict. Pure: summary in, lines out.

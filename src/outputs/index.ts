@@ -1,4 +1,4 @@
-/** The outputs (DESIGN section 7): console and summary JSON so far. */
+/** The outputs (docs/architecture.md section 7): console and summary JSON so far. */
 export type { Output, RunStartInfo, TextSink } from './types.js';
 export { createConsoleOutput, renderHeader, renderLiveLine } from './console-output.js';
 export type { ConsoleOutputOptions } from './console-output.js';

@@ -1,5 +1,5 @@
 /**
- * The summary JSON output (`--out FILE`, DESIGN section 7): the versioned
+ * The summary JSON output (`--out FILE`, docs/architecture.md section 7): the versioned
  * RunSummary, encoded histograms included, so summaries from several machines
  * merge exactly. Written at stop, and as a checkpoint every few seconds of the
  * run (`run.endReason: 'running'`), so a killed process leaves its results up

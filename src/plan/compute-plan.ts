@@ -7,7 +7,7 @@
  * - studies arrive at studiesPerDay x peakHourShare / 3600 x H; each is one
  *   dimse.store (the whole study), one mpps.inProgress and one mpps.completed,
  *   and one qr.find (the prior lookup by patient ID that prefetching runs when
- *   a study arrives, DESIGN section 6);
+ *   a study arrives, docs/architecture.md section 6);
  * - every modality polls the worklist once per interval: modalities / interval x H;
  * - readers open readsPerReaderHour studies an hour each, plus priorsPerRead
  *   priors per read: viewer.open (reading);
@@ -27,7 +27,7 @@ import { averageStudy, studySize } from './study-sizes.js';
 export interface PlanAssumption {
   name: string;
   value: string;
-  /** Where the figure comes from: the user's input, or DESIGN section 6 / a pacs-load default. */
+  /** Where the figure comes from: the user's input, or docs/architecture.md section 6 / a pacs-load default. */
   source: string;
 }
 
@@ -121,9 +121,9 @@ function assumptionsOf(input: PlanInput, given: GivenInputs): PlanAssumption[] {
     })
     .join('; ');
   return [
-    { name: 'studies per day', value: trim(input.studiesPerDay), source: 'your input (DESIGN section 6: a 250-420-bed hospital does 350-600 a day)' },
+    { name: 'studies per day', value: trim(input.studiesPerDay), source: 'your input (docs/architecture.md section 6: a 250-420-bed hospital does 350-600 a day)' },
     { name: 'modality mix', value: mix, source: source('modalityMix') },
-    { name: 'study sizes', value: sizes, source: 'DESIGN section 6 (CT about 680 x 0.5 MiB, MR about 570 x 128-512 KiB, CR/DX 1-4 x 6-17 MB, MG 4 x 16 MB), as src/synth/study-template.ts sends them' },
+    { name: 'study sizes', value: sizes, source: 'docs/architecture.md section 6 (CT about 680 x 0.5 MiB, MR about 570 x 128-512 KiB, CR/DX 1-4 x 6-17 MB, MG 4 x 16 MB), as src/synth/study-template.ts sends them' },
     { name: 'peak hour share', value: formatPercent(input.peakHourShare), source: source('peakHourShare') },
     { name: 'headroom', value: formatPercent(input.headroom), source: source('headroom') },
     { name: 'modalities polling the worklist', value: String(input.modalities), source: source('modalities') },

@@ -1,7 +1,7 @@
 /**
  * The migration figures of a run (issue 7, item 3): what the bulk move
  * (every dimse.store and stow.study series) sustained, in decimal GB per hour
- * (bytes sent over the active time, DESIGN section 3 point 6), and how long an
+ * (bytes sent over the active time, docs/architecture.md section 3 point 6), and how long an
  * archive of the given size takes at that rate, round the clock.
  */
 import type { MigrationSummary, OperationSummary } from '../metrics/types.js';

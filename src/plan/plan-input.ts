@@ -1,6 +1,6 @@
 /**
  * The inputs of `pacs-load plan` (issue 7, item 1), from a small YAML file, from
- * flags, or both (flags win). Every default is one of DESIGN section 6's
+ * flags, or both (flags win). Every default is one of docs/architecture.md section 6's
  * figures where that section has one; where it has none, the default is ours
  * and `computePlan` prints it as an assumption to replace with the site's own.
  */
@@ -53,15 +53,15 @@ export type PlanInputKey = (typeof PLAN_INPUT_KEYS)[number];
 
 /** Defaults and where each comes from (printed beside the plan). */
 export const PLAN_DEFAULTS = {
-  modalityMix: { value: DEFAULT_MODALITY_MIX, source: 'DESIGN section 5 example mix (CT 30, MR 15, CR 40, US 10, MG 5)' },
-  peakHourShare: { value: 0.1, source: 'DESIGN section 6: the busiest hour carries about 10% of the day (up to 15%)' },
-  headroom: { value: 0.5, source: 'DESIGN section 6: plan 50% headroom (Wilson and Smith, 1994)' },
-  modalities: { value: 10, source: 'pacs-load default (DESIGN section 6 gives no figure): set --modalities' },
-  worklistPollInterval: { value: 60_000_000, source: 'pacs-load default (DESIGN section 6: modalities poll "at an interval", no figure): set --poll-interval' },
-  readers: { value: 4, source: 'pacs-load default (DESIGN section 6 gives no figure): set --readers' },
-  readsPerReaderHour: { value: 12, source: 'pacs-load default (DESIGN section 6 gives no figure): set --reads-per-hour' },
-  priorsPerRead: { value: 0.55, source: 'DESIGN section 6: 45% of patients have no relevant prior, so 0.55 priors opened per read' },
-  referringViewsPerDay: { value: undefined, source: 'pacs-load default: one referring view per study (DESIGN section 6 gives no figure): set --referring-views' },
+  modalityMix: { value: DEFAULT_MODALITY_MIX, source: 'docs/architecture.md section 5 default mix (CT 30, MR 15, CR 40, US 10, MG 5)' },
+  peakHourShare: { value: 0.1, source: 'docs/architecture.md section 6: the busiest hour carries about 10% of the day (up to 15%)' },
+  headroom: { value: 0.5, source: 'docs/architecture.md section 6: plan 50% headroom (Wilson and Smith, 1994)' },
+  modalities: { value: 10, source: 'pacs-load default (docs/architecture.md section 6 gives no figure): set --modalities' },
+  worklistPollInterval: { value: 60_000_000, source: 'pacs-load default (docs/architecture.md section 6: modalities poll "at an interval", no figure): set --poll-interval' },
+  readers: { value: 4, source: 'pacs-load default (docs/architecture.md section 6 gives no figure): set --readers' },
+  readsPerReaderHour: { value: 12, source: 'pacs-load default (docs/architecture.md section 6 gives no figure): set --reads-per-hour' },
+  priorsPerRead: { value: 0.55, source: 'docs/architecture.md section 6: 45% of patients have no relevant prior, so 0.55 priors opened per read' },
+  referringViewsPerDay: { value: undefined, source: 'pacs-load default: one referring view per study (docs/architecture.md section 6 gives no figure): set --referring-views' },
   profileDuration: { value: 600_000_000, source: 'pacs-load default: 10 minutes at the peak' },
 } as const;
 

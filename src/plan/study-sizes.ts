@@ -1,6 +1,6 @@
 /**
  * Study sizes per modality for planning: the same shapes the tool sends
- * (src/synth/study-template.ts, built on DESIGN section 6's figures), so a
+ * (src/synth/study-template.ts, built on docs/architecture.md section 6's figures), so a
  * plan's bandwidth is what a profile written from it puts on the wire.
  */
 import { IMAGE_SHAPES, type StoreModality } from '../synth/study-template.js';

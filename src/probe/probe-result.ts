@@ -3,7 +3,7 @@
  * one DICOMweb endpoint, measured with autocannon.
  *
  * A dedicated, versioned JSON (`pacs-load/probe`), not a RunSummary: a
- * RunSummary's figures obey DESIGN section 3 (open model, latency from the
+ * RunSummary's figures obey docs/architecture.md section 3 (open model, latency from the
  * intended start, exact integer-µs HDR histograms that merge), and `compare`,
  * `merge` and the reports treat them so. autocannon measures a closed loop
  * (each connection sends its next request when the last one answered, so a

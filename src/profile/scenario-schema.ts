@@ -1,5 +1,5 @@
 /**
- * The `scenarios.<name>` block: which operation, which executor (DESIGN
+ * The `scenarios.<name>` block: which operation, which executor (docs/architecture.md
  * section 3, point 1) and the executor's and operation's settings.
  *
  * One mapping accepts the keys of every executor and operation, so that a key

@@ -1,6 +1,6 @@
 /**
  * The profile schema: the single source of truth for what a profile file may say
- * (DESIGN section 5). It validates the parsed YAML/JSON, reports every problem in
+ * (docs/architecture.md section 5). It validates the parsed YAML/JSON, reports every problem in
  * one pass (path, message and fix), and transforms a valid profile into a
  * `ResolvedProfile` (src/profile/types.ts) with durations in integer
  * microseconds and rates per second. The JSON Schema for editors is generated

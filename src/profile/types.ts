@@ -244,7 +244,7 @@ export interface OperationParams {
 export type ChainStepName = 'dimse.echo' | 'mwl.find' | 'mpps.inProgress' | 'dimse.store' | 'mpps.completed';
 
 /**
- * Executors (DESIGN section 3, point 1). Arrival-rate executors are the open model:
+ * Executors (docs/architecture.md section 3, point 1). Arrival-rate executors are the open model:
  * operations start at planned times whether or not earlier ones finished.
  * The `type` string is the profile value and the scheduler file name (k6 convention).
  */

@@ -1,5 +1,5 @@
 /**
- * The `breakpoint` executor's schedule (issue 7, item 2; open model, DESIGN
+ * The `breakpoint` executor's schedule (issue 7, item 2; open model, docs/architecture.md
  * section 3 point 1): step k holds the rate startRate + k x stepRate for
  * stepDurationUs, for every k whose rate is at most maxRate. Each step is a
  * constant-arrival-rate schedule (exact, see constant-arrival-rate.ts) shifted

@@ -1,5 +1,5 @@
 /**
- * The closed-model driver (DESIGN section 3, point 1) for the concurrency and
+ * The closed-model driver (docs/architecture.md section 3, point 1) for the concurrency and
  * iterations executors. Each active user loops: take the next index, start an
  * operation, wait for it to finish, repeat. There is no queue: an operation's
  * intended start is the moment its user takes it, so lag is zero by design and

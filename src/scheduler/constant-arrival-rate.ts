@@ -1,5 +1,5 @@
 /**
- * The `constant-arrival-rate` executor (open model, DESIGN section 3 point 1):
+ * The `constant-arrival-rate` executor (open model, docs/architecture.md section 3 point 1):
  * `ratePerSec` arrivals per second for `durationUs`, whether or not earlier ones
  * have finished.
  *

@@ -1,5 +1,5 @@
 /**
- * The `constant-concurrency` executor (closed model, DESIGN section 3 point 1):
+ * The `constant-concurrency` executor (closed model, docs/architecture.md section 3 point 1):
  * `users` users, each running one operation after another, for `durationUs`.
  * There is no queueing in a closed model: a user's next operation starts when its
  * previous one ends, so the offered load follows the target's speed.

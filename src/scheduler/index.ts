@@ -1,5 +1,5 @@
 /**
- * The scheduler (DESIGN section 2): pure planning of when operations start, and
+ * The scheduler (docs/architecture.md section 2): pure planning of when operations start, and
  * the two drivers that start them on an injected clock. `planScenario` turns one
  * scenario's executor and a worker's segment into what that worker runs; the
  * `model` field says which driver to call:

@@ -1,10 +1,10 @@
 /**
- * The `iterations` executor (closed model, DESIGN section 3 point 1): `iterations`
+ * The `iterations` executor (closed model, docs/architecture.md section 3 point 1): `iterations`
  * operations in total, shared by `users` users; each user takes the next
  * iteration when its previous one ends. The scenario ends when all are done, or
  * at `maxDurationUs`, when the ones not started count as dropped.
  *
- * Split between workers, exactly (DESIGN section 3 point 7):
+ * Split between workers, exactly (docs/architecture.md section 3 point 7):
  * - users by the striping rule: user u runs on worker u mod workerCount;
  * - iterations by the same rule, but only over the workers that run at least one
  *   user. With U users and W workers those are workers 0 .. min(U, W) - 1, so

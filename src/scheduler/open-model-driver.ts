@@ -1,5 +1,5 @@
 /**
- * The open-model driver (DESIGN section 3, point 1): it starts the operations of
+ * The open-model driver (docs/architecture.md section 3, point 1): it starts the operations of
  * an arrival-rate plan at their planned times, whether or not earlier ones have
  * finished, and never lets a slow target lower the offered rate silently.
  *

@@ -1,5 +1,5 @@
 /**
- * The `ramping-arrival-rate` executor (open model, DESIGN section 3 point 1): the
+ * The `ramping-arrival-rate` executor (open model, docs/architecture.md section 3 point 1): the
  * arrival rate starts at `startRatePerSec` and, in each stage, changes linearly
  * from the previous target to the stage's `targetPerSec` over its `durationUs`.
  *

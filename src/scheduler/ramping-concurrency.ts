@@ -1,5 +1,5 @@
 /**
- * The `ramping-concurrency` executor (closed model, DESIGN section 3 point 1): the
+ * The `ramping-concurrency` executor (closed model, docs/architecture.md section 3 point 1): the
  * number of users starts at `startUsers` and, in each stage, changes linearly from
  * the previous target to the stage's `targetUsers` over its `durationUs`.
  *

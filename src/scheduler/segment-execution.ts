@@ -1,6 +1,6 @@
 /**
  * Execution segments: this instance's share of a run split over several
- * machines (issue 8; DESIGN section 3, point 7; k6's execution segments are
+ * machines (issue 8; docs/architecture.md section 3, point 7; k6's execution segments are
  * the model). Every scenario's arrivals, users and iterations are numbered
  * globally; a segment owns some of those numbers, and the segments of a split
  * own each number exactly once. Within the instance, its worker threads then

@@ -1,5 +1,5 @@
 /**
- * How work is split between workers (DESIGN section 3, point 7).
+ * How work is split between workers (docs/architecture.md section 3, point 7).
  *
  * A worker owns segment `index` of `count` equal parts of every scenario. The split
  * is by striping, not by dividing and rounding: global item `i` (an arrival, an

@@ -44,7 +44,7 @@ export interface UserSchedule {
 export interface DriverResult {
   /** Operations started. */
   started: number;
-  /** Operations counted but never started (DESIGN section 3, point 1). */
+  /** Operations counted but never started (docs/architecture.md section 3, point 1). */
   dropped: number;
   /** Operations still in flight when the graceful stop ran out. */
   timedOut: number;

@@ -4,7 +4,7 @@
  * needs no size setting and agrees with any tester that knows the seed:
  *
  * - patients are the synthetic ones (`PLSYN-nnnnnn`, src/synth/worklist.ts);
- * - 45% of patients have no prior; the others have 5 to 15 (about 10; DESIGN section 6);
+ * - 45% of patients have no prior; the others have 5 to 15 (about 10; docs/architecture.md section 6);
  * - studies follow the default modality mix (src/synth/studies.ts) with a
  *   realistic series count but few, tiny instances (16 x 16 pixels, 512 bytes of
  *   pixel data) so that retrieves exercise the protocol, not the disk.
@@ -60,7 +60,7 @@ export interface PriorArchiveOptions {
   seed: number;
   /** The newest prior is before this date (DA, YYYYMMDD); priors go back up to 10 years. */
   date: string;
-  /** Share of patients without any prior; 0.45 by default (DESIGN section 6). */
+  /** Share of patients without any prior; 0.45 by default (docs/architecture.md section 6). */
   noPriorShare?: number;
   /** Priors of a patient who has some: uniform in this range; [5, 15] by default. */
   priorsPerPatient?: [min: number, max: number];

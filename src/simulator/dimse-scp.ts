@@ -447,7 +447,7 @@ export async function startDimseSimulator(options: DimseSimulatorOptions): Promi
   context.qr.store = context.storeIndex.store;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
-    // Nagle's algorithm plus delayed ACKs add about 40 ms per exchange (DESIGN section 10, defect 1).
+    // Nagle's algorithm plus delayed ACKs add about 40 ms per exchange (docs/architecture.md section 10, defect 1).
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -4,7 +4,7 @@
  * identifier of each pending response holds.
  *
  * Matching keys honoured, the ones modalities use for the broad and the patient
- * query (DESIGN section 6): in the Scheduled Procedure Step Sequence item,
+ * query (docs/architecture.md section 6): in the Scheduled Procedure Step Sequence item,
  * ScheduledStationAETitle, Modality and ScheduledProcedureStepStartDate; at the
  * top level PatientID, PatientName and AccessionNumber. Every other key is a
  * return key only. Time matching is not implemented (universal).

@@ -6,7 +6,7 @@
  * failures are counted apart: `stats()`), one seeded synthetic data set and one store of received instances
  * (src/simulator/instance-store.ts): what arrives by C-STORE or STOW-RS is
  * found and retrieved by both sides. It is a PACS, not part of the tester: it
- * never imports the coordinator, scheduler or outputs (DESIGN section 2).
+ * never imports the coordinator, scheduler or outputs (docs/architecture.md section 2).
  */
 import type { FaultKind, ResolvedTarget, SimulatorSettings } from '../profile/types.js';
 import { PacsLoadError } from '../errors.js';

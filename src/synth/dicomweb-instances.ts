@@ -55,7 +55,7 @@ const SOP_CLASS_BY_MODALITY: Readonly<Record<string, string>> = {
 /** Secondary Capture Image Storage, for any other modality. */
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 
-/** Image matrix per modality, near real sizes (DESIGN section 6: CT 0.5 MiB per image, CR several MB). */
+/** Image matrix per modality, near real sizes (docs/architecture.md section 6: CT 0.5 MiB per image, CR several MB). */
 const MATRIX_BY_MODALITY: Readonly<Record<string, [rows: number, columns: number]>> = {
   CT: [512, 512],
   MR: [256, 256],

@@ -63,11 +63,11 @@ export interface BuildStudiesOptions {
    * puts every study on `date`, which is what a "today" worklist query finds).
    */
   spreadDays?: number;
-  /** Share of each modality, in any unit (DESIGN section 5 mix by default). */
+  /** Share of each modality, in any unit (docs/architecture.md section 5 mix by default). */
   modalityMix?: Readonly<Record<string, number>>;
 }
 
-/** The default modality mix of a general hospital (DESIGN section 5 example). */
+/** The default modality mix of a general hospital (docs/architecture.md section 5). */
 export const DEFAULT_MODALITY_MIX: Readonly<Record<string, number>> = { CT: 30, MR: 15, CR: 40, US: 10, MG: 5 };
 
 /**
@@ -106,7 +106,7 @@ interface StudyDraft {
   modality: string;
 }
 
-/** Realistic shape of a study per modality (DESIGN section 6 figures). */
+/** Realistic shape of a study per modality (docs/architecture.md section 6 figures). */
 interface ModalityShape {
   descriptions: readonly string[];
   series: [min: number, max: number];

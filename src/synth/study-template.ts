@@ -1,9 +1,9 @@
 /**
- * Image templates for synthetic study sends (DESIGN section 6 figures): one per
+ * Image templates for synthetic study sends (docs/architecture.md section 6 figures): one per
  * modality, encoded once per worker. The pixel data element is encoded once and
  * shared, never copied or changed; per instance only the small header (UIDs,
  * patient, accession, numbers) is encoded again, so a send costs microseconds of
- * CPU, not the milliseconds a full re-encode of a 0.5 MiB image costs (DESIGN
+ * CPU, not the milliseconds a full re-encode of a 0.5 MiB image costs (docs/architecture.md
  * section 10, defect 4).
  *
  * An instance is a list of chunks: [header, pixel element header, pixel bytes].
@@ -59,7 +59,7 @@ export interface ImageShape {
 }
 
 /**
- * Default shapes (DESIGN section 6): CT about 680 x 0.5 MiB, MR about 570 x
+ * Default shapes (docs/architecture.md section 6): CT about 680 x 0.5 MiB, MR about 570 x
  * 256 KiB, CR/DX 2 x 10 MB, MG 4 x 16 MiB, US 20 multi-frame clips of 10 RGB
  * frames (9.2 MB each), MG_TOMO one Breast Tomosynthesis Image of 52 frames of
  * 2048 x 1664 (354 MB, "about 350 MB"). SOP classes from PS3.4 Table B.5-1.

@@ -1,5 +1,5 @@
 /**
- * A real InfluxDB 1.x for peer tests (DESIGN section 9), from Debian's
+ * A real InfluxDB 1.x for peer tests (docs/architecture.md section 9), from Debian's
  * `influxdb` package (1.6.7, scripts/install-peers.sh): a generated config in a
  * fresh temporary folder, both listeners moved off their fixed ports (HTTP 8086
  * and the backup/restore RPC 8088, which would collide between test runs),

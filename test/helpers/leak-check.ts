@@ -1,5 +1,5 @@
 /**
- * DESIGN section 9: every test that starts a server, pool or worker cleans it
+ * docs/architecture.md section 9: every test that starts a server, pool or worker cleans it
  * up; a test file that leaves a socket or server open fails. Runs after each
  * test file (vitest setupFiles), comparing the process's active handles with
  * those it had before the file's tests began.

@@ -1,5 +1,5 @@
 /**
- * A real Orthanc for peer tests (DESIGN section 9), from Debian's `orthanc`
+ * A real Orthanc for peer tests (docs/architecture.md section 9), from Debian's `orthanc`
  * package (scripts/install-peers.sh): free ports picked at run time, storage,
  * index and worklists in a fresh temporary folder, remote access off, every
  * DICOM service allowed for every AE, the bundled worklist plugin serving the
@@ -79,7 +79,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     HttpPort: httpPort,
     DicomPort: dicomPort,
     DicomAet: aeTitle,
-    // Binds every interface, but answers only loopback clients (DESIGN section 9).
+    // Binds every interface, but answers only loopback clients (docs/architecture.md section 9).
     RemoteAccessAllowed: false,
     AuthenticationEnabled: false,
     DicomCheckCalledAet: false,

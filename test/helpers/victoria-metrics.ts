@@ -1,5 +1,5 @@
 /**
- * A real VictoriaMetrics for the InfluxDB v2 write-path tests (DESIGN section
+ * A real VictoriaMetrics for the InfluxDB v2 write-path tests (docs/architecture.md section
  * 9), from Debian's `victoria-metrics` package (scripts/install-peers.sh): it
  * accepts the InfluxDB line protocol on `/api/v2/write` (and `/write`), and
  * stores each numeric field as a series `<measurement>_<field>` labelled with

@@ -31,7 +31,7 @@ interface PlanFlags {
 export function registerPlan(program: Command, context: CliContext): void {
   program
     .command('plan')
-    .description('capacity plan: peak rates per operation, bandwidth and storage growth from study volumes (DESIGN section 6 figures)')
+    .description('capacity plan: peak rates per operation, bandwidth and storage growth from study volumes (docs/architecture.md section 6 figures)')
     .option('--input <file>', 'YAML file with the inputs (keys: studiesPerDay, modalityMix, peakHourShare, headroom, modalities, worklistPollInterval, readers, readsPerReaderHour, priorsPerRead, referringViewsPerDay, profileDuration)')
     .option('--studies-per-day <n>', 'studies acquired per day (required, here or in --input)')
     .option('--mix <list>', 'modality mix as weights, e.g. CT:30,MR:15,CR:40,US:10,MG:5 (the default)')

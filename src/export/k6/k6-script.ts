@@ -181,7 +181,7 @@ function header(
     ' *',
     ' * Differences from pacs-load: k6 times an operation from when a VU starts it, and',
     ' * an arrival that finds no free VU is dropped (dropped_iterations) without a time;',
-    ' * pacs-load times queued operations from their intended start (DESIGN section 3).',
+    ' * pacs-load times queued operations from their intended start (docs/architecture.md section 3).',
     ' * STOW-RS pixel data is zeros of the modality\'s matrix (imageSize is not applied).',
     ' */',
   );

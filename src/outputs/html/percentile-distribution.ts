@@ -1,5 +1,5 @@
 /**
- * The percentile distribution of one encoded histogram (DESIGN section 3:
+ * The percentile distribution of one encoded histogram (docs/architecture.md section 3:
  * latency by percentile, the HdrHistogram plot): a table of the usual
  * percentiles and a dense curve for a chart whose x axis is logarithmic in
  * "nines" (0 = p0, 1 = p90, 2 = p99, 3 = p99.9, 4 = p99.99), so the tail a

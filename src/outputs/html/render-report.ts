@@ -1,5 +1,5 @@
 /**
- * The self-contained HTML report (DESIGN section 7, issue 6): one file that
+ * The self-contained HTML report (docs/architecture.md section 7, issue 6): one file that
  * opens offline and prints. Verdict and thresholds first, then the operations
  * table, one section per operation with its charts (response-time
  * percentiles, throughput, errors by outcome and bandwidth over time, latency

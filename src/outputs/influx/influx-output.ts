@@ -1,5 +1,5 @@
 /**
- * The InfluxDB output (issue 5, DESIGN section 7): one point per interval per
+ * The InfluxDB output (issue 5, docs/architecture.md section 7): one point per interval per
  * series and outcome (points.ts), written in batches in the background so the
  * load never waits for the database.
  *

@@ -1,7 +1,7 @@
 /**
  * `--influx-interval` longer than the snapshot interval: merges that many
  * consecutive interval reports into one point per series, exactly: counters
- * are summed, histograms are added bucket by bucket (DESIGN section 3, point
+ * are summed, histograms are added bucket by bucket (docs/architecture.md section 3, point
  * 4), and the in-flight gauge is the one at the end of the merged interval.
  */
 import { HISTOGRAM_NAMES } from '../../metrics/names.js';

@@ -51,7 +51,7 @@ export const MEASUREMENT_FIELDS = {
     /** Failed operations in the interval. */
     errors: 'integer',
     rate_per_sec: 'float',
-    /** Response time (from the intended start, DESIGN section 3), ms. */
+    /** Response time (from the intended start, docs/architecture.md section 3), ms. */
     p50_ms: 'float',
     p90_ms: 'float',
     p95_ms: 'float',

@@ -1,5 +1,5 @@
 /**
- * The JUnit XML report (`--junit FILE`, DESIGN section 7), for CI systems
+ * The JUnit XML report (`--junit FILE`, docs/architecture.md section 7), for CI systems
  * (GitHub Actions reporters, Jenkins, GitLab): the common schema shape
  * testsuites > testsuite > testcase > failure, with the attributes their
  * parsers read (tests, failures, errors, skipped, time, timestamp).

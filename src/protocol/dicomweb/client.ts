@@ -2,7 +2,7 @@
  * A DICOMweb HTTP client over one undici `Pool`: keep-alive connections to one
  * origin, no pipelining (many PACS and proxies mishandle it), timing and byte
  * counts per exchange. It knows nothing of metrics: it returns what happened and
- * the operation decides what to record (DESIGN section 2).
+ * the operation decides what to record (docs/architecture.md section 2).
  *
  * Never throws for a target failure: refused, reset, timed out, 4xx/5xx all come
  * back as an `HttpExchange` with a classified `outcome`.
@@ -10,7 +10,7 @@
  * Nagle: undici's connector (lib/core/connect.js, `buildConnector`) calls
  * `socket.setNoDelay(true)` on every socket it opens, TCP and TLS alike, with no
  * option to turn it off; passing `connect` as an options object keeps that
- * connector, so every socket of this pool has TCP_NODELAY (DESIGN section 10.1).
+ * connector, so every socket of this pool has TCP_NODELAY (docs/architecture.md section 10, defect 1).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';

@@ -1,5 +1,5 @@
 /**
- * How one DICOMweb HTTP exchange ended, classified rather than thrown (DESIGN
+ * How one DICOMweb HTTP exchange ended, classified rather than thrown (docs/architecture.md
  * section 3, point 5).
  *
  * `HttpOutcome` is the subset of `Outcome` (src/metrics/names.ts, the lowest

@@ -1,9 +1,9 @@
 /**
  * One DIMSE association as one awaited call: connect, negotiate, send the
  * requests one after the other, release, close. It reports timing, bytes and a
- * classified outcome; it knows nothing of metrics (DESIGN section 2).
+ * classified outcome; it knows nothing of metrics (docs/architecture.md section 2).
  *
- * dcmjs-dimse behaviours this file works around (DESIGN section 10):
+ * dcmjs-dimse behaviours this file works around (docs/architecture.md section 10):
  * - its `connectTimeout` is a socket idle timeout that is never cleared, and its
  *   association and PDU timeouts are checked once a second; they are set far
  *   beyond ours, and ours are plain timers that abort the association;

@@ -1,5 +1,5 @@
 /**
- * How one association ended, as data (DESIGN section 3, point 5): the members of
+ * How one association ended, as data (docs/architecture.md section 3, point 5): the members of
  * `Outcome` (src/metrics/names.ts, the lowest layer) that DIMSE can produce.
  */
 import type { Outcome } from '../../metrics/names.js';

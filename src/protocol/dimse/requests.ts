@@ -15,7 +15,7 @@ export function createEchoRequest(): DcmjsCEchoRequest {
  *
  * dcmjs-dimse's `createWorklistFindRequest` is not used: it adds dozens of
  * return keys, including PregnancyStatus, which it encodes as 0, a value that
- * Orthanc then matches on and finds nothing (DESIGN section 10, defect 5). MWL has
+ * Orthanc then matches on and finds nothing (docs/architecture.md section 10, defect 5). MWL has
  * no Query/Retrieve Level either (PS3.4 K.6.1.2), which that helper also adds.
  */
 export function createWorklistFindRequest(identifier: Record<string, unknown>): DcmjsCFindRequest {

@@ -2,7 +2,7 @@
  * Writes a pre-encoded data set as P-DATA-TF PDUs (PS3.8 section 9.3.5), with
  * back-pressure: it waits for the socket to drain between PDUs, so what is
  * buffered for the kernel stays about one PDU plus the socket's high-water mark
- * whatever the size of the object (DESIGN section 10, defect 4). The payload is
+ * whatever the size of the object (docs/architecture.md section 10, defect 4). The payload is
  * written as views of the caller's chunks, never copied.
  */
 import type { Socket } from 'node:net';

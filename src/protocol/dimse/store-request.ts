@@ -2,7 +2,7 @@
  * C-STORE requests (PS3.7 section 9.1.1) whose data set is already encoded.
  *
  * dcmjs-dimse encodes a request's data set when it sends it, and writes every
- * PDU at once without back-pressure (DESIGN section 10, defect 4). Our patch
+ * PDU at once without back-pressure (docs/architecture.md section 10, defect 4). Our patch
  * (src/protocol/dimse/dcmjs-dimse-fixes.md, edit 8a) lets a data set that has a `writePDataTF` method
  * write itself instead; this one writes its pre-encoded chunks with
  * `writeDatasetPdus`. Its chunks are produced when it is sent, so a request

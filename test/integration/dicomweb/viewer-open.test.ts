@@ -270,7 +270,7 @@ describe('viewer.open against the simulator', () => {
     const result = await open.run(context(0));
     expect(result.outcome).toEqual({ kind: 'ok' });
     const requests = sim.requestsServed - before;
-    // DESIGN section 6: a CT of 450-900 images in 4-8 series is about that many requests plus a few.
+    // docs/architecture.md section 6: a CT of 450-900 images in 4-8 series is about that many requests plus a few.
     expect(requests).toBeGreaterThan(450 + 4 + 3 - 1);
     // Each image is one 512 x 512 x 16-bit frame.
     expect(result.bytesReceived).toBeGreaterThan((requests - 3 - 8) * 512 * 512 * 2);

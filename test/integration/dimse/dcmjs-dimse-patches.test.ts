@@ -1,5 +1,5 @@
 /**
- * One test per defect that src/protocol/dimse/dcmjs-dimse-fixes.ts fixes (DESIGN section
+ * One test per defect that src/protocol/dimse/dcmjs-dimse-fixes.ts fixes (docs/architecture.md section
  * 10; src/protocol/dimse/dcmjs-dimse-fixes.md). Each uses dcmjs-dimse directly, with a bare Scp on a
  * plain net.Server that sets no socket options itself, so the test sees the
  * library's own behaviour; each fails on the unpatched library.

@@ -1,5 +1,5 @@
 /**
- * Interoperability with DCMTK (DESIGN section 9), both ways: its echoscu and
+ * Interoperability with DCMTK (docs/architecture.md section 9), both ways: its echoscu and
  * findscu against our simulator, and our operations against its worklist SCP.
  * Skipped when DCMTK is not installed (`apt-get install dcmtk`). TCP_NODELAY=1
  * makes DCMTK set it (otherwise Nagle adds about 40 ms per exchange).
@@ -85,7 +85,7 @@ describe.skipIf(skipWithoutPeer(hasDcmtk))('DCMTK SCUs against the simulator', (
 const hasWlmscpfs = ['/usr/bin/wlmscpfs', '/usr/bin/dump2dcm'].every((path) => existsSync(path));
 
 /**
- * Our SCU against DCMTK's worklist SCP (DESIGN section 9): the synthetic
+ * Our SCU against DCMTK's worklist SCP (docs/architecture.md section 9): the synthetic
  * worklist is written as `.wl` files and `mwl.find` must count the station's items.
  */
 describe.skipIf(skipWithoutPeer(hasWlmscpfs))('dimse.echo and mwl.find against DCMTK wlmscpfs', () => {

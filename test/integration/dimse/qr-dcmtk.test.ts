@@ -1,5 +1,5 @@
 /**
- * Q/R interoperability with DCMTK (DESIGN section 9), both ways:
+ * Q/R interoperability with DCMTK (docs/architecture.md section 9), both ways:
  * - its findscu, getscu and movescu against the simulator's Study Root SCP
  *   (movescu receives on its own port, named by the `<name>:<port>` destination convention);
  * - qr.find, qr.move (to the tool's store SCP, registered in dcmqrscp's HostTable

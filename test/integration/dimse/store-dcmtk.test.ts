@@ -1,5 +1,5 @@
 /**
- * dimse.store and the synthetic templates against DCMTK (DESIGN section 9):
+ * dimse.store and the synthetic templates against DCMTK (docs/architecture.md section 9):
  * DCMTK's storescp receives our studies and dcmdump reads what it wrote (so the
  * encoding is valid DICOM, both transfer syntaxes, multi-frame included), and
  * DCMTK's storescu sends our Part 10 files to the simulator's Storage SCP.

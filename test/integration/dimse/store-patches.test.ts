@@ -1,6 +1,6 @@
 /**
  * The dcmjs-dimse patch edits for C-STORE (src/protocol/dimse/dcmjs-dimse-fixes.md, edits 8a and 8b;
- * DESIGN section 10, defect 4), each with a test that fails on the unpatched
+ * docs/architecture.md section 10, defect 4), each with a test that fails on the unpatched
  * library: the library client and a bare library SCP, on real sockets.
  */
 import { createServer } from 'node:net';

@@ -50,7 +50,7 @@ describe('an unreachable port (nothing listens on the target)', () => {
     const profile = await writeProfile(dir.path, 'refused.yaml', unreachableProfile(port, false));
     const summaryPath = join(dir.path, 'refused-summary.json');
     const result = await runCli(['run', profile, '--out', summaryPath]);
-    // No threshold: target failures are measured, not fatal (DESIGN section 3, point 5).
+    // No threshold: target failures are measured, not fatal (docs/architecture.md section 3, point 5).
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(await readFile(summaryPath, 'utf8')) as RunSummary;
     const byOperation = Object.fromEntries(summary.operations.map((one) => [one.operation, one]));

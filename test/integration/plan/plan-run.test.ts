@@ -27,7 +27,7 @@ describe('pacs-load plan (built CLI)', () => {
     expect(table.stdout).toContain('peak rates per operation');
     expect(table.stdout).toContain('mwl.find');
     expect(table.stdout).toMatch(/Mbit\/s/);
-    expect(table.stdout).toContain('DESIGN section 6');
+    expect(table.stdout).toContain('docs/architecture.md section 6');
     const missing = await runCli(['plan']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('studiesPerDay');

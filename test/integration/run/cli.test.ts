@@ -1,5 +1,5 @@
 /**
- * The built CLI end to end: exit codes (DESIGN section 8), the summary file,
+ * The built CLI end to end: exit codes (docs/architecture.md section 8), the summary file,
  * and the quickstart a newcomer runs first (interrupts: signals.test.ts).
  */
 import { readFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * DESIGN section 3 (rule): the numbers are true. These tests run real worker
+ * docs/architecture.md section 3 (rule): the numbers are true. These tests run real worker
  * threads against the embedded simulator on 127.0.0.1 and check the measured
  * latencies against what the simulator was told to do.
  */

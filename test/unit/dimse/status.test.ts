@@ -55,7 +55,7 @@ describe('outcomeFromFinalStatuses', () => {
     expect(outcomeFromFinalStatuses([0x0000, 0x0000])).toEqual({ kind: 'ok' });
   });
 
-  it('keeps a warning, which is still a success (DESIGN section 3)', () => {
+  it('keeps a warning, which is still a success (docs/architecture.md section 3)', () => {
     expect(outcomeFromFinalStatuses([0x0000, 0xb000])).toEqual({ kind: 'dimse-warning', status: 0xb000 });
   });
 

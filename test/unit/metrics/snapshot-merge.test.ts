@@ -1,5 +1,5 @@
 /**
- * DESIGN section 3, point 4: the coordinator's merge of per-worker, per-interval
+ * docs/architecture.md section 3, point 4: the coordinator's merge of per-worker, per-interval
  * snapshots is exact. Samples spread over several workers and intervals must give
  * the very histogram that recording all of them in one place gives.
  */

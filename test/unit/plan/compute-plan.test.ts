@@ -110,14 +110,14 @@ describe('computePlan (hand-computed examples)', () => {
     });
   }
 
-  it('prints every assumption with its source, DESIGN section 6 for the defaults', () => {
+  it('prints every assumption with its source, docs/architecture.md section 6 for the defaults', () => {
     const { input, given } = resolvePlanInput({ studiesPerDay: 500 });
     const plan = computePlan(input, given);
     const byName = new Map(plan.assumptions.map((assumption) => [assumption.name, assumption]));
-    expect(byName.get('peak hour share')).toMatchObject({ value: '10%', source: expect.stringContaining('DESIGN section 6') });
+    expect(byName.get('peak hour share')).toMatchObject({ value: '10%', source: expect.stringContaining('docs/architecture.md section 6') });
     expect(byName.get('headroom')).toMatchObject({ value: '50%', source: expect.stringContaining('Wilson and Smith') });
     expect(byName.get('priors opened per read')?.source).toContain('45%');
-    expect(byName.get('study sizes')?.source).toContain('DESIGN section 6');
+    expect(byName.get('study sizes')?.source).toContain('docs/architecture.md section 6');
     for (const assumption of plan.assumptions) expect(assumption.source).not.toBe('');
     const overridden = resolvePlanInput({ studiesPerDay: 500, headroom: '20%' });
     expect(computePlan(overridden.input, overridden.given).assumptions.find((a) => a.name === 'headroom')?.source).toBe('your input');

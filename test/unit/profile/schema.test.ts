@@ -1,6 +1,6 @@
 /**
  * Every validation message of the profile schema, each with its path and fix
- * (DESIGN section 5: every error names its path and the fix).
+ * (docs/architecture.md section 5: every error names its path and the fix).
  */
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/errors.js';

@@ -1,6 +1,6 @@
 /**
  * The synthetic study templates for dimse.store: element encoding (PS3.5
- * section 7.1), default shapes per modality (DESIGN section 6), size
+ * section 7.1), default shapes per modality (docs/architecture.md section 6), size
  * overrides, per-instance patching that never touches the shared pixels, the
  * seeded study identity, and reading the header back.
  */

@@ -44,7 +44,11 @@ describe('pacs-load plan (built CLI)', () => {
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout) as CapacityPlan;
 
-    const written = parseProfileText(await readFile(profilePath, 'utf8'), profilePath);
+    const writtenText = await readFile(profilePath, 'utf8');
+    // Issue 16, item 6: the profile names its JSON Schema for editors, and still validates.
+    expect(writtenText).toMatch(/^# yaml-language-server: \$schema=\.\/pacs-load\.schema\.json\n/);
+    expect(writtenText).toMatch(/^\$schema: \.\/pacs-load\.schema\.json$/m);
+    const written = parseProfileText(writtenText, profilePath);
     const durationUs = 6_000_000;
     const timeFactor = durationUs / 30_000_000;
     const { profile } = scaleProfile(written, { durationUs, rateFactor: 1 / timeFactor, gracefulStopUs: 10_000_000 });

@@ -8,7 +8,7 @@
  * - A timer flushes every second: one request at a time, at most
  *   `batchPoints` lines. A failed batch is retried with exponential backoff
  *   and jitter (backoff.ts) up to `maxAttempts` times, then dropped (counted).
- *   Failures that retrying cannot fix (401, 403, 400, 413) drop at once.
+ *   Failures that retrying cannot fix (401, 403, 400, 413, a v2 404 "page not found") drop at once.
  * - `stop()` adds the run's end points and flushes until the buffer is empty
  *   or `stopTimeoutMs` has passed; what is still unsent is dropped. It
  *   resolves with the OutputDelivery the summary reports.

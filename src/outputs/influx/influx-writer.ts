@@ -9,6 +9,10 @@
  *   InfluxDB 1.x before 1.8 (Debian's 1.6.7 has no /api/v2/write, so the
  *   library's v1 compatibility mode cannot be used there).
  *
+ * `ping()` also returns the version the server names (server-version.ts
+ * decides what it means), and a v1 writer can make sure its database exists
+ * (v1-database.ts): issue 16, item 4.
+ *
  * The library's own WriteApi is not used: its buffer and retries cannot report
  * written, retried and dropped counts, which the summary needs (issue 5); the
  * output (influx-output.ts) batches and retries itself.
@@ -132,13 +136,14 @@ export function createInfluxWriter(connection: InfluxConnection): InfluxWriter {
 
 /**
  * A v2 write answered `404 page not found` is a server without `/api/v2/write`
- * (InfluxDB before 1.8, or a proxy in front of one): the message says which flag fixes it.
+ * (InfluxDB before 1.8, or a proxy in front of one; a missing bucket says so
+ * instead): the message says which flag fixes it, and retrying cannot.
  */
 function withV1Hint(error: unknown): unknown {
   if (!(error instanceof InfluxWriteError) || error.status !== 404 || !error.message.includes('page not found')) return error;
   return new InfluxWriteError(
     `${error.message} (this server has no v2 write API /api/v2/write, as InfluxDB before 1.8: use --influx-v1)`,
-    error.retriable,
+    false,
     error.retryAfterMs,
     error.status,
   );

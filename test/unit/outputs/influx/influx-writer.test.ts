@@ -124,12 +124,13 @@ describe('InfluxDB writer', () => {
     expect(await writer!.ping()).toEqual({ version: undefined });
   });
 
-  it('v2: a 404 "page not found" names --influx-v1', async () => {
+  it('v2: a 404 "page not found" (no /api/v2/write) names --influx-v1 and is not retried', async () => {
     const { url } = await serve((_, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'));
     const error = (await connect(url, V2)
       .write(['m f=1i 1'])
       .catch((caught: unknown) => caught)) as InfluxWriteError;
     expect(error.status).toBe(404);
+    expect(error.retriable).toBe(false);
     expect(error.message).toContain('use --influx-v1');
   });
 

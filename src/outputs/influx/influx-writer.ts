@@ -171,7 +171,9 @@ const RETRIABLE_STATUSES = new Set([404, 408, 425, 429, 500, 502, 503, 504]);
 /** Any failure as an InfluxWriteError with a short, credential-free message. */
 function classify(error: unknown, timeoutMs: number, secrets: readonly string[]): InfluxWriteError {
   if (error instanceof HttpError) {
-    const detail = (error.json as { message?: unknown } | undefined)?.message ?? error.body ?? '';
+    // v2 servers explain in `message`, InfluxDB 1.x in `error`.
+    const json = error.json as { message?: unknown; error?: unknown } | undefined;
+    const detail = json?.message ?? json?.error ?? error.body ?? '';
     // Redacted before it is cut short, so that no part of a credential is left at the cut.
     const text = redact(String(detail), secrets).replace(/\s+/g, ' ').trim().slice(0, BODY_SHOWN_CHARS);
     const message = `HTTP ${error.statusCode}${error.statusMessage === undefined ? '' : ` ${error.statusMessage}`}${text === '' ? '' : `: ${text}`}`;

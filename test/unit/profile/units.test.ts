@@ -9,6 +9,7 @@ import {
   tryParseDurationUs,
   tryParsePercent,
   tryParseRatePerSec,
+  tryParseShare,
   type UnitParse,
 } from '../../../src/profile/units.js';
 
@@ -137,6 +138,20 @@ describe('tryParsePercent', () => {
     expect(failure(tryParsePercent('150%')).message).toContain('more than 100%');
     expect(failure(tryParsePercent('-1%')).message).toContain('negative');
     expect(failure(tryParsePercent('some')).message).toContain('not a percentage');
+  });
+});
+
+describe('tryParseShare (a profile\'s errorRate, simulate --error-rate)', () => {
+  it('reads a number as a fraction and text as a percentage', () => {
+    expect(tryParseShare(0.05)).toEqual({ ok: true, value: 0.05 });
+    expect(tryParseShare('5%')).toEqual({ ok: true, value: 0.05 });
+    expect(tryParseShare(0)).toEqual({ ok: true, value: 0 });
+  });
+
+  it('refuses a number outside 0..1, and text without %', () => {
+    expect(failure(tryParseShare(5))).toEqual({ message: '5 is not a fraction from 0 to 1', fix: 'write a percentage, e.g. `5%`, or a fraction such as 0.01' });
+    expect(failure(tryParseShare('0.05')).message).toBe('`0.05` has no `%`');
+    expect(failure(tryParseShare(Number.NaN)).message).toBe('NaN is not a fraction from 0 to 1');
   });
 });
 

@@ -149,7 +149,7 @@ describe('tryParseShare (a profile\'s errorRate, simulate --error-rate)', () => 
   });
 
   it('refuses a number outside 0..1, and text without %', () => {
-    expect(failure(tryParseShare(5))).toEqual({ message: '5 is not a fraction from 0 to 1', fix: 'write a percentage, e.g. `5%`, or a fraction such as 0.01' });
+    expect(failure(tryParseShare(5))).toMatchObject({ message: '5 is not a fraction from 0 to 1', fix: 'write a percentage, e.g. `5%`, or a fraction such as 0.01' });
     expect(failure(tryParseShare('0.05')).message).toBe('`0.05` has no `%`');
     expect(failure(tryParseShare(Number.NaN)).message).toBe('NaN is not a fraction from 0 to 1');
   });

@@ -35,6 +35,9 @@ import { resolveDimseSecurity } from '../operations/dimse-security.js';
 import { describeExecutionSegment, type ExecutionSegment } from '../scheduler/segment-execution.js';
 import { BreakpointJudge } from '../scheduler/breakpoint-verdict.js';
 import { migrationSummary } from '../plan/migration-summary.js';
+import { DEFAULT_UID_ROOT, identitySettings, type IdentityMode, type IdentitySettings } from '../synth/identity.js';
+import type { IdentitySummary } from '../metrics/types.js';
+import { StoredCounts } from './stored-counts.js';
 
 export interface RunLoadOptions {
   profile: ResolvedProfile;
@@ -49,6 +52,12 @@ export interface RunLoadOptions {
   forceStop?: AbortSignal;
   runId?: string;
   seed?: number;
+  /**
+   * `--identities`: `unique` (new UIDs, patient IDs and accession numbers every
+   * run) or `fixed` (the same for the same seed: a deliberate duplicate-send
+   * test). Default: the profile's `identities`, else unique (src/synth/identity.ts).
+   */
+  identities?: IdentityMode;
   /** Compiled worker entry; default: dist/workers/load-worker.js beside this build. */
   workerFilename?: string;
   /** Told once the embedded simulator listens (only when the profile has no target). */
@@ -108,6 +117,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
   const workerCount = options.workers ?? availableParallelism();
   const runId = options.runId ?? randomUUID();
   const seed = options.seed ?? profile.options.seed ?? 1;
+  // One run component for every worker of every instance that shares the run id (src/synth/identity.ts).
+  const identity = identitySettings({ mode: options.identities ?? profile.options.identities ?? 'unique', runId, seed, uidRoot: profile.options.uidRoot });
 
   let simulator: RunningSimulator | undefined;
   let pool: WorkerPool | undefined;
@@ -198,6 +209,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const doneWorkers = new Set<number>();
     const acknowledged: AcknowledgedInstance[] = [];
     let acknowledgedNotKept = 0;
+    const stored = new StoredCounts();
     let resolveAllDone: () => void = () => {};
     const allDone = new Promise<void>((resolve) => (resolveAllDone = resolve));
 
@@ -266,6 +278,9 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           }
           return;
         }
+        case 'stored':
+          stored.add(message.chunk);
+          return;
         case 'acknowledged':
           for (const instance of message.instances) acknowledged.push(instance);
           acknowledgedNotKept += message.notKept;
@@ -302,6 +317,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         workerCount,
         profile: resolvedProfile,
         seed,
+        identity,
         env: { ...options.env },
         verify: options.verify === true,
         ...(options.segment === undefined ? {} : { executionSegment: options.segment }),
@@ -343,6 +359,9 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const summaries = aggregator.operationSummaries();
     const thresholds = evaluateThresholds(profile.thresholds, summaries);
     const summary = buildSummary({ run: runInfo(endedAt, endReason), aggregator, thresholds, operations: summaries });
+    summary.identities = identitySummary(identity, profile);
+    const storedSummary = stored.summary(profile);
+    if (storedSummary !== undefined) summary.stored = storedSummary;
     if (verify !== undefined) summary.verify = verify;
     if (breakpoint !== undefined) summary.breakpoint = breakpoint.finish();
     const archiveSizeBytes = options.archiveSizeBytes ?? profile.migration?.archiveSizeBytes;
@@ -366,6 +385,21 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     await pool?.close();
     await simulator?.close();
   }
+}
+
+/** The summary's `identities`: the mode, the run component, the root, and whether duplicates were meant. */
+function identitySummary(identity: IdentitySettings, profile: ResolvedProfile): IdentitySummary {
+  return {
+    mode: identity.mode,
+    runComponent: identity.runComponent,
+    uidRoot: identity.uidRoot ?? DEFAULT_UID_ROOT,
+    duplicatesIntended: duplicatesIntended(identity, profile),
+  };
+}
+
+/** `fixed` identities re-send on purpose, and so does a scenario with `duplicateSends`. */
+export function duplicatesIntended(identity: Pick<IdentitySettings, 'mode'>, profile: ResolvedProfile): boolean {
+  return identity.mode === 'fixed' || profile.scenarios.some((scenario) => (scenario.params.duplicateSends ?? 0) > 0);
 }
 
 function describeTarget(target: ResolvedTarget, embedded: boolean): string {

@@ -16,6 +16,7 @@ import { pickStudyModality, storeStudyIdentity } from '../../../src/synth/store-
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { Scp, constants, responses } from '../../../src/protocol/dimse/dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsCStoreResponse } from '../../../src/protocol/dimse/dcmjs.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 let running: TestSimulator | undefined;
 let deadServer: Server | undefined;
@@ -50,7 +51,7 @@ describe('dimse.store against the simulator', () => {
     expect(stats.stored.instances).toBe(5);
     expect(stats.stored.studies).toBe(1);
     const [study] = simulator.storeIndex.studies();
-    expect(study?.studyInstanceUid).toBe(storeStudyIdentity(7, 3, new Date()).studyInstanceUid);
+    expect(study?.studyInstanceUid).toBe(storeStudyIdentity(fixedSend(7, 'dimse.store', 3), new Date()).studyInstanceUid);
     expect(study?.patientId).toMatch(/^PLSYN-/);
     // MG_TOMO is written as Modality MG (PS3.3 C.7.3.1.1.1 has no tomosynthesis value).
     expect(study?.series[0]?.modality).toBe(IMAGE_SHAPES[modality].dicomModality);
@@ -97,7 +98,7 @@ describe('dimse.store against the simulator', () => {
   it('sends a 3 MiB image in PDUs without copying it whole per send', async () => {
     running = await startTestSimulator();
     const template = buildStudyTemplate({ modality: 'CR', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images: 2, imageSizeBytes: 3 * 1024 * 1024, seed: 1 });
-    const result = await sendStudy({ target: dimseTarget(running.simulator), template, study: storeStudyIdentity(1, 0, new Date()) });
+    const result = await sendStudy({ target: dimseTarget(running.simulator), template, study: storeStudyIdentity(fixedSend(1, 'dimse.store', 0), new Date()) });
     expect(result.outcome).toEqual({ kind: 'ok' });
     expect(result.instancesStored).toBe(2);
     expect(result.storedInstanceUids).toHaveLength(2);
@@ -133,12 +134,12 @@ describe('dimse.store against the simulator', () => {
     const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images: 4, imageSizeBytes: 1024, seed: 1 });
 
     statuses = [0x0000, 0xb000, 0xb006, 0xb007];
-    const warned = await sendStudy({ target, template, study: storeStudyIdentity(1, 0, new Date()) });
+    const warned = await sendStudy({ target, template, study: storeStudyIdentity(fixedSend(1, 'dimse.store', 0), new Date()) });
     expect(warned.outcome).toEqual({ kind: 'dimse-warning', status: 0xb000 });
     expect(warned.instancesStored).toBe(4);
 
     statuses = [0xb006, 0xa700, 0x0000, 0x0000];
-    const failed = await sendStudy({ target, template, study: storeStudyIdentity(1, 1, new Date()) });
+    const failed = await sendStudy({ target, template, study: storeStudyIdentity(fixedSend(1, 'dimse.store', 1), new Date()) });
     expect(failed.outcome).toEqual({ kind: 'dimse-failure', status: 0xa700 });
     expect(failed.instancesStored).toBe(3);
     expect(failed.instancesAnswered).toBe(4);

@@ -70,7 +70,12 @@ export function randomIdentitySettings(): IdentitySettings {
  * well-formed send, not a run's.
  */
 export function fixedSend(seed: number, stream: IdentityStreamName, iteration: number, scenarioIndex = 0): SendIdentity {
-  return new IdentityAllocator(identitySettings({ mode: 'fixed', runId: '', seed }), scenarioIndex).send(stream, iteration);
+  return fixedAllocator(seed, scenarioIndex).send(stream, iteration);
+}
+
+/** The allocator of scenario `scenarioIndex` of a `fixed` run with `seed`. */
+export function fixedAllocator(seed: number, scenarioIndex = 0): IdentityAllocator {
+  return new IdentityAllocator(identitySettings({ mode: 'fixed', runId: '', seed }), scenarioIndex);
 }
 
 /** The identities of one send. */

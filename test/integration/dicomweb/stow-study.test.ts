@@ -17,7 +17,7 @@ import { startDicomwebSimulator, type RunningDicomwebSimulator } from '../../../
 import { DicomwebStore } from '../../../src/simulator/dicomweb-store.js';
 import { FaultInjector, NO_FAULTS } from '../../../src/simulator/faults.js';
 import { buildStowStudy, encodePart10, pixelDataFor } from '../../../src/synth/dicomweb-instances.js';
-import { fixedSend } from '../../../src/synth/identity.js';
+import { fixedAllocator, fixedSend } from '../../../src/synth/identity.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -39,6 +39,8 @@ function setup(baseUrl: string, params: Partial<OperationSetup['params']> = {}):
     workerIndex: 0,
     workerCount: 1,
     seed: 9,
+    // Fixed identities, so the test can name what stow.study sent (fixedSend).
+    identities: fixedAllocator(9),
     env: {},
   };
 }

@@ -16,7 +16,7 @@ import { pickStudyModality, storeStudyIdentity } from '../../../src/synth/store-
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { Scp, constants, responses } from '../../../src/protocol/dimse/dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsCStoreResponse } from '../../../src/protocol/dimse/dcmjs.js';
-import { fixedSend } from '../../../src/synth/identity.js';
+import { fixedAllocator, fixedSend } from '../../../src/synth/identity.js';
 
 let running: TestSimulator | undefined;
 let deadServer: Server | undefined;
@@ -39,7 +39,8 @@ describe('dimse.store against the simulator', () => {
   it.each(STORE_MODALITIES)('stores a whole %s study on one association', async (modality) => {
     running = await startTestSimulator();
     const { simulator } = running;
-    const operation = createDimseStore(operationSetup(dimseTarget(simulator), storeParams({ modality, images: 5 })));
+    // Fixed identities, so the test can name the study it sent (fixedSend).
+    const operation = createDimseStore({ ...operationSetup(dimseTarget(simulator), storeParams({ modality, images: 5 })), identities: fixedAllocator(7) });
     const result = await operation.run(iteration(3));
     await operation.close();
     expect(result.outcome).toEqual({ kind: 'ok' });

@@ -44,7 +44,8 @@ describe('synthetic DICOMweb instances', () => {
     const b = buildStowStudy({ send: fixedSend(5, 'stow.study', 2), instances: 2, modality: 'CT', studyDate: '20250301' });
     expect(a[0]!.studyInstanceUid).not.toBe(b[0]!.studyInstanceUid);
     expect(a[0]!.studyInstanceUid).toBe(a[1]!.studyInstanceUid);
-    expect(a[0]!.patientId).toMatch(/^PLSYN-STOW-/);
+    expect(a[0]!.patientId).toMatch(/^PLSYN-/);
+    expect(a[0]!.patientId).not.toBe(b[0]!.patientId);
     expect(a[0]!.accessionNumber.length).toBeLessThanOrEqual(16);
   });
 

@@ -153,7 +153,7 @@ describe('storeStudyIdentity and instanceValues', () => {
     expect(storeStudyIdentity(fixedSend(9, 'dimse.store', 13), NOW).studyInstanceUid).not.toBe(a.studyInstanceUid);
     expect(storeStudyIdentity(fixedSend(10, 'dimse.store', 12), NOW).studyInstanceUid).not.toBe(a.studyInstanceUid);
     expect(a.patientName).toBe('PACSLOAD^SYNTH^S00000013');
-    expect(a.patientId).toBe('PLSYN-S00000013');
+    expect(a.patientId).toMatch(/^PLSYN-\d{10}-1-0-12$/);
     expect(a.accessionNumber).toHaveLength(16);
     expect(a.studyDate).toBe('20261128');
     expect(a.studyTime).toBe('093005');
@@ -179,9 +179,14 @@ describe('storeStudyIdentity and instanceValues', () => {
     expect(() => pickStudyModality({ CT: 0 }, 1, 1)).toThrow(RangeError);
   });
 
-  it('refuses a study UID with no room for the instance arcs', () => {
-    const study = { ...storeStudyIdentity(fixedSend(1, 'dimse.store', 0), NOW), studyInstanceUid: `1.${'2'.repeat(60)}` };
-    expect(() => instanceValues(study, 0, 1, 1)).toThrow(RangeError);
+  it('keeps series and instances under the send\'s root when the study UID is another (a worklist item\'s)', () => {
+    const send = fixedSend(1, 'chain.store', 0);
+    const study = { ...storeStudyIdentity(send, NOW), studyInstanceUid: `1.${'2'.repeat(62)}` };
+    const values = instanceValues(study, 0, 1, 1);
+    expect(values.studyInstanceUid).toBe(study.studyInstanceUid);
+    expect(values.seriesInstanceUid).toBe(`${send.root}.1`);
+    expect(values.sopInstanceUid).toBe(`${send.root}.1.1`);
+    expect(values.frameOfReferenceUid).toBe(`${send.root}.0`);
   });
 });
 

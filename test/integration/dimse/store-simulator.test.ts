@@ -16,7 +16,7 @@ import { pickStudyModality, storeStudyIdentity } from '../../../src/synth/store-
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { Scp, constants, responses } from '../../../src/protocol/dimse/dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsCStoreResponse } from '../../../src/protocol/dimse/dcmjs.js';
-import { fixedAllocator, fixedSend } from '../../../src/synth/identity.js';
+import { fixedAllocator, fixedSend, identityIteration } from '../../../src/synth/identity.js';
 
 let running: TestSimulator | undefined;
 let deadServer: Server | undefined;
@@ -86,6 +86,35 @@ describe('dimse.store against the simulator', () => {
     const stored = simulator.storeIndex.studies().map((study) => study.series[0]?.modality ?? '').sort();
     expect(stored).toEqual(expected);
     expect(new Set(stored).size).toBeGreaterThan(1);
+  });
+
+  it('re-sends earlier studies for duplicateSends, the same modality and identities, and two scenarios never share one', async () => {
+    running = await startTestSimulator();
+    const { simulator } = running;
+    const mix = { CT: 1, MR: 1 };
+    const identities = fixedAllocator(7, 1);
+    const operation = createDimseStore({ ...operationSetup(dimseTarget(simulator), storeParams({ modalityMix: mix, images: 2, duplicateSends: 40 })), identities });
+    const iterations = Array.from({ length: 12 }, (_, index) => index);
+    const acknowledged: string[] = [];
+    for (const index of iterations) {
+      const result = await operation.run(iteration(index));
+      expect(result.outcome).toEqual({ kind: 'ok' });
+      acknowledged.push(...(result.acknowledged ?? []).map((instance) => instance.sopInstanceUid));
+    }
+    const originals = new Set(iterations.map((index) => identityIteration(7, 1, index, 40)));
+    expect(originals.size).toBeLessThan(iterations.length);
+    expect(acknowledged).toHaveLength(24);
+    expect(simulator.stats().stored.instances).toBe(originals.size * 2);
+    expect(simulator.storeIndex.studies().map((study) => study.studyInstanceUid).sort()).toEqual(
+      [...originals].map((index) => identities.send('dimse.store', index).studyInstanceUid).sort(),
+    );
+    // Each study holds one modality: a re-send is the earlier study, not a new one under its UIDs.
+    expect(simulator.storeIndex.studies().every((study) => new Set(study.series.map((series) => series.modality)).size === 1)).toBe(true);
+
+    // Another scenario of the same run, same seed and iterations: its own studies.
+    const other = createDimseStore({ ...operationSetup(dimseTarget(simulator), storeParams({ modality: 'CR', images: 1 })), identities: fixedAllocator(7, 2) });
+    for (const index of [0, 1, 2]) expect((await other.run(iteration(index))).outcome).toEqual({ kind: 'ok' });
+    expect(simulator.storeIndex.studies()).toHaveLength(originals.size + 3);
   });
 
   it('counts a failure status from the SCP as a failed study', async () => {

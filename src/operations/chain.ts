@@ -124,7 +124,8 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
         const start = dicomNow();
         const procedureStep: OpenStep = {
           sopInstanceUid: plan.procedureStepUid(state.iteration),
-          item: state.item ?? plan.itemFor(state.iteration),
+          // Without mwl.find, the synthetic item of the iteration; its study is new, as a modality without a worklist makes one.
+          item: state.item ?? { ...plan.itemFor(state.iteration), StudyInstanceUID: identities.send('chain.study', state.iteration).studyInstanceUid },
           startDate: start.date,
           startTime: start.time,
         };

@@ -33,6 +33,7 @@ import { INSTANCE_DIGITS, MAX_UID_LENGTH, SERIES_DIGITS } from '../profile/uid-r
 import { type IdentityStreamName, streamCode } from './identity-streams.js';
 import { createRandom, deriveSeed } from './random.js';
 import { SYNTHETIC_PATIENT_ID_PREFIX } from './studies.js';
+import { SYNTHETIC_UID_ROOT, digestUid } from './uid.js';
 
 /** `unique`: new identities every run (the default). `fixed`: the same identities for the same seed (a deliberate duplicate-send test). */
 export type IdentityMode = 'unique' | 'fixed';
@@ -48,7 +49,7 @@ export interface IdentitySettings {
 }
 
 /** The 2.25 root (PS3.5 section B.2) of UUID-derived UIDs, used unless a profile gives `uidRoot`. */
-export const DEFAULT_UID_ROOT = '2.25';
+export const DEFAULT_UID_ROOT = SYNTHETIC_UID_ROOT;
 
 /** The settings of a run: the run component from the run id or, in `fixed` mode, from the seed. */
 export function identitySettings(options: { mode: IdentityMode; runId: string; seed: number; uidRoot?: string | undefined }): IdentitySettings {
@@ -128,7 +129,7 @@ export class IdentityAllocator {
     const code = streamCode(stream);
     const parts = `${runComponent}.${code}.${this.scenarioIndex}.${iteration}`;
     const digest = createHash('sha256').update(parts).digest();
-    const root = uidRoot === undefined ? `${DEFAULT_UID_ROOT}.${uuidInteger(digest).toString(10)}` : `${uidRoot}.${parts}`;
+    const root = uidRoot === undefined ? digestUid(digest) : `${uidRoot}.${parts}`;
     if (root.length > MAX_UID_LENGTH - 1 - SERIES_DIGITS - 1 - INSTANCE_DIGITS) {
       throw new RangeError(`UID root ${root} leaves no room for series and instance arcs (the profile check should have refused uidRoot)`);
     }
@@ -165,15 +166,6 @@ export function identityIteration(seed: number, scenarioIndex: number, iteration
 
 /** Tags the duplicate-send draws for `deriveSeed` ('DS'). */
 const DUPLICATE_STREAM = 0x4453;
-
-/** The first 128 bits of `digest` as a version 8, RFC-variant UUID integer (RFC 9562 sections 4.1, 4.2, 5.8). */
-function uuidInteger(digest: Buffer): bigint {
-  let value = (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8);
-  // Version nibble (bits 76-79 from the right) = 8; variant (bits 62-63) = 0b10.
-  value = (value & ~(0xfn << 76n)) | (0x8n << 76n);
-  value = (value & ~(0x3n << 62n)) | (0x2n << 62n);
-  return value;
-}
 
 /** 80 bits of `digest` from byte `offset`. */
 function bits80(digest: Buffer, offset: number): bigint {

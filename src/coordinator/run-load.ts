@@ -349,12 +349,14 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const endedAt = new Date();
     let verify: VerifySummary | undefined;
     if (options.verify === true) {
+      // Fixed identities and `duplicateSends` re-send on purpose: their duplicates do not fail the check.
+      const intended = duplicatesIntended(identity, profile);
       // After endedAt: the check is not part of the measured run.
       verify =
         // Set by the message handler: TypeScript cannot see that it may have changed.
         (endReason as RunSummary['run']['endReason']) === 'interrupted' || workerFailure !== undefined
-          ? uncheckedVerify(acknowledged, acknowledgedNotKept, `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}`)
-          : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env);
+          ? uncheckedVerify(acknowledged, acknowledgedNotKept, `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}`, intended)
+          : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env, intended);
     }
     const summaries = aggregator.operationSummaries();
     const thresholds = evaluateThresholds(profile.thresholds, summaries);
@@ -415,6 +417,7 @@ async function verifyTarget(
   instances: readonly AcknowledgedInstance[],
   notKept: number,
   env: Readonly<Record<string, string | undefined>>,
+  duplicatesIntended: boolean,
 ): Promise<VerifySummary> {
   const web = target.dimse === undefined ? target.dicomweb : undefined;
   const dicomweb =
@@ -429,7 +432,7 @@ async function verifyTarget(
         });
   try {
     const dimse = target.dimse === undefined ? undefined : { ...target.dimse, ...resolveDimseSecurity(target.dimse, env) };
-    return await verifyStored({ target: dimse, dicomweb, instances, notKept });
+    return await verifyStored({ target: dimse, dicomweb, instances, notKept, duplicatesIntended });
   } finally {
     await dicomweb?.close();
   }

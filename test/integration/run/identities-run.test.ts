@@ -3,13 +3,16 @@
  * says how identities were made and what was stored, and the stored counts
  * equal what the simulator holds; a scenario with `duplicateSends` re-sends
  * some studies, so the simulator holds fewer than were acknowledged and the
- * summary says duplicates were intended. `--identities` refuses an unknown
+ * summary and `--verify` say duplicates were intended (and pass). `--identities` refuses an unknown
  * mode before any load. Uses the built code (`npm run build` first).
  */
 import { describe, expect, it } from 'vitest';
-import { runOnEmbeddedSimulator } from '../../helpers/embedded-run.js';
+import { runLoad } from '../../../src/coordinator/run-load.js';
+import { verifyPassed } from '../../../src/metrics/verify-summary.js';
+import { parseProfileText } from '../../../src/profile/load.js';
+import type { RunningSimulator } from '../../../src/simulator/index.js';
 import { runCommand } from '../../helpers/in-process-cli.js';
-import { tempDir, writeProfile } from '../../helpers/cli.js';
+import { WORKER_PATH, tempDir, writeProfile } from '../../helpers/cli.js';
 
 const PROFILE = [
   'name: identities-run',
@@ -22,8 +25,17 @@ const PROFILE = [
 ];
 
 describe('identities in a run', () => {
-  it('reports the stored instances and studies, and the duplicates a scenario intended', async () => {
-    const { summary, simulator } = await runOnEmbeddedSimulator(PROFILE, 'identities-run.yaml');
+  it('reports the stored instances and studies, and the duplicates a scenario intended, which --verify accepts', async () => {
+    let simulator: RunningSimulator | undefined;
+    const { summary } = await runLoad({
+      profile: parseProfileText(PROFILE.join('\n'), 'identities-run.yaml'),
+      workers: 2,
+      outputs: [],
+      env: {},
+      workerFilename: WORKER_PATH,
+      verify: true,
+      onSimulatorStarted: (started) => (simulator = started),
+    });
     expect(summary.identities).toMatchObject({ mode: 'unique', uidRoot: '2.25', duplicatesIntended: true });
     expect(summary.identities?.runComponent).toMatch(/^[1-9]\d{9}$/);
     const stored = summary.stored!;
@@ -32,8 +44,12 @@ describe('identities in a run', () => {
     expect(cr.acknowledgedInstances).toBe(4);
     // Some CR sends re-sent an earlier CR study: fewer studies than sends, and the simulator agrees.
     expect(cr.studies).toBeLessThan(4);
-    expect(simulator.stats().store.studies).toBe(stored.studies);
-    expect(simulator.stats().store.instances).toBe(stored.acknowledgedInstances - (4 - cr.studies));
+    expect(simulator!.stats().store.studies).toBe(stored.studies);
+    expect(simulator!.stats().store.instances).toBe(stored.acknowledgedInstances - (4 - cr.studies));
+    // --verify sees the re-sent instances, and the run meant them.
+    expect(summary.verify).toMatchObject({ missing: 0, extraAcknowledgements: 4 - cr.studies, duplicatesIntended: true });
+    expect(summary.verify?.acknowledgedMoreThanOnce).toBeGreaterThan(0);
+    expect(verifyPassed(summary.verify!)).toBe(true);
   }, 120_000);
 
   it('refuses an unknown --identities mode before any load, naming the modes', async () => {

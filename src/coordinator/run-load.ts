@@ -182,6 +182,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       if (checkpointOutputs.length === 0 || checkpointing !== undefined || elapsedUs - lastCheckpointUs < CHECKPOINT_INTERVAL_US) return;
       lastCheckpointUs = elapsedUs;
       const partial = buildSummary({ run: runInfo(new Date(), 'running'), aggregator, thresholds: [] });
+      partial.identities = identitySummary(identity, profile);
       checkpointing = Promise.allSettled(checkpointOutputs.map((output) => output.checkpoint?.(partial))).then(() => {
         checkpointing = undefined;
       });
@@ -417,7 +418,7 @@ async function verifyTarget(
   instances: readonly AcknowledgedInstance[],
   notKept: number,
   env: Readonly<Record<string, string | undefined>>,
-  duplicatesIntended: boolean,
+  intended: boolean,
 ): Promise<VerifySummary> {
   const web = target.dimse === undefined ? target.dicomweb : undefined;
   const dicomweb =
@@ -432,7 +433,7 @@ async function verifyTarget(
         });
   try {
     const dimse = target.dimse === undefined ? undefined : { ...target.dimse, ...resolveDimseSecurity(target.dimse, env) };
-    return await verifyStored({ target: dimse, dicomweb, instances, notKept, duplicatesIntended });
+    return await verifyStored({ target: dimse, dicomweb, instances, notKept, duplicatesIntended: intended });
   } finally {
     await dicomweb?.close();
   }

@@ -31,6 +31,7 @@ import { instanceValues, storeStudyIdentity } from '../src/synth/store-study.js'
 import { buildStudyTemplate, instanceFileChunks } from '../src/synth/study-template.js';
 import { RESULTS_DIR, freePort } from './common.js';
 import { MB, runPacsLoadSamplingMemory } from './http-tools.js';
+import { fixedSend } from '../src/synth/identity.js';
 
 const run = promisify(execFile);
 const dcmtkEnv = { ...process.env, TCP_NODELAY: '1' };
@@ -72,7 +73,7 @@ async function startStorescp(): Promise<{ port: number; child: ChildProcess }> {
 /** The same images dimse.store sends (CT template, explicit VR), as Part 10 files for storescu. */
 async function writeFiles(folder: string, images: number): Promise<string[]> {
   const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images, imageSizeBytes: IMAGE_BYTES, seed: 1 });
-  const study = storeStudyIdentity(99, 0, new Date());
+  const study = storeStudyIdentity(fixedSend(99, 'dimse.store', 0), new Date());
   const paths: string[] = [];
   for (let index = 0; index < images; index++) {
     const path = join(folder, `${String(index).padStart(4, '0')}.dcm`);

@@ -12,6 +12,8 @@ import { MetricsRecorder } from '../src/metrics/recorder.js';
 import { createOperation } from '../src/operations/index.js';
 import type { Operation } from '../src/operations/types.js';
 import { AcknowledgedCollector } from '../src/operations/acknowledged-collector.js';
+import { IdentityAllocator } from '../src/synth/identity.js';
+import { StoredTally } from '../src/operations/stored-tally.js';
 import { systemClock, type Clock } from '../src/scheduler/index.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerTask, WorkerTaskResult } from '../src/wire/messages.js';
 import { runScenario } from './scenario-runner.js';
@@ -35,6 +37,8 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
   let snapshotsSent = 0;
   // `--verify`: what the targets acknowledged, bounded (src/operations/acknowledged-collector.ts).
   const acknowledged = task.verify === true ? new AcknowledgedCollector() : undefined;
+  // Every run: acknowledged instances and distinct studies per storing scenario (src/operations/stored-tally.ts).
+  const stored = new StoredTally();
 
   // A second interrupt: operations in flight are aborted now, not after their graceful stop.
   const cutOff = new AbortController();
@@ -47,7 +51,7 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
         hint: 'This is a bug in pacs-load: the coordinator resolves the target before starting workers.',
       });
     }
-    for (const scenario of profile.scenarios) {
+    for (const [scenarioIndex, scenario] of profile.scenarios.entries()) {
       operations.push(
         createOperation(scenario.operation, {
           target,
@@ -55,6 +59,7 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
           workerIndex,
           workerCount,
           seed: task.seed,
+          identities: new IdentityAllocator(task.identity, scenarioIndex),
           env: task.env,
           ...(task.allowUnmarkedData === true ? { allowUnmarkedData: true } : {}),
         }),
@@ -87,7 +92,10 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
             recorder,
             stopSignal: stop.signal,
             cutOffSignal: cutOff.signal,
-            ...(acknowledged === undefined ? {} : { onAcknowledged: (instances) => acknowledged.add(instances) }),
+            onAcknowledged: (instances) => {
+              stored.add(scenario.name, instances);
+              acknowledged?.add(instances);
+            },
           }),
         ),
       );
@@ -98,6 +106,7 @@ export default async function loadWorker(task: WorkerTask): Promise<WorkerTaskRe
       post({ type: 'snapshot', snapshot: recorder.takeSnapshot(workerIndex, finalSequence * intervalUs, Math.max(finalSequence * intervalUs, clock.nowUs()), finalSequence) });
       snapshotsSent++;
     }
+    for (const chunk of stored.chunks()) post({ type: 'stored', workerIndex, chunk });
     if (acknowledged !== undefined) {
       // Before `done`, on the same port, so the coordinator has them all when it verifies.
       for (const instances of acknowledged.chunks()) post({ type: 'acknowledged', workerIndex, instances, notKept: 0 });

@@ -35,6 +35,9 @@ import { resolveDimseSecurity } from '../operations/dimse-security.js';
 import { describeExecutionSegment, type ExecutionSegment } from '../scheduler/segment-execution.js';
 import { BreakpointJudge } from '../scheduler/breakpoint-verdict.js';
 import { migrationSummary } from '../plan/migration-summary.js';
+import { DEFAULT_UID_ROOT, identitySettings, type IdentityMode, type IdentitySettings } from '../synth/identity.js';
+import type { IdentitySummary } from '../metrics/types.js';
+import { StoredCounts } from './stored-counts.js';
 
 export interface RunLoadOptions {
   profile: ResolvedProfile;
@@ -49,6 +52,12 @@ export interface RunLoadOptions {
   forceStop?: AbortSignal;
   runId?: string;
   seed?: number;
+  /**
+   * `--identities`: `unique` (new UIDs, patient IDs and accession numbers every
+   * run) or `fixed` (the same for the same seed: a deliberate duplicate-send
+   * test). Default: the profile's `identities`, else unique (src/synth/identity.ts).
+   */
+  identities?: IdentityMode;
   /** Compiled worker entry; default: dist/workers/load-worker.js beside this build. */
   workerFilename?: string;
   /** Told once the embedded simulator listens (only when the profile has no target). */
@@ -108,6 +117,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
   const workerCount = options.workers ?? availableParallelism();
   const runId = options.runId ?? randomUUID();
   const seed = options.seed ?? profile.options.seed ?? 1;
+  // One run component for every worker of every instance that shares the run id (src/synth/identity.ts).
+  const identity = identitySettings({ mode: options.identities ?? profile.options.identities ?? 'unique', runId, seed, uidRoot: profile.options.uidRoot });
 
   let simulator: RunningSimulator | undefined;
   let pool: WorkerPool | undefined;
@@ -171,6 +182,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
       if (checkpointOutputs.length === 0 || checkpointing !== undefined || elapsedUs - lastCheckpointUs < CHECKPOINT_INTERVAL_US) return;
       lastCheckpointUs = elapsedUs;
       const partial = buildSummary({ run: runInfo(new Date(), 'running'), aggregator, thresholds: [] });
+      partial.identities = identitySummary(identity, profile);
       checkpointing = Promise.allSettled(checkpointOutputs.map((output) => output.checkpoint?.(partial))).then(() => {
         checkpointing = undefined;
       });
@@ -198,6 +210,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const doneWorkers = new Set<number>();
     const acknowledged: AcknowledgedInstance[] = [];
     let acknowledgedNotKept = 0;
+    const stored = new StoredCounts();
     let resolveAllDone: () => void = () => {};
     const allDone = new Promise<void>((resolve) => (resolveAllDone = resolve));
 
@@ -266,6 +279,9 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
           }
           return;
         }
+        case 'stored':
+          stored.add(message.chunk);
+          return;
         case 'acknowledged':
           for (const instance of message.instances) acknowledged.push(instance);
           acknowledgedNotKept += message.notKept;
@@ -302,6 +318,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
         workerCount,
         profile: resolvedProfile,
         seed,
+        identity,
         env: { ...options.env },
         verify: options.verify === true,
         ...(options.segment === undefined ? {} : { executionSegment: options.segment }),
@@ -333,16 +350,21 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const endedAt = new Date();
     let verify: VerifySummary | undefined;
     if (options.verify === true) {
+      // Fixed identities and `duplicateSends` re-send on purpose: their duplicates do not fail the check.
+      const intended = duplicatesIntended(identity, profile);
       // After endedAt: the check is not part of the measured run.
       verify =
         // Set by the message handler: TypeScript cannot see that it may have changed.
         (endReason as RunSummary['run']['endReason']) === 'interrupted' || workerFailure !== undefined
-          ? uncheckedVerify(acknowledged, acknowledgedNotKept, `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}`)
-          : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env);
+          ? uncheckedVerify(acknowledged, acknowledgedNotKept, `not checked: the run ${workerFailure === undefined ? 'was interrupted' : 'ended with a worker failure'}`, intended)
+          : await verifyTarget(target, acknowledged, acknowledgedNotKept, options.env, intended);
     }
     const summaries = aggregator.operationSummaries();
     const thresholds = evaluateThresholds(profile.thresholds, summaries);
     const summary = buildSummary({ run: runInfo(endedAt, endReason), aggregator, thresholds, operations: summaries });
+    summary.identities = identitySummary(identity, profile);
+    const storedSummary = stored.summary(profile);
+    if (storedSummary !== undefined) summary.stored = storedSummary;
     if (verify !== undefined) summary.verify = verify;
     if (breakpoint !== undefined) summary.breakpoint = breakpoint.finish();
     const archiveSizeBytes = options.archiveSizeBytes ?? profile.migration?.archiveSizeBytes;
@@ -368,6 +390,21 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
   }
 }
 
+/** The summary's `identities`: the mode, the run component, the root, and whether duplicates were meant. */
+function identitySummary(identity: IdentitySettings, profile: ResolvedProfile): IdentitySummary {
+  return {
+    mode: identity.mode,
+    runComponent: identity.runComponent,
+    uidRoot: identity.uidRoot ?? DEFAULT_UID_ROOT,
+    duplicatesIntended: duplicatesIntended(identity, profile),
+  };
+}
+
+/** `fixed` identities re-send on purpose, and so does a scenario with `duplicateSends`. */
+export function duplicatesIntended(identity: Pick<IdentitySettings, 'mode'>, profile: ResolvedProfile): boolean {
+  return identity.mode === 'fixed' || profile.scenarios.some((scenario) => (scenario.params.duplicateSends ?? 0) > 0);
+}
+
 function describeTarget(target: ResolvedTarget, embedded: boolean): string {
   const parts: string[] = [];
   if (target.dimse !== undefined) parts.push(`DIMSE ${target.dimse.calledAe}@${target.dimse.host}:${target.dimse.port}`);
@@ -381,6 +418,7 @@ async function verifyTarget(
   instances: readonly AcknowledgedInstance[],
   notKept: number,
   env: Readonly<Record<string, string | undefined>>,
+  intended: boolean,
 ): Promise<VerifySummary> {
   const web = target.dimse === undefined ? target.dicomweb : undefined;
   const dicomweb =
@@ -395,7 +433,7 @@ async function verifyTarget(
         });
   try {
     const dimse = target.dimse === undefined ? undefined : { ...target.dimse, ...resolveDimseSecurity(target.dimse, env) };
-    return await verifyStored({ target: dimse, dicomweb, instances, notKept });
+    return await verifyStored({ target: dimse, dicomweb, instances, notKept, duplicatesIntended: intended });
   } finally {
     await dicomweb?.close();
   }

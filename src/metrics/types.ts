@@ -206,6 +206,10 @@ export interface RunSummary {
   intervals: IntervalPoint[];
   /** `--verify` only: whether every instance the target acknowledged is really there. */
   verify?: VerifySummary;
+  /** How the run made its identities (UIDs, patient IDs, accession numbers; issue 14). */
+  identities?: IdentitySummary;
+  /** Only when a scenario stores (dimse.store, stow.study, a chain with dimse.store): what the target acknowledged, to compare with the archive's own counts. */
+  stored?: StoredSummary;
   /** Per output that delivers elsewhere (e.g. `influxdb`): what it delivered. */
   outputs?: Record<string, OutputDelivery>;
   /** `endReason: 'worker-failed'`: the worker failure that ended the run early (a bug or a resource limit, not a target failure). */
@@ -269,6 +273,42 @@ export interface MigrationSummary {
   archiveSizeBytes?: number;
   /** archiveSizeBytes at sustainedGBPerHour. */
   hoursToMove?: number;
+}
+
+/** How the run made its identities (src/synth/identity.ts). */
+export interface IdentitySummary {
+  /** `unique`: new identities every run; `fixed`: the same for the same seed (`--identities fixed`). */
+  mode: 'unique' | 'fixed';
+  /** The per-run part of every identity: from the run id (unique) or the seed (fixed). */
+  runComponent: string;
+  /** The UID root: the profile's `uidRoot`, or 2.25 (UUID-derived UIDs). */
+  uidRoot: string;
+  /** The run meant to send some objects more than once: `fixed` identities or a scenario's `duplicateSends`. */
+  duplicatesIntended: boolean;
+}
+
+/**
+ * What the storing scenarios had acknowledged: against an archive that keeps
+ * every instance once (Orthanc's `/statistics` CountInstances, CountStudies),
+ * its gain equals `acknowledgedInstances` and `studies` when no object was
+ * sent twice.
+ */
+export interface StoredSummary {
+  /** Per storing scenario, in profile order. */
+  scenarios: StoredScenarioSummary[];
+  /** Instances acknowledged (C-STORE success or warning, STOW-RS referenced), all scenarios. */
+  acknowledgedInstances: number;
+  /** Distinct Study Instance UIDs with at least one acknowledged instance, all scenarios. */
+  studies: number;
+  /** Studies a worker acknowledged beyond its memory cap, not in `studies` (then `studies` is a lower bound); absent when 0. */
+  studiesNotCounted?: number;
+}
+
+export interface StoredScenarioSummary {
+  scenario: string;
+  operation: string;
+  acknowledgedInstances: number;
+  studies: number;
 }
 
 /**

@@ -7,6 +7,12 @@
  * same MPPS instance (N-SET, PS3.4 F.7.2.2) referencing the series and images
  * really sent. Each step is a new association, as modalities do.
  *
+ * Like a modality, a chain keeps the worklist item's Study Instance UID (it is
+ * the order's; PS3.17 "Modality Worklist" use) and makes new series and
+ * instance UIDs every time it performs it, from the scenario's identity
+ * allocator (src/synth/identity.ts) at the chain's iteration: meeting the same
+ * item twice adds images to one study, never re-sends the same images.
+ *
  * Every step is reported through `onStep` as it completes, and the run loop
  * records it as a series of its own (so each step's percentiles stay
  * meaningful); the chain's own result is the whole chain. A step that did not
@@ -24,11 +30,14 @@ import { runAssociation } from '../protocol/dimse/association.js';
 import { createMppsSetRequest } from '../protocol/dimse/mpps-requests.js';
 import { createEchoRequest } from '../protocol/dimse/requests.js';
 import { storeStudyIdentity, type StudyIdentity } from '../synth/store-study.js';
+import type { IdentityAllocator } from '../synth/identity.js';
+import { isValidUid } from '../profile/uid-root.js';
 import type { StudyTemplate } from '../synth/study-template.js';
 import type { WorklistItem } from '../synth/worklist.js';
 import { ALLOW_UNMARKED_DATA_FLAG, missingSyntheticMarks } from '../synth/marking.js';
 import { worklistItemFromIdentifier } from './chain-worklist-item.js';
 import { buildStoreTemplate, sendStudy } from './dimse-store.js';
+import { identitiesOf } from './identities.js';
 import { requireDimseTarget, toOperationResult, type DimseConnection } from './dimse-target.js';
 import { startProcedureStep } from './mpps-in-progress.js';
 import { createMppsPlan, dicomNow, mppsCompletedAttributes, type MppsPlan, type OpenStep, type PerformedSeries } from './mpps-steps.js';
@@ -49,9 +58,6 @@ interface ChainState {
 
 type StepRunner = (state: ChainState) => Promise<OperationResult>;
 
-/** UI values are at most 64 characters; `instanceValues` needs 11 of them for its series and instance arcs. */
-const MAX_STUDY_UID_FOR_INSTANCES = 53;
-
 /**
  * Builds the chain of `setup.params.steps` (default: mwl.find, mpps.inProgress,
  * dimse.store, mpps.completed). Throws PacsLoadError at setup (no DIMSE target,
@@ -60,8 +66,9 @@ const MAX_STUDY_UID_FOR_INSTANCES = 53;
 export const createChain: OperationFactory = (setup) => {
   const target = requireDimseTarget(setup, 'chain');
   const steps = setup.params.steps ?? DEFAULT_CHAIN_STEPS;
-  const plan = createMppsPlan(setup, setup.params.stations, setup.params.modality);
-  const runners = steps.map((step) => ({ step, run: stepRunner(step, setup, target, plan) }));
+  const plan = createMppsPlan(setup, setup.params.stations, setup.params.modality, 'chain.mpps');
+  const identities = identitiesOf(setup);
+  const runners = steps.map((step) => ({ step, run: stepRunner(step, setup, target, plan, identities) }));
   const operation: Operation = {
     name: 'chain',
     async run({ iteration, signal, onStep }) {
@@ -80,7 +87,7 @@ export const createChain: OperationFactory = (setup) => {
   return operation;
 };
 
-function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseConnection, plan: MppsPlan): StepRunner {
+function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseConnection, plan: MppsPlan, identities: IdentityAllocator): StepRunner {
   const { stations, modality, expectItems } = setup.params;
   switch (step) {
     case 'dimse.echo':
@@ -104,7 +111,8 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
               outcome = { kind: 'refused-unmarked', reason: unmarkedItemReason(answer.station, missing) };
             } else {
               state.item = item;
-              if (state.item.StudyInstanceUID === '') state.item.StudyInstanceUID = plan.nextUid();
+              // An item without a (usable) Study Instance UID: the modality makes one (PS3.4 K.6.1.2.2 lists it as a return key, but not every RIS fills it).
+              if (!isValidUid(state.item.StudyInstanceUID)) state.item.StudyInstanceUID = identities.send('chain.study', state.iteration).studyInstanceUid;
             }
           }
         }
@@ -115,8 +123,9 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
       return async (state) => {
         const start = dicomNow();
         const procedureStep: OpenStep = {
-          sopInstanceUid: plan.nextUid(),
-          item: state.item ?? plan.itemFor(state.iteration),
+          sopInstanceUid: plan.procedureStepUid(state.iteration),
+          // Without mwl.find, the synthetic item of the iteration; its study is new, as a modality without a worklist makes one.
+          item: state.item ?? { ...plan.itemFor(state.iteration), StudyInstanceUID: identities.send('chain.study', state.iteration).studyInstanceUid },
           startDate: start.date,
           startTime: start.time,
         };
@@ -129,7 +138,7 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
       // Encoded once per worker, like dimse.store's own.
       const template = buildStoreTemplate(setup, modality);
       return async (state) => {
-        const study = chainStudy(setup.seed, state);
+        const study = chainStudy(identities, state);
         const sent = await sendStudy({ target, template, study, imagesPerAssociation: setup.params.imagesPerAssociation, signal: state.signal });
         state.performed = performedSeries(sent.acknowledged, template);
         const result: OperationResult = { outcome: sent.outcome, bytesSent: sent.bytesSent, bytesReceived: sent.bytesReceived };
@@ -144,7 +153,9 @@ function stepRunner(step: ChainStepName, setup: OperationSetup, target: DimseCon
         const procedureStep = state.procedureStep;
         // The schema puts mpps.inProgress before mpps.completed, and a failed step ends the chain.
         if (procedureStep === undefined) throw new Error('internal: mpps.completed ran without a procedure step in the chain');
-        const attributes = mppsCompletedAttributes(procedureStep, plan, state.performed);
+        // The series really sent (PS3.4 F.7.2.2.2); a chain without a store step references synthetic ones.
+        const performed = state.performed ?? plan.syntheticPerformedSeries(state.iteration, procedureStep.item.ScheduledProcedureStepSequence[0].Modality);
+        const attributes = mppsCompletedAttributes(procedureStep, performed);
         const association = await runAssociation({ ...target, requests: [createMppsSetRequest(procedureStep.sopInstanceUid, attributes)], signal: state.signal });
         return toOperationResult(association);
       };
@@ -157,19 +168,18 @@ export function unmarkedItemReason(station: string, missing: readonly string[]):
 }
 
 /**
- * The study a chain sends: the synthetic identity of the iteration, with the
- * patient, accession number and Study Instance UID of the worklist item being
- * performed (PS3.17 "Modality Worklist" use: the images carry the order's keys).
- * A worklist UID too long to derive series and instance UIDs from keeps the
- * synthetic one (the accession number and patient still link them).
+ * The study a chain sends: new identities for this run of the chain (its
+ * series, instances, frame of reference), with the patient, accession number
+ * and Study Instance UID of the worklist item being performed (PS3.17
+ * "Modality Worklist" use: the images carry the order's keys). Exported for tests.
  */
-function chainStudy(seed: number, state: ChainState): StudyIdentity {
-  const study = storeStudyIdentity(seed, state.iteration, new Date());
+export function chainStudy(identities: IdentityAllocator, state: Pick<ChainState, 'iteration' | 'item' | 'procedureStep'>): StudyIdentity {
+  const study = storeStudyIdentity(identities.send('chain.store', state.iteration), new Date());
   const item = state.item ?? state.procedureStep?.item;
   if (item === undefined) return study;
   return {
     ...study,
-    studyInstanceUid: item.StudyInstanceUID.length <= MAX_STUDY_UID_FOR_INSTANCES ? item.StudyInstanceUID : study.studyInstanceUid,
+    studyInstanceUid: isValidUid(item.StudyInstanceUID) ? item.StudyInstanceUID : study.studyInstanceUid,
     patientName: item.PatientName,
     patientId: item.PatientID,
     accessionNumber: item.AccessionNumber,

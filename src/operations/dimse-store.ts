@@ -29,6 +29,7 @@ import { createStoreRequest } from '../protocol/dimse/store-request.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../synth/dicom-elements.js';
 import { deriveSeed } from '../synth/random.js';
 import { instanceValues, pickStudyModality, storeStudyIdentity, type StudyIdentity } from '../synth/store-study.js';
+import { identitiesOf, sendIteration } from './identities.js';
 import { STORE_MODALITIES, buildStudyTemplate, isStoreModality, type StoreModality, type StudyTemplate } from '../synth/study-template.js';
 import { requireDimseTarget, type DimseConnection } from './dimse-target.js';
 import type { AcknowledgedInstance, Operation, OperationFactory, OperationResult, OperationSetup } from './types.js';
@@ -164,7 +165,7 @@ export function buildStoreTemplate(setup: OperationSetup, modality: string): Stu
     transferSyntaxUid: STORE_TRANSFER_SYNTAXES[params.transferSyntax ?? DEFAULT_STORE_TRANSFER_SYNTAX],
     images: params.images,
     imageSizeBytes: params.imageSizeBytes,
-    // Pixel patterns differ per worker; UIDs depend only on the seed and the iteration.
+    // Pixel patterns differ per worker; identities come from src/synth/identity.ts.
     seed: deriveSeed(setup.seed, setup.workerIndex),
   });
 }
@@ -187,11 +188,14 @@ export const createDimseStore: OperationFactory = (setup) => {
     if (template === undefined) throw new Error(`internal: no template for ${modality}`);
     return template;
   };
+  const identities = identitiesOf(setup);
   const operation: Operation = {
     name: 'dimse.store',
     async run({ iteration, signal }) {
-      const template = templateFor(iteration);
-      const study = storeStudyIdentity(setup.seed, iteration, new Date());
+      // A deliberate re-send (`duplicateSends`) sends the earlier study again: its modality and identities.
+      const studyIteration = sendIteration(setup, identities, iteration);
+      const template = templateFor(studyIteration);
+      const study = storeStudyIdentity(identities.send('dimse.store', studyIteration), new Date());
       const sent = await sendStudy({ target, template, study, imagesPerAssociation: params.imagesPerAssociation, signal });
       // One C-STORE request per image answered (a study cut off mid-send made fewer).
       const result: OperationResult = { outcome: sent.outcome, bytesSent: sent.bytesSent, bytesReceived: sent.bytesReceived, requests: Math.max(1, sent.instancesAnswered) };

@@ -19,7 +19,7 @@ import type { Operation, OperationFactory } from './types.js';
 /** Throws PacsLoadError when the profile has no DIMSE target; never during `run()`. */
 export const createMppsCompleted: OperationFactory = (setup) => {
   const target = requireDimseTarget(setup, 'mpps.completed');
-  const plan = createMppsPlan(setup, setup.params.stations, setup.params.modality);
+  const plan = createMppsPlan(setup, setup.params.stations, setup.params.modality, 'mpps.completed');
   const operation: Operation = {
     name: 'mpps.completed',
     async run({ iteration, signal }) {
@@ -27,10 +27,10 @@ export const createMppsCompleted: OperationFactory = (setup) => {
       let step = takeOpenStep(plan.targetKey);
       if (step === undefined) {
         const start = dicomNow();
-        step = { sopInstanceUid: plan.nextUid(), item: plan.itemFor(iteration), startDate: start.date, startTime: start.time };
+        step = { sopInstanceUid: plan.procedureStepUid(iteration), item: plan.itemFor(iteration), startDate: start.date, startTime: start.time };
         requests.push(createMppsCreateRequest(step.sopInstanceUid, mppsInProgressAttributes(step)));
       }
-      requests.push(createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan)));
+      requests.push(createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan.syntheticPerformedSeries(iteration, step.item.ScheduledProcedureStepSequence[0].Modality))));
       const association = await runAssociation({ ...target, requests, signal });
       return toOperationResult(association);
     },

@@ -20,12 +20,12 @@ export function startProcedureStep(target: DimseConnection, step: OpenStep, sign
 /** Throws PacsLoadError when the profile has no DIMSE target; never during `run()`. */
 export const createMppsInProgress: OperationFactory = (setup) => {
   const target = requireDimseTarget(setup, 'mpps.inProgress');
-  const plan = createMppsPlan(setup, setup.params.stations, setup.params.modality);
+  const plan = createMppsPlan(setup, setup.params.stations, setup.params.modality, 'mpps.inProgress');
   const operation: Operation = {
     name: 'mpps.inProgress',
     async run({ iteration, signal }) {
       const start = dicomNow();
-      const step: OpenStep = { sopInstanceUid: plan.nextUid(), item: plan.itemFor(iteration), startDate: start.date, startTime: start.time };
+      const step: OpenStep = { sopInstanceUid: plan.procedureStepUid(iteration), item: plan.itemFor(iteration), startDate: start.date, startTime: start.time };
       const association = await startProcedureStep(target, step, signal);
       if (association.outcome.kind === 'ok' || association.outcome.kind === 'dimse-warning') rememberOpenStep(plan.targetKey, step);
       return toOperationResult(association);

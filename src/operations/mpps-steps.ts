@@ -9,13 +9,12 @@
  * new association, as a modality does after the images are sent, or, when none
  * is open, opens and completes one of its own on one association.
  */
-import { randomBytes } from 'node:crypto';
 import type { OperationSetup } from './types.js';
 import { localDicomDate } from '../synth/dicom-date.js';
-import { createRandom } from '../synth/random.js';
-import type { Random } from '../synth/random.js';
-import { syntheticUid } from '../synth/uid.js';
+import { instanceUid, seriesUid } from '../synth/identity.js';
+import type { IdentityStreamName } from '../synth/identity-streams.js';
 import { buildWorklist } from '../synth/worklist.js';
+import { identitiesOf } from './identities.js';
 import type { WorklistItem } from '../synth/worklist.js';
 
 /** The simulator's default steps per station (src/profile/target-schema.ts), so items match its worklist. */
@@ -45,24 +44,29 @@ export interface OpenStep {
   startTime: string;
 }
 
-/** Per operation instance: the worklist and a UID stream. */
+/** Per operation instance: the worklist and the operation's identities. */
 export interface MppsPlan {
   /** The worklist item performed at this iteration: station (i mod stations)+1, step (i div stations) mod 5. */
   itemFor(iteration: number): WorklistItem;
-  /** A new MPPS SOP instance UID (or SOP instance UID of a referenced image). */
-  nextUid(): string;
+  /** The MPPS SOP Instance UID the operation's iteration creates (PS3.4 F.7.2.1). */
+  procedureStepUid(iteration: number): string;
+  /**
+   * The series an iteration that sent no images references at completion: one
+   * synthetic series of the modality's usual image count (PS3.4 F.7.2.2.2
+   * requires a Performed Series Sequence for COMPLETED).
+   */
+  syntheticPerformedSeries(iteration: number, modality: string): PerformedSeries[];
   /** Key of the open-step list: the target this worker talks to. */
   targetKey: string;
 }
 
 /**
- * The plan for one MPPS operation. Its UID stream has a random seed: the UIDs
- * must differ between runs of one profile, plans of one worker, and instances of
- * a distributed run (which share the seed and the local worker indices), or a
- * real PACS refuses the second N-CREATE of a UID (0111, duplicate SOP instance).
- * Nothing needs them reproducible.
+ * The plan for one MPPS operation. Its UIDs come from the scenario's identity
+ * allocator (src/synth/identity.ts), stream `stream`: they differ between
+ * iterations, scenarios, workers, instances of a distributed run and runs, or
+ * a real PACS would refuse the second N-CREATE of a UID (0111, duplicate SOP instance).
  */
-export function createMppsPlan(setup: OperationSetup, stations: number, modality: string): MppsPlan {
+export function createMppsPlan(setup: OperationSetup, stations: number, modality: string, stream: IdentityStreamName): MppsPlan {
   const worklist = buildWorklist({
     stations,
     stepsPerStation: MPPS_STEPS_PER_STATION,
@@ -70,7 +74,7 @@ export function createMppsPlan(setup: OperationSetup, stations: number, modality
     seed: setup.seed,
     modality,
   });
-  const random: Random = createRandom(randomBytes(4).readUInt32LE(0));
+  const identities = identitiesOf(setup);
   const dimse = setup.target.dimse;
   return {
     itemFor: (iteration) => {
@@ -80,7 +84,13 @@ export function createMppsPlan(setup: OperationSetup, stations: number, modality
       if (item === undefined) throw new Error(`internal: no worklist item for iteration ${iteration}`);
       return item;
     },
-    nextUid: () => syntheticUid(random),
+    procedureStepUid: (iteration) => identities.send(stream, iteration).root,
+    syntheticPerformedSeries: (iteration, performedModality) => {
+      const root = identities.send('mpps.performed', iteration).root;
+      const images = IMAGES_BY_MODALITY[performedModality] ?? 1;
+      const sopClassUid = STORAGE_SOP_CLASS_BY_MODALITY[performedModality] ?? SECONDARY_CAPTURE;
+      return [{ seriesInstanceUid: seriesUid(root, 1), sopClassUid, sopInstanceUids: Array.from({ length: images }, (_, index) => instanceUid(root, 1, index + 1)) }];
+    },
     targetKey: dimse === undefined ? '' : `${dimse.host}:${dimse.port}/${dimse.calledAe}`,
   };
 }
@@ -169,18 +179,12 @@ export interface PerformedSeries {
 /**
  * The N-SET attributes that complete a step (PS3.4 Table F.7.2-1, N-SET column;
  * F.7.2.2.2: End Date/Time and a Performed Series Sequence are required for
- * COMPLETED): the series given in `performed` (what a chain sent), else one
- * synthetic series referencing the modality's usual image count.
+ * COMPLETED), referencing `performed`: what a chain sent, or the plan's
+ * synthetic series (`syntheticPerformedSeries`) when nothing was.
  */
-export function mppsCompletedAttributes(step: OpenStep, plan: MppsPlan, performed?: readonly PerformedSeries[]): Record<string, unknown> {
+export function mppsCompletedAttributes(step: OpenStep, performed: readonly PerformedSeries[]): Record<string, unknown> {
   const [scheduled] = step.item.ScheduledProcedureStepSequence;
-  const modality = scheduled.Modality;
-  const images = IMAGES_BY_MODALITY[modality] ?? 1;
-  const sopClassUid = STORAGE_SOP_CLASS_BY_MODALITY[modality] ?? SECONDARY_CAPTURE;
-  const series: PerformedSeries[] =
-    performed !== undefined && performed.length > 0
-      ? [...performed]
-      : [{ seriesInstanceUid: plan.nextUid(), sopClassUid, sopInstanceUids: Array.from({ length: images }, () => plan.nextUid()) }];
+  const series: PerformedSeries[] = [...performed];
   const end = dicomNow();
   return {
     PerformedProcedureStepStatus: 'COMPLETED',

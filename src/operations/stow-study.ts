@@ -3,8 +3,9 @@
  * study of `images` instances, posted to `/studies` as
  * `multipart/related; type="application/dicom"`, `imagesPerRequest` instances
  * per request (default: the whole study in one), requests one after another.
- * Every run sends a new study (new UIDs from the seed and the iteration), with
- * a visibly synthetic patient (src/synth/dicomweb-instances.ts).
+ * Every run sends a new study (identities from src/synth/identity.ts, unique
+ * across scenarios, workers and runs), with a visibly synthetic patient
+ * (src/synth/dicomweb-instances.ts).
  *
  * Defaults: 20 images of the modality's matrix (CT 512 x 512 x 16 bits = 0.5 MiB),
  * a small study on purpose; set `images` and `imageSize` for docs/architecture.md section 6
@@ -28,6 +29,7 @@ import { encodeMultipartRelated } from '../protocol/dicomweb/multipart-encoder.j
 import { localDicomDate } from '../synth/dicom-date.js';
 import { buildStowStudy, encodePart10, matrixFor } from '../synth/dicomweb-instances.js';
 import { createOperationClient, headerValue } from './dicomweb-setup.js';
+import { identitiesOf, sendIteration } from './identities.js';
 import type { Operation, OperationFactory, OperationResult } from './types.js';
 
 export const DEFAULT_STOW_IMAGES = 20;
@@ -39,11 +41,14 @@ export const createStowStudy: OperationFactory = (setup) => {
   const imagesPerRequest = Math.min(images, setup.params.imagesPerRequest ?? images);
   const modality = setup.params.modality === '' ? 'OT' : setup.params.modality;
   const [rows, columns] = matrixForSize(modality, setup.params.imageSizeBytes);
+  const identities = identitiesOf(setup);
 
   const operation: Operation = {
     name: 'stow.study',
     async run({ iteration, signal }) {
-      const study = buildStowStudy({ seed: setup.seed, index: iteration, instances: images, modality, rows, columns, studyDate: localDicomDate(new Date()) });
+      // A deliberate re-send (`duplicateSends`) sends an earlier study's identities again.
+      const send = identities.send('stow.study', sendIteration(setup, identities, iteration));
+      const study = buildStowStudy({ send, instances: images, modality, rows, columns, studyDate: localDicomDate(new Date()) });
       const result: OperationResult = { outcome: { kind: 'ok' }, bytesSent: 0, bytesReceived: 0 };
       for (let first = 0; first < study.length; first += imagesPerRequest) {
         const batch = study.slice(first, first + imagesPerRequest);

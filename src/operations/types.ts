@@ -6,6 +6,7 @@
  */
 import type { Outcome, OperationName } from '../metrics/names.js';
 import type { OperationParams, ResolvedTarget } from '../profile/types.js';
+import type { IdentityAllocator } from '../synth/identity.js';
 
 export interface OperationResult {
   outcome: Outcome;
@@ -58,6 +59,12 @@ export interface OperationSetup {
   workerCount: number;
   /** Seed for synthetic data (the profile's, or derived from the run id). */
   seed: number;
+  /**
+   * Allocates this scenario's identities (UIDs, patient IDs, accession
+   * numbers; src/synth/identity.ts), unique across scenarios, workers and
+   * runs. Absent (an operation built outside a run): a random run component.
+   */
+  identities?: IdentityAllocator;
   /** Environment variables the CLI passed in (for credentials named in the profile). */
   env: Readonly<Record<string, string | undefined>>;
   /**

@@ -11,6 +11,7 @@ import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } fro
 import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
 import { outcomeGloss } from './outcome-gloss.js';
 import { renderBreakpoint, renderInstanceSections, renderMigration } from './capacity-lines.js';
+import { renderStored } from './stored-lines.js';
 import type { TableColumn } from './table.js';
 import { renderTable } from './table.js';
 
@@ -42,6 +43,7 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     ...renderMigration(summary.migration),
     ...renderInstanceSections(summary.instanceSections),
     ...renderThresholds(summary.thresholds, paint),
+    ...renderStored(summary.stored, summary.identities),
     ...renderVerify(summary.verify, paint),
     ...renderDeliveries(summary.outputs, paint),
     ...renderVerdict(summary, paint),

@@ -18,6 +18,7 @@ export const DEFAULT_CHAIN_STEPS: readonly ChainStepName[] = ['mwl.find', 'mpps.
 /** Scenario keys of the step operations that make no sense in a chain, and why. */
 export const KEYS_NOT_IN_CHAIN: Readonly<Record<string, string>> = {
   mix: 'a chain sends a study of its worklist item\'s modality; write `modality`, and one chain scenario per modality',
+  duplicateSends: 'a chain makes new series and instances every time it performs an item, as a modality does; re-send on purpose with a `dimse.store` scenario',
 };
 
 export const stepsField = listField(

@@ -68,7 +68,8 @@ type ParamKey =
   | 'imagesPerRequest'
   | RetrieveParamKey
   | 'maxFramesInFlight'
-  | 'steps';
+  | 'steps'
+  | 'duplicateSends';
 /** The Q/R operations' keys (src/profile/retrieve-params.ts). */
 type RetrieveParamKey = 'patients' | 'level' | 'moveDestination' | 'storeScpPort';
 /** dimse.store's keys (src/operations/dimse-store.ts). */
@@ -130,6 +131,7 @@ export const OPERATION_PARAM_KEYS: Record<ParamKey, readonly OperationName[]> = 
   storeScpPort: ['qr.move'],
   maxFramesInFlight: ['viewer.open'],
   steps: ['chain'],
+  duplicateSends: ['dimse.store', 'stow.study'],
 };
 
 /**
@@ -315,6 +317,13 @@ const scenarioShape = {
     .optional()
     .meta({ default: SCENARIO_DEFAULTS.maxFramesInFlight }),
   steps: stepsField.optional(),
+  duplicateSends: intField({
+    description:
+      'dimse.store, stow.study: percent of sends (0-100) that re-send the identities of an earlier send of this scenario on purpose, as a modality re-sending a study does (which sends, a draw from the seed). The summary says the run intended duplicates. Default 0.',
+    example: '10',
+    min: 0,
+    max: 100,
+  }).optional(),
   stepRate: rateField({ description: 'breakpoint: the rate added at each step.', example: '10/s' }).optional(),
   stepDuration: durationField({ description: 'breakpoint: how long each step holds its rate (a whole number of intervals reads best).', example: '30s' }).optional(),
   maxRate: rateField({ description: 'breakpoint: the highest step rate; the ramp ends there if no step failed.', example: '200/s' }).optional(),
@@ -465,6 +474,7 @@ export function resolveScenario(name: string, scenario: ScenarioOutput): Resolve
       limit: scenario.limit,
       ...resolveStoreParams(scenario),
       imagesPerRequest: scenario.imagesPerRequest,
+      ...(scenario.duplicateSends === undefined || scenario.duplicateSends === 0 ? {} : { duplicateSends: scenario.duplicateSends }),
       ...resolveRetrieveParams(scenario),
       ...(scenario.operation === 'viewer.open' ? { maxFramesInFlight: scenario.maxFramesInFlight ?? SCENARIO_DEFAULTS.maxFramesInFlight } : {}),
       ...(scenario.operation === 'chain' ? { steps: scenario.steps ?? DEFAULT_CHAIN_STEPS } : {}),

@@ -18,6 +18,7 @@ import {
   asRecord,
   booleanField,
   durationField,
+  enumField,
   intField,
   listField,
   mapField,
@@ -32,6 +33,7 @@ import { migrationSchema } from './migration-schema.js';
 import { resolveSimulator, resolveTarget, simulatorSchema, targetSchema } from './target-schema.js';
 import { tryParseThresholdExpression } from './threshold-expression.js';
 import type { ResolvedProfile, ThresholdSpec } from './types.js';
+import { uidRootProblem } from './uid-root.js';
 
 /** Scenario names become tags in outputs; they may not look like operation names. */
 const SCENARIO_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -99,6 +101,16 @@ const profileObjectSchema = objectField(
       min: 0,
       max: 4_294_967_295,
     }).optional(),
+    identities: enumField(['unique', 'fixed'], {
+      description:
+        'unique (default): every run sends new UIDs, patient IDs and accession numbers (a per-run part from the run id), so a rerun against the same PACS adds new objects. fixed: identities depend only on the seed, so a rerun with the same seed re-sends the same objects (a deliberate duplicate-send test). `--identities` overrides it.',
+      noun: 'identity mode',
+    }).optional(),
+    uidRoot: textField({
+      description:
+        'Your organisation\'s UID root (PS3.5 section 9.1), quoted: UIDs become `<uidRoot>.<run>.<stream>.<scenario>.<iteration>[.<series>.<instance>]`. At most 27 characters for up to 10 scenarios. Default: 2.25 UUID-derived UIDs (PS3.5 B.2).',
+      example: '"1.2.826.0.1.3680043.10.543"',
+    }).optional(),
     interval: durationField({ description: 'How often workers report results (snapshot interval). Default 1s.', example: '1s', minUs: 10_000 }).prefault(
       '1s',
     ),
@@ -148,6 +160,10 @@ function checkProfile(profile: ProfileOutput, ctx: z.RefinementCtx<ProfileOutput
   if (scenarios === undefined) return;
 
   const names = Object.keys(scenarios);
+  if (typeof raw.uidRoot === 'string') {
+    const problem = uidRootProblem(raw.uidRoot, names.length);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['uidRoot'], message: problemText(problem.message, problem.fix) });
+  }
   if (names.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -265,6 +281,8 @@ function resolveProfile(profile: ProfileOutput): ResolvedProfile {
     options: { intervalUs: profile.interval, preflight: profile.preflight },
   };
   if (profile.seed !== undefined) resolved.options.seed = profile.seed;
+  if (profile.identities !== undefined) resolved.options.identities = profile.identities;
+  if (profile.uidRoot !== undefined) resolved.options.uidRoot = profile.uidRoot;
   if (profile.migration !== undefined) resolved.migration = { archiveSizeBytes: profile.migration.archiveSize };
   return resolved;
 }

@@ -33,6 +33,10 @@ export interface RunOptions {
   preflight: boolean;
   /** The profile's `seed` for synthetic data; absent when the profile sets none (then derive one from the run id). */
   seed?: number;
+  /** `identities`: `unique` (new identities every run) or `fixed` (the same for the same seed); absent: unique. */
+  identities?: 'unique' | 'fixed';
+  /** `uidRoot`: the organisation's UID root (checked by src/profile/uid-root.ts); absent: 2.25 UUID-derived UIDs. */
+  uidRoot?: string;
 }
 
 export interface ResolvedTarget {
@@ -224,6 +228,11 @@ export interface OperationParams {
   transferSyntax?: 'explicit-little-endian' | 'implicit-little-endian' | undefined;
   /** dimse.store: share of each modality's studies (weights), instead of one `modality`. */
   modalityMix?: Readonly<Record<string, number>> | undefined;
+  /**
+   * dimse.store, stow.study: percent (0-100) of sends that re-send an earlier
+   * send's identities on purpose (src/synth/identity.ts `identityIteration`); absent: 0.
+   */
+  duplicateSends?: number | undefined;
   /** stow.study: instances per STOW request; the whole study in one when undefined. (`images`, `imageSizeBytes` and `modality` apply to stow.study too.) */
   imagesPerRequest?: number | undefined;
   /** qr.find, qr.move, qr.get: synthetic patients (PLSYN-000001...) queried round robin; default 100. */

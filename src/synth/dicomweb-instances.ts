@@ -13,6 +13,7 @@
 import { EXPLICIT_VR_LITTLE_ENDIAN, encodeElement, encodeElementHeader, encodeFileMetaInformation, type TemplateElement } from './dicom-elements.js';
 import { createRandom, deriveSeed } from './random.js';
 import { StudyTag, type DicomJsonObject } from './studies.js';
+import { instanceUid, seriesUid, type SendIdentity } from './identity.js';
 import { syntheticUid } from './uid.js';
 
 /** Everything an instance's header says, in one flat record. */
@@ -141,9 +142,8 @@ export function instanceOfSeries(study: DicomJsonObject, series: SyntheticSeries
 }
 
 export interface StowStudyOptions {
-  seed: number;
-  /** Distinguishes the studies of one seed (e.g. the operation's iteration). */
-  index: number;
+  /** The send's identities (src/synth/identity.ts): study, series and instance UIDs, patient ID, accession. */
+  send: SendIdentity;
   instances: number;
   modality: string;
   /** Image matrix; default the modality's (CT 512 x 512). */
@@ -154,25 +154,25 @@ export interface StowStudyOptions {
 }
 
 /**
- * A whole synthetic study for STOW: `instances` images in one series, new UIDs
- * derived from `seed` and `index`, and a visibly synthetic patient
- * (PLSYN-STOW-...). Cheap: a few records, no pixel data (see `pixelDataFor`).
+ * A whole synthetic study for STOW: `instances` images in one series, with
+ * the send's identities (series `<root>.1`, instances `<root>.1.<n>`) and a
+ * visibly synthetic patient (PLSYN-..., PACSLOAD^SYNTH^STOW...). Cheap: a few
+ * records, no pixel data (see `pixelDataFor`).
  */
 export function buildStowStudy(options: StowStudyOptions): SyntheticInstance[] {
-  const random = createRandom(deriveSeed(options.seed, STOW_STREAM, options.index));
-  const studyInstanceUid = syntheticUid(random);
-  const seriesInstanceUid = syntheticUid(random);
+  const { send } = options;
   const [defaultRows, defaultColumns] = matrixFor(options.modality);
-  const ordinal = String(options.index % 1_000_000).padStart(6, '0');
+  const ordinal = String(send.iteration % 1_000_000).padStart(6, '0');
+  const seriesInstanceUid = seriesUid(send.root, 1);
   return Array.from({ length: options.instances }, (_, index) => ({
-    studyInstanceUid,
+    studyInstanceUid: send.studyInstanceUid,
     seriesInstanceUid,
-    sopInstanceUid: syntheticUid(random),
+    sopInstanceUid: instanceUid(send.root, 1, index + 1),
     sopClassUid: sopClassFor(options.modality),
-    patientId: `PLSYN-STOW-${ordinal}`,
+    patientId: send.patientId,
     patientName: `PACSLOAD^SYNTH^STOW${ordinal}`,
     studyDate: options.studyDate,
-    accessionNumber: `PLS${options.studyDate.slice(2)}${ordinal}`.slice(0, 16),
+    accessionNumber: send.accessionNumber,
     modality: options.modality,
     seriesNumber: 1,
     instanceNumber: index + 1,
@@ -182,9 +182,6 @@ export function buildStowStudy(options: StowStudyOptions): SyntheticInstance[] {
     numberOfFrames: 1,
   }));
 }
-
-/** Tags this generator's stream for `deriveSeed` ('ST', STOW studies). */
-const STOW_STREAM = 0x5354;
 
 /** Bytes of one frame: rows x columns x 2 (16 bits allocated, one sample). */
 export function frameBytes(instance: Pick<SyntheticInstance, 'rows' | 'columns' | 'bitsAllocated'>): number {

@@ -1,55 +1,52 @@
 /**
- * The identity of one synthetic study a `dimse.store` sends: patient,
- * accession, study/series/instance UIDs. Deterministic in (seed, iteration),
- * so the same profile seed sends the same UIDs and a checker can recompute
- * what was sent without being told.
+ * The identity of one synthetic study a `dimse.store` (or a chain's store
+ * step) sends: patient, accession, study ID, study/series/instance UIDs and
+ * frame of reference, all from the send's identities (src/synth/identity.ts),
+ * so scenarios, workers, chain repeats and runs never share one.
  *
- * Series and instance UIDs extend the study UID (`<study>.<series>` and
- * `<study>.<series>.<instance>`): the study UID is a fresh 2.25 UUID-derived
- * root (PS3.5 B.2), so every arc under it is ours, and an instance UID costs a
- * string concatenation instead of a 128-bit number per image.
+ * Series and instance UIDs hang under the send's UID root (`<root>.<series>`
+ * and `<root>.<series>.<instance>`), so an instance UID costs a string
+ * concatenation instead of a hash per image. A chain replaces the study UID
+ * with its worklist item's; the series and instances stay under the send's root.
  *
  * Marked synthetic like every generator here: names start `PACSLOAD^SYNTH^`,
  * patient IDs `PLSYN-`.
  */
 import { createRandom, deriveSeed } from './random.js';
-import { SYNTHETIC_PATIENT_ID_PREFIX, SYNTHETIC_PATIENT_NAME_PREFIX } from './studies.js';
+import { instanceUid, seriesUid, type SendIdentity } from './identity.js';
+import { SYNTHETIC_PATIENT_NAME_PREFIX } from './studies.js';
 import type { InstanceValues } from './study-template.js';
-import { syntheticUid } from './uid.js';
 
-/** The study-level values; the caller may take them from a worklist item instead. */
+/** The study-level values; the caller may take some from a worklist item instead. */
 export interface StudyIdentity {
   studyInstanceUid: string;
+  /** Root of the series and instance UIDs (the send's, src/synth/identity.ts). */
+  uidRoot: string;
+  frameOfReferenceUid: string;
   patientName: string;
   patientId: string;
   accessionNumber: string;
+  studyId: string;
   /** DA, YYYYMMDD. */
   studyDate: string;
   /** TM, HHMMSS. */
   studyTime: string;
 }
 
-/** UI values are at most 64 characters (PS3.5 Table 6.2-1). */
-const MAX_UID_LENGTH = 64;
-/** Room the `.<series>.<instance>` suffix needs (series up to 3 digits, instance up to 6). */
-const SUFFIX_ROOM = 11;
-/** Tags this generator's stream for `deriveSeed` ('ST', store studies). */
-const STORE_STREAM = 0x5354;
-
 /**
- * The identity of study `iteration` of a run with `seed`, dated `now` (local
- * date and time, as the modality's clock would say).
+ * The study of `send`, dated `now` (local date and time, as the modality's
+ * clock would say). The patient's name numbers the send within its scenario.
  */
-export function storeStudyIdentity(seed: number, iteration: number, now: Date): StudyIdentity {
-  const random = createRandom(deriveSeed(seed, STORE_STREAM, iteration));
-  const ordinal = String(iteration + 1).padStart(8, '0');
-  // SH, at most 16 characters (PS3.5 Table 6.2-1): PS + 6 hex digits of the seed + 8 digits.
-  const seedTag = (deriveSeed(seed, STORE_STREAM) & 0xffffff).toString(16).toUpperCase().padStart(6, '0');
+export function storeStudyIdentity(send: SendIdentity, now: Date): StudyIdentity {
+  const ordinal = String(send.iteration + 1).padStart(8, '0');
   return {
-    studyInstanceUid: syntheticUid(random),
+    studyInstanceUid: send.studyInstanceUid,
+    uidRoot: send.root,
+    frameOfReferenceUid: send.frameOfReferenceUid,
     patientName: `${SYNTHETIC_PATIENT_NAME_PREFIX}S${ordinal}`,
-    patientId: `${SYNTHETIC_PATIENT_ID_PREFIX}S${ordinal}`,
-    accessionNumber: `PS${seedTag}${ordinal.slice(-8)}`,
+    patientId: send.patientId,
+    accessionNumber: send.accessionNumber,
+    studyId: send.studyId,
     studyDate: `${now.getFullYear()}${pad2(now.getMonth() + 1)}${pad2(now.getDate())}`,
     studyTime: `${pad2(now.getHours())}${pad2(now.getMinutes())}${pad2(now.getSeconds())}`,
   };
@@ -57,23 +54,24 @@ export function storeStudyIdentity(seed: number, iteration: number, now: Date): 
 
 /**
  * The values of instance `index` (0-based) of a study of `images` images
- * spread evenly over `series` series. Throws a RangeError when the study UID
- * leaves no room for the series and instance arcs (a caller passing a worklist
- * UID longer than 53 characters must generate its own).
+ * spread evenly over `series` series.
  */
 export function instanceValues(study: StudyIdentity, index: number, images: number, series: number): InstanceValues {
-  if (study.studyInstanceUid.length > MAX_UID_LENGTH - SUFFIX_ROOM) {
-    throw new RangeError(`study UID ${study.studyInstanceUid} is too long to derive instance UIDs from`);
-  }
   const seriesNumber = Math.floor((index * series) / images) + 1;
-  const seriesInstanceUid = `${study.studyInstanceUid}.${seriesNumber}`;
   const instanceNumber = index + 1;
   return {
-    ...study,
-    seriesInstanceUid,
+    studyInstanceUid: study.studyInstanceUid,
+    frameOfReferenceUid: study.frameOfReferenceUid,
+    patientName: study.patientName,
+    patientId: study.patientId,
+    accessionNumber: study.accessionNumber,
+    studyId: study.studyId,
+    studyDate: study.studyDate,
+    studyTime: study.studyTime,
+    seriesInstanceUid: seriesUid(study.uidRoot, seriesNumber),
     seriesNumber,
     instanceNumber,
-    sopInstanceUid: `${seriesInstanceUid}.${instanceNumber}`,
+    sopInstanceUid: instanceUid(study.uidRoot, seriesNumber, instanceNumber),
   };
 }
 

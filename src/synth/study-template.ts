@@ -87,6 +87,10 @@ export interface InstanceValues {
   patientName: string;
   patientId: string;
   accessionNumber: string;
+  /** Study ID (0020,0010), SH. */
+  studyId: string;
+  /** Frame of Reference UID (0020,0052): the images of a study share one. */
+  frameOfReferenceUid: string;
   /** DA, YYYYMMDD. */
   studyDate: string;
   /** TM, HHMMSS. */
@@ -245,9 +249,11 @@ function headerSlots(shape: ImageShape): Slot[] {
   slots.push(
     { tag: 0x0020000d, vr: 'UI', key: 'studyInstanceUid' },
     { tag: 0x0020000e, vr: 'UI', key: 'seriesInstanceUid' },
-    { tag: 0x00200010, vr: 'SH', value: '1' },
+    { tag: 0x00200010, vr: 'SH', key: 'studyId' },
     { tag: 0x00200011, vr: 'IS', key: 'seriesNumber' },
     { tag: 0x00200013, vr: 'IS', key: 'instanceNumber' },
+    // Frame of Reference module (PS3.3 C.7.4.1), required by the CT and MR Image IODs.
+    { tag: 0x00200052, vr: 'UI', key: 'frameOfReferenceUid' },
     { tag: 0x00280002, vr: 'US', value: shape.samplesPerPixel },
     { tag: 0x00280004, vr: 'CS', value: shape.photometric },
   );

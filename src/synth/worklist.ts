@@ -9,14 +9,15 @@
  * `SYNTHETIC LOAD-TEST DATA`) so nobody mistakes an item for a patient.
  *
  * Item n (1-based, station by station) is built from its own random stream,
- * `deriveSeed(seed, date, n)`: the same seed and date give the same worklist on
+ * `deriveSeed(seed, date, n)`, and its Study Instance UID from a hash of
+ * (seed, date, modality, n): the same seed and date give the same worklist on
  * every machine, and a tester can predict what a station's query returns.
  */
 import { dicomTimeFromMinutes } from './dicom-date.js';
 import { createRandom, deriveSeed, pick, randomInt } from './random.js';
 import type { Random } from './random.js';
 import { SYNTHETIC_INSTITUTION, SYNTHETIC_PATIENT_ID_PREFIX, SYNTHETIC_PATIENT_NAME_PREFIX } from './studies.js';
-import { syntheticUid } from './uid.js';
+import { hashedUid } from './uid.js';
 
 /** One Scheduled Procedure Step Sequence item (PS3.4 Table K.6-1, Scheduled Procedure Step module). */
 export interface ScheduledProcedureStep {
@@ -114,7 +115,8 @@ function buildItem(
     AccessionNumber: `PL${options.date}${number6}`,
     RequestedProcedureID: `RP${number6}`,
     RequestedProcedureDescription: description,
-    StudyInstanceUID: syntheticUid(random),
+    // 128 bits of a hash: a 32-bit-seeded generator would repeat UIDs across large worklists.
+    StudyInstanceUID: hashedUid(`worklist:${options.seed}:${options.date}:${options.modality}:${itemNumber}`),
     ReferringPhysicianName: `PACSLOAD^REFERRER^${String(randomInt(random, 1, 40)).padStart(3, '0')}`,
     InstitutionName: SYNTHETIC_INSTITUTION,
     ScheduledProcedureStepSequence: [

@@ -7,8 +7,10 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ErrorData } from '../errors.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
+import type { StoredChunk } from '../operations/stored-tally.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import type { ExecutionSegment } from '../scheduler/segment-execution.js';
+import type { IdentitySettings } from '../synth/identity.js';
 
 /** The single long task each piscina worker runs for the whole run. */
 export interface WorkerTask {
@@ -17,6 +19,8 @@ export interface WorkerTask {
   /** The profile with its target resolved (an embedded simulator's addresses filled in). */
   profile: ResolvedProfile;
   seed: number;
+  /** What the run's identities depend on (src/synth/identity.ts); every worker of every instance of a run gets the same. */
+  identity: IdentitySettings;
   env: Record<string, string | undefined>;
   /** The worker posts `WorkerMessage`s here and listens for `CoordinatorMessage`s. */
   port: MessagePort;
@@ -41,6 +45,12 @@ export type WorkerMessage =
    * beyond the worker's memory cap (not listed, so not checked).
    */
   | { type: 'acknowledged'; workerIndex: number; instances: AcknowledgedInstance[]; notKept: number }
+  /**
+   * Every run: what the storing scenarios had acknowledged (counts and distinct
+   * study UIDs, src/operations/stored-tally.ts), in chunks, after the final
+   * snapshot and before `done`.
+   */
+  | { type: 'stored'; workerIndex: number; chunk: StoredChunk }
   /** Sent once, after the final snapshot, when every scenario has ended. */
   | { type: 'done'; workerIndex: number }
   /** A worker-level failure (not a target failure): the run cannot be trusted. */

@@ -18,6 +18,7 @@ import { describeExecutionSegment } from '../../scheduler/segment-execution.js';
 import { tryParseArchiveSize } from '../../profile/migration-schema.js';
 import { DIMSE_OPERATIONS } from '../../metrics/names.js';
 import { assertDimseFixesInEffect } from '../../protocol/dimse/dcmjs.js';
+import { IDENTITY_MODES, type IdentityMode } from '../../synth/identity.js';
 
 interface RunFlags {
   workers?: string;
@@ -34,6 +35,7 @@ interface RunFlags {
   startAt?: string;
   archiveSize?: string;
   allowUnmarkedData?: boolean;
+  identities?: string;
 }
 
 /**
@@ -52,7 +54,8 @@ export function registerRun(program: Command, context: CliContext): void {
     .option('-q, --quiet', 'no live line each second; the end-of-run table is still printed')
     .option('--no-color', 'no ANSI colours')
     .option('--seed <n>', 'seed of the synthetic data (default 1)')
-    .option('--run-id <id>', 'run id for outputs (default: a random UUID)')
+    .option('--run-id <id>', 'run id for outputs (default: a random UUID); instances of a split run share it, and with it their identities')
+    .option('--identities <mode>', 'unique (default: new UIDs, patient IDs and accession numbers every run) or fixed (the same for the same seed: a rerun re-sends the same objects, for a deliberate duplicate-send test)')
     .option('--verify', 'after the load, check with C-FIND (or QIDO-RS) that every instance the target acknowledged is stored, once; exit 98 if one is missing or was acknowledged more than once')
     .option('--archive-size <size>', 'migration sizing: the archive to move (e.g. 50TB); the summary states the time to move it at the sustained rate of the dimse.store and stow.study scenarios')
     .option('--force', 'accept values beyond the sanity limits (rate above 50000/s, a duration above a week, more than 10000 users)')
@@ -88,6 +91,7 @@ export function registerRun(program: Command, context: CliContext): void {
         workers: flags.workers === undefined ? undefined : positiveInteger('--workers', flags.workers),
         seed: flags.seed === undefined ? undefined : positiveInteger('--seed', flags.seed),
         runId: flags.runId,
+        ...(flags.identities === undefined ? {} : { identities: identityMode(flags.identities) }),
         outputs,
         env: context.env,
         interrupt: context.interrupt,
@@ -128,6 +132,17 @@ function positiveInteger(option: string, text: string): number {
     });
   }
   return value;
+}
+
+/** `--identities unique|fixed`, or ERR_USAGE with the fix. */
+function identityMode(text: string): IdentityMode {
+  const mode = IDENTITY_MODES.find((candidate) => candidate === text);
+  if (mode === undefined) {
+    throw new PacsLoadError('ERR_USAGE', `--identities must be ${IDENTITY_MODES.join(' or ')}, not "${text}"`, {
+      hint: 'Use --identities fixed to re-send the identities of an earlier run with the same seed; leave it out for new identities every run.',
+    });
+  }
+  return mode;
 }
 
 /** `--archive-size 50TB`: bytes, or ERR_USAGE with the fix. */

@@ -10,6 +10,7 @@
  * 64 characters of UI (PS3.5 Table 6.2-1), lengths fixed, so padding is too.
  */
 import { buildStowStudy, encodePart10, matrixFor } from '../../synth/dicomweb-instances.js';
+import { fixedSend } from '../../synth/identity.js';
 
 export const STUDY_DIGITS = 38;
 export const IMAGE_DIGITS = 6;
@@ -33,7 +34,7 @@ export interface StowTemplate {
 /** The template for `modality` (its matrix), dated `studyDate` (DA). */
 export function stowTemplate(modality: string, studyDate: string): StowTemplate {
   const [rows, columns] = matrixFor(modality);
-  const [instance] = buildStowStudy({ seed: 1, index: 0, instances: 1, modality, rows, columns, studyDate });
+  const [instance] = buildStowStudy({ send: fixedSend(1, 'stow.study', 0), instances: 1, modality, rows, columns, studyDate });
   if (instance === undefined) throw new Error('internal: no synthetic instance');
   const { head, pixelData } = encodePart10({
     ...instance,

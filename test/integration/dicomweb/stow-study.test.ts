@@ -17,6 +17,7 @@ import { startDicomwebSimulator, type RunningDicomwebSimulator } from '../../../
 import { DicomwebStore } from '../../../src/simulator/dicomweb-store.js';
 import { FaultInjector, NO_FAULTS } from '../../../src/simulator/faults.js';
 import { buildStowStudy, encodePart10, pixelDataFor } from '../../../src/synth/dicomweb-instances.js';
+import { fixedAllocator, fixedSend } from '../../../src/synth/identity.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -38,6 +39,8 @@ function setup(baseUrl: string, params: Partial<OperationSetup['params']> = {}):
     workerIndex: 0,
     workerCount: 1,
     seed: 9,
+    // Fixed identities, so the test can name what stow.study sent (fixedSend).
+    identities: fixedAllocator(9),
     env: {},
   };
 }
@@ -105,7 +108,7 @@ describe('stow.study against the simulator', () => {
     });
     expect(wrongType.outcome).toEqual({ kind: 'http-status', status: 415 });
 
-    const [instance] = buildStowStudy({ seed: 1, index: 0, instances: 1, modality: 'CT', rows: 8, columns: 8, studyDate: '20250101' });
+    const [instance] = buildStowStudy({ send: fixedSend(1, 'stow.study', 0), instances: 1, modality: 'CT', rows: 8, columns: 8, studyDate: '20250101' });
     const { head, pixelData } = encodePart10(instance!);
     const encoded = encodeMultipartRelated(
       [
@@ -137,7 +140,7 @@ describe('stow.study against the simulator', () => {
     }
 
     // The frame WADO-RS returns is, byte for byte, the pixel data STOW sent.
-    const [sent] = buildStowStudy({ seed: 9, index: 0, instances: 3, modality: 'CT', rows: 64, columns: 64, studyDate: '20250101' });
+    const [sent] = buildStowStudy({ send: fixedSend(9, 'stow.study', 0), instances: 3, modality: 'CT', rows: 64, columns: 64, studyDate: '20250101' });
     const client = createDicomwebClient({ baseUrl: sim.baseUrl, connections: 1, timeoutUs: 5_000_000 });
     cleanups.push(() => client.close());
     const exchange = await client.get(

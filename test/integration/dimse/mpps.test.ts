@@ -47,19 +47,19 @@ describe('MPPS against the simulator', () => {
   it('classifies an N-SET of a step already COMPLETED as failure 0110 (PS3.4 F.7.2.2.2)', async () => {
     running = await startTestSimulator();
     const setup = operationSetup(dimseTarget(running.simulator));
-    const plan = createMppsPlan(setup, 3, 'CT');
+    const plan = createMppsPlan(setup, 3, 'CT', 'mpps.inProgress');
     const now = dicomNow();
-    const step = { sopInstanceUid: plan.nextUid(), item: plan.itemFor(4), startDate: now.date, startTime: now.time };
+    const step = { sopInstanceUid: plan.procedureStepUid(4), item: plan.itemFor(4), startDate: now.date, startTime: now.time };
     const target = dimseTarget(running.simulator);
     const first = await runAssociation({
       ...target,
       requests: [
         createMppsCreateRequest(step.sopInstanceUid, mppsInProgressAttributes(step)),
-        createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan)),
+        createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan.syntheticPerformedSeries(0, 'CT'))),
       ],
     });
     expect(first.outcome).toEqual({ kind: 'ok' });
-    const again = await runAssociation({ ...target, requests: [createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan))] });
+    const again = await runAssociation({ ...target, requests: [createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan.syntheticPerformedSeries(0, 'CT')))] });
     expect(again.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110 });
     expect(outcomeKey(again.outcome)).toBe('dimse_failure_0110');
   });
@@ -67,11 +67,11 @@ describe('MPPS against the simulator', () => {
   it('refuses an N-SET of an unknown step with 0112 and a second N-CREATE of one step with 0111', async () => {
     running = await startTestSimulator();
     const setup = operationSetup(dimseTarget(running.simulator));
-    const plan = createMppsPlan(setup, 3, 'CT');
+    const plan = createMppsPlan(setup, 3, 'CT', 'mpps.inProgress');
     const now = dicomNow();
-    const step = { sopInstanceUid: plan.nextUid(), item: plan.itemFor(0), startDate: now.date, startTime: now.time };
+    const step = { sopInstanceUid: plan.procedureStepUid(0), item: plan.itemFor(0), startDate: now.date, startTime: now.time };
     const target = dimseTarget(running.simulator);
-    const unknown = await runAssociation({ ...target, requests: [createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan))] });
+    const unknown = await runAssociation({ ...target, requests: [createMppsSetRequest(step.sopInstanceUid, mppsCompletedAttributes(step, plan.syntheticPerformedSeries(0, 'CT')))] });
     expect(unknown.outcome).toEqual({ kind: 'dimse-failure', status: 0x0112 });
     const twice = await runAssociation({
       ...target,

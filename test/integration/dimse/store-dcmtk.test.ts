@@ -23,6 +23,7 @@ import { buildStudyTemplate, instanceFileChunks } from '../../../src/synth/study
 import { stopProcess } from '../../helpers/peer-process.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
 import { freePort } from '../../helpers/ports.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 const run = promisify(execFile);
 const hasDcmtk = ['/usr/bin/storescp', '/usr/bin/storescu', '/usr/bin/dcmdump'].every((path) => existsSync(path));
@@ -86,7 +87,7 @@ describe.skipIf(skipWithoutPeer(hasDcmtk))('dimse.store and DCMTK', () => {
     running = await startTestSimulator();
     const folder = await tempFolder();
     const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images: 4, imageSizeBytes: 8192, seed: 3 });
-    const study = storeStudyIdentity(3, 0, new Date());
+    const study = storeStudyIdentity(fixedSend(3, 'dimse.store', 0), new Date());
     for (let index = 0; index < 4; index++) {
       await writeFile(join(folder, `${index}.dcm`), Buffer.concat(instanceFileChunks(template, instanceValues(study, index, 4, 2))));
     }

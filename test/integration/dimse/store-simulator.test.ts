@@ -16,6 +16,7 @@ import { pickStudyModality, storeStudyIdentity } from '../../../src/synth/store-
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { Scp, constants, responses } from '../../../src/protocol/dimse/dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsCStoreResponse } from '../../../src/protocol/dimse/dcmjs.js';
+import { fixedAllocator, fixedSend, identityIteration } from '../../../src/synth/identity.js';
 
 let running: TestSimulator | undefined;
 let deadServer: Server | undefined;
@@ -38,7 +39,8 @@ describe('dimse.store against the simulator', () => {
   it.each(STORE_MODALITIES)('stores a whole %s study on one association', async (modality) => {
     running = await startTestSimulator();
     const { simulator } = running;
-    const operation = createDimseStore(operationSetup(dimseTarget(simulator), storeParams({ modality, images: 5 })));
+    // Fixed identities, so the test can name the study it sent (fixedSend).
+    const operation = createDimseStore({ ...operationSetup(dimseTarget(simulator), storeParams({ modality, images: 5 })), identities: fixedAllocator(7) });
     const result = await operation.run(iteration(3));
     await operation.close();
     expect(result.outcome).toEqual({ kind: 'ok' });
@@ -50,7 +52,7 @@ describe('dimse.store against the simulator', () => {
     expect(stats.stored.instances).toBe(5);
     expect(stats.stored.studies).toBe(1);
     const [study] = simulator.storeIndex.studies();
-    expect(study?.studyInstanceUid).toBe(storeStudyIdentity(7, 3, new Date()).studyInstanceUid);
+    expect(study?.studyInstanceUid).toBe(storeStudyIdentity(fixedSend(7, 'dimse.store', 3), new Date()).studyInstanceUid);
     expect(study?.patientId).toMatch(/^PLSYN-/);
     // MG_TOMO is written as Modality MG (PS3.3 C.7.3.1.1.1 has no tomosynthesis value).
     expect(study?.series[0]?.modality).toBe(IMAGE_SHAPES[modality].dicomModality);
@@ -86,6 +88,35 @@ describe('dimse.store against the simulator', () => {
     expect(new Set(stored).size).toBeGreaterThan(1);
   });
 
+  it('re-sends earlier studies for duplicateSends, the same modality and identities, and two scenarios never share one', async () => {
+    running = await startTestSimulator();
+    const { simulator } = running;
+    const mix = { CT: 1, MR: 1 };
+    const identities = fixedAllocator(7, 1);
+    const operation = createDimseStore({ ...operationSetup(dimseTarget(simulator), storeParams({ modalityMix: mix, images: 2, duplicateSends: 40 })), identities });
+    const iterations = Array.from({ length: 12 }, (_, index) => index);
+    const acknowledged: string[] = [];
+    for (const index of iterations) {
+      const result = await operation.run(iteration(index));
+      expect(result.outcome).toEqual({ kind: 'ok' });
+      acknowledged.push(...(result.acknowledged ?? []).map((instance) => instance.sopInstanceUid));
+    }
+    const originals = new Set(iterations.map((index) => identityIteration(7, 1, index, 40)));
+    expect(originals.size).toBeLessThan(iterations.length);
+    expect(acknowledged).toHaveLength(24);
+    expect(simulator.stats().stored.instances).toBe(originals.size * 2);
+    expect(simulator.storeIndex.studies().map((study) => study.studyInstanceUid).sort()).toEqual(
+      [...originals].map((index) => identities.send('dimse.store', index).studyInstanceUid).sort(),
+    );
+    // Each study holds one modality: a re-send is the earlier study, not a new one under its UIDs.
+    expect(simulator.storeIndex.studies().every((study) => new Set(study.series.map((series) => series.modality)).size === 1)).toBe(true);
+
+    // Another scenario of the same run, same seed and iterations: its own studies.
+    const other = createDimseStore({ ...operationSetup(dimseTarget(simulator), storeParams({ modality: 'CR', images: 1 })), identities: fixedAllocator(7, 2) });
+    for (const index of [0, 1, 2]) expect((await other.run(iteration(index))).outcome).toEqual({ kind: 'ok' });
+    expect(simulator.storeIndex.studies()).toHaveLength(originals.size + 3);
+  });
+
   it('counts a failure status from the SCP as a failed study', async () => {
     running = await startTestSimulator({ errorRate: 1 });
     const operation = createDimseStore(operationSetup(dimseTarget(running.simulator), storeParams({ modality: 'MR', images: 3 })));
@@ -97,7 +128,7 @@ describe('dimse.store against the simulator', () => {
   it('sends a 3 MiB image in PDUs without copying it whole per send', async () => {
     running = await startTestSimulator();
     const template = buildStudyTemplate({ modality: 'CR', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images: 2, imageSizeBytes: 3 * 1024 * 1024, seed: 1 });
-    const result = await sendStudy({ target: dimseTarget(running.simulator), template, study: storeStudyIdentity(1, 0, new Date()) });
+    const result = await sendStudy({ target: dimseTarget(running.simulator), template, study: storeStudyIdentity(fixedSend(1, 'dimse.store', 0), new Date()) });
     expect(result.outcome).toEqual({ kind: 'ok' });
     expect(result.instancesStored).toBe(2);
     expect(result.storedInstanceUids).toHaveLength(2);
@@ -133,12 +164,12 @@ describe('dimse.store against the simulator', () => {
     const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images: 4, imageSizeBytes: 1024, seed: 1 });
 
     statuses = [0x0000, 0xb000, 0xb006, 0xb007];
-    const warned = await sendStudy({ target, template, study: storeStudyIdentity(1, 0, new Date()) });
+    const warned = await sendStudy({ target, template, study: storeStudyIdentity(fixedSend(1, 'dimse.store', 0), new Date()) });
     expect(warned.outcome).toEqual({ kind: 'dimse-warning', status: 0xb000 });
     expect(warned.instancesStored).toBe(4);
 
     statuses = [0xb006, 0xa700, 0x0000, 0x0000];
-    const failed = await sendStudy({ target, template, study: storeStudyIdentity(1, 1, new Date()) });
+    const failed = await sendStudy({ target, template, study: storeStudyIdentity(fixedSend(1, 'dimse.store', 1), new Date()) });
     expect(failed.outcome).toEqual({ kind: 'dimse-failure', status: 0xa700 });
     expect(failed.instancesStored).toBe(3);
     expect(failed.instancesAnswered).toBe(4);

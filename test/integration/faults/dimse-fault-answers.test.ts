@@ -21,6 +21,7 @@ import { STATIONS, dimseTarget, iteration, operationSetup, startTestSimulator } 
 import { createQrFind } from '../../../src/operations/qr-find.js';
 import { createMppsInProgress } from '../../../src/operations/mpps-in-progress.js';
 import type { TestSimulator } from '../dimse/helpers.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 let running: TestSimulator | undefined;
 afterEach(async () => {
@@ -58,7 +59,7 @@ function sendStudyFaultingOneImage(simulator: TestSimulator, faultyImage: number
   return sendStudy({
     target: requireDimseTarget(setup, 'dimse.store'),
     template: buildStoreTemplate(setup, 'CT'),
-    study: storeStudyIdentity(7, 0, new Date()),
+    study: storeStudyIdentity(fixedSend(7, 'dimse.store', 0), new Date()),
   });
 }
 

@@ -32,6 +32,7 @@ import { MultipartParser } from '../../../src/protocol/dicomweb/multipart-parser
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
 import { buildStowStudy, pixelDataFor } from '../../../src/synth/dicomweb-instances.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { fixedAllocator, fixedSend } from '../../../src/synth/identity.js';
 
 /** Small images: the test is about the protocol and the bytes, not the bandwidth. */
 const IMAGES = 3;
@@ -48,6 +49,8 @@ function setup(baseUrl: string, params: Partial<OperationParams>, auth?: Dicomwe
     workerIndex: 0,
     workerCount: 1,
     seed: SEED,
+    // Fixed identities, so the test can name what stow.study sent (fixedSend).
+    identities: fixedAllocator(SEED),
     env,
   };
 }
@@ -133,9 +136,9 @@ describe.skipIf(skipWithoutPeer(hasOrthancDicomweb))('Orthanc DICOMweb peer', ()
     let orthanc: RunningOrthanc;
     let baseUrl: string;
     const stowParams: Partial<OperationParams> = { images: IMAGES, imageSizeBytes: IMAGE_SIZE_BYTES };
-    // The study stow.study sends on iteration 0: same seed, same UIDs.
+    // The study stow.study sends on iteration 0: fixed identities of the same seed.
     const [rows, columns] = matrixForSize('CT', IMAGE_SIZE_BYTES);
-    const sent = buildStowStudy({ seed: SEED, index: 0, instances: IMAGES, modality: 'CT', rows, columns, studyDate: localDicomDate(new Date()) });
+    const sent = buildStowStudy({ send: fixedSend(SEED, 'stow.study', 0), instances: IMAGES, modality: 'CT', rows, columns, studyDate: localDicomDate(new Date()) });
 
     beforeAll(async () => {
       orthanc = await startOrthanc({ dicomweb: true });

@@ -27,6 +27,7 @@ import type { StudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStudyTemplate } from '../../../src/synth/study-template.js';
 import type { StudyTemplate } from '../../../src/synth/study-template.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 const SEED = 17;
 /** Two patients, round robin: iteration 0 is PLSYN-000001 (with priors), iteration 1 PLSYN-000002 (none). */
@@ -47,7 +48,7 @@ interface OrthancStatistics {
 function priorIdentity(index: number, studyDate: string): StudyIdentity {
   const patientId = priorPatientId(WITH_PRIORS, PATIENTS);
   return {
-    ...storeStudyIdentity(SEED, index, new Date()),
+    ...storeStudyIdentity(fixedSend(SEED, 'dimse.store', index), new Date()),
     patientId,
     patientName: `${SYNTHETIC_PATIENT_NAME_PREFIX}${patientId}`,
     studyDate,

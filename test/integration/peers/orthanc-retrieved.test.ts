@@ -135,8 +135,13 @@ describe.skipIf(skipWithoutPeer(hasOrthanc))('retrievals against a real Orthanc 
   it('once Orthanc holds their studies: qr.find counts every study, qr.move and qr.get every instance of the newest and its bytes', async () => {
     for (const [index, stored] of STORED.entries()) {
       const patientId = priorPatientId(stored.patient, PATIENTS);
+      const studyInstanceUid = syntheticUid(createRandom(7_000 + index));
       const study: StudyIdentity = {
-        studyInstanceUid: syntheticUid(createRandom(7_000 + index)),
+        studyInstanceUid,
+        // Series and instances under the study UID (src/synth/store-study.ts).
+        uidRoot: studyInstanceUid,
+        frameOfReferenceUid: `${studyInstanceUid}.0`,
+        studyId: String(index + 1),
         patientId,
         patientName: `${SYNTHETIC_PATIENT_NAME_PREFIX}${patientId}`,
         accessionNumber: `PLRT${index}`,

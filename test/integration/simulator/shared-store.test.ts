@@ -22,6 +22,7 @@ import { InstanceStore } from '../../../src/simulator/instance-store.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { instanceValues, storeStudyIdentity, type StudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStudyTemplate, instanceFileChunks } from '../../../src/synth/study-template.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 const SEED = 21;
 
@@ -93,7 +94,7 @@ async function getParts(url: string, accept: string): Promise<{ status: number; 
 /** The data set bytes of one image `cStoreStudy` sends (header and 2 KiB of pixels). */
 function storedImageBytes(): number {
   const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images: 3, imageSizeBytes: 2048, seed: SEED });
-  return Buffer.concat(template.instanceChunks(instanceValues(storeStudyIdentity(SEED, 0, new Date()), 0, 3, 1))).length;
+  return Buffer.concat(template.instanceChunks(instanceValues(storeStudyIdentity(fixedSend(SEED, 'dimse.store', 0), new Date()), 0, 3, 1))).length;
 }
 
 const first = (object: Record<string, { Value?: unknown[] }> | undefined, tag: string): unknown => object?.[tag]?.Value?.[0];
@@ -101,7 +102,7 @@ const first = (object: Record<string, { Value?: unknown[] }> | undefined, tag: s
 /** A CT study of `images` Part-10 files (pacs-load's own template), for STOW-RS. */
 function part10Study(iteration: number, images: number): { study: StudyIdentity; files: Buffer[]; datasets: Buffer[]; sopUids: string[] } {
   const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, images, imageSizeBytes: 2048, seed: 5 });
-  const study = storeStudyIdentity(SEED + 100, iteration, new Date());
+  const study = storeStudyIdentity(fixedSend(SEED + 100, 'dimse.store', iteration), new Date());
   const files: Buffer[] = [];
   const datasets: Buffer[] = [];
   const sopUids: string[] = [];
@@ -165,7 +166,7 @@ describe('one store: C-STORE in, DICOMweb out', () => {
     expect(metadata.body).toHaveLength(sopUids.length);
 
     const template = buildStoreTemplate(setup(sim, { images: 3, imageSizeBytes: 2048 }), 'CT');
-    const pixels = template.instanceChunks(instanceValues(storeStudyIdentity(SEED, 0, new Date()), 0, 3, template.shape.series))[2]!;
+    const pixels = template.instanceChunks(instanceValues(storeStudyIdentity(fixedSend(SEED, 'dimse.store', 0), new Date()), 0, 3, template.shape.series))[2]!;
     const frames = await getParts(`${base}/studies/${studyUid}/series/${seriesUid}/instances/${sopUids[0]}/frames/1`, 'multipart/related; type="application/octet-stream"; transfer-syntax=*');
     expect(frames.status).toBe(200);
     expect(frames.parts).toHaveLength(1);

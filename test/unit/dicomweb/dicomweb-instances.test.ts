@@ -12,6 +12,7 @@ import {
   seriesOfStudy,
 } from '../../../src/synth/dicomweb-instances.js';
 import { buildStudies, StudyTag } from '../../../src/synth/studies.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 describe('synthetic DICOMweb instances', () => {
   it('derive series and instances of a seeded study deterministically, sharing its instance count', () => {
@@ -27,7 +28,7 @@ describe('synthetic DICOMweb instances', () => {
   });
 
   it('encode a Part-10 file that the simulator reads back, with the shared pixel data', () => {
-    const [instance] = buildStowStudy({ seed: 5, index: 7, instances: 1, modality: 'MR', studyDate: '20250301' });
+    const [instance] = buildStowStudy({ send: fixedSend(5, 'stow.study', 7), instances: 1, modality: 'MR', studyDate: '20250301' });
     const { head, pixelData } = encodePart10(instance!);
     expect(head.toString('latin1', 128, 132)).toBe('DICM');
     expect(pixelData).toBe(pixelDataFor(256, 256));
@@ -39,11 +40,12 @@ describe('synthetic DICOMweb instances', () => {
   });
 
   it('make a new study per index, with a visibly synthetic patient', () => {
-    const a = buildStowStudy({ seed: 5, index: 1, instances: 2, modality: 'CT', studyDate: '20250301' });
-    const b = buildStowStudy({ seed: 5, index: 2, instances: 2, modality: 'CT', studyDate: '20250301' });
+    const a = buildStowStudy({ send: fixedSend(5, 'stow.study', 1), instances: 2, modality: 'CT', studyDate: '20250301' });
+    const b = buildStowStudy({ send: fixedSend(5, 'stow.study', 2), instances: 2, modality: 'CT', studyDate: '20250301' });
     expect(a[0]!.studyInstanceUid).not.toBe(b[0]!.studyInstanceUid);
     expect(a[0]!.studyInstanceUid).toBe(a[1]!.studyInstanceUid);
-    expect(a[0]!.patientId).toMatch(/^PLSYN-STOW-/);
+    expect(a[0]!.patientId).toMatch(/^PLSYN-/);
+    expect(a[0]!.patientId).not.toBe(b[0]!.patientId);
     expect(a[0]!.accessionNumber.length).toBeLessThanOrEqual(16);
   });
 
@@ -55,7 +57,7 @@ describe('synthetic DICOMweb instances', () => {
 describe('readPart10Head', () => {
   it('reports what it cannot read', () => {
     expect(readPart10Head(Buffer.from('not dicom'))).toMatchObject({ ok: false });
-    const [instance] = buildStowStudy({ seed: 1, index: 0, instances: 1, modality: 'CT', rows: 4, columns: 4, studyDate: '20250301' });
+    const [instance] = buildStowStudy({ send: fixedSend(1, 'stow.study', 0), instances: 1, modality: 'CT', rows: 4, columns: 4, studyDate: '20250301' });
     const { head } = encodePart10(instance!);
     // Cut inside the file meta information.
     expect(readPart10Head(head.subarray(0, 150))).toMatchObject({ ok: false });
@@ -65,7 +67,7 @@ describe('readPart10Head', () => {
 describe('DicomwebStore', () => {
   it('keeps stored instances by study and series, and refuses new ones beyond its bound (A700)', () => {
     const store = new DicomwebStore([], 2);
-    const study = buildStowStudy({ seed: 1, index: 0, instances: 3, modality: 'CT', rows: 4, columns: 4, studyDate: '20250301' });
+    const study = buildStowStudy({ send: fixedSend(1, 'stow.study', 0), instances: 3, modality: 'CT', rows: 4, columns: 4, studyDate: '20250301' });
     expect(store.store(study[0]!)).toEqual({ ok: true });
     expect(store.store(study[1]!)).toEqual({ ok: true });
     // The same instance again replaces, it does not count twice.

@@ -18,6 +18,7 @@ import { ownedIndices, ownsIndex, shareOfCount } from '../../../src/scheduler/se
 import { storeStudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStowStudy } from '../../../src/synth/dicomweb-instances.js';
 import { stationFor } from '../../../src/operations/mwl-find.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 const SEC = 1_000_000;
 
@@ -214,11 +215,11 @@ describe('synthetic data never collides between segments', () => {
       for (const worker of workersOf(split.segments, (machine) => 1 + (machine % 2))) {
         for (const arrival of open(planScenario(executor, worker)).plan) {
           items++;
-          const study = storeStudyIdentity(1, arrival.index, now);
+          const study = storeStudyIdentity(fixedSend(1, 'dimse.store', arrival.index), now);
           seen.uid.add(study.studyInstanceUid);
           seen.patient.add(study.patientId);
           seen.accession.add(study.accessionNumber);
-          const stow = buildStowStudy({ seed: 1, index: arrival.index, instances: 2, modality: 'CT', studyDate: '20260102' });
+          const stow = buildStowStudy({ send: fixedSend(1, 'stow.study', arrival.index), instances: 2, modality: 'CT', studyDate: '20260102' });
           for (const instance of stow) seen.stow.add(instance.sopInstanceUid);
           stations[arrival.index] = stationFor(arrival.index, 7);
         }

@@ -6,8 +6,9 @@ import { part10Chunks, storedFrame } from '../../../src/simulator/stored-instanc
 import { encodeElement, encodeElementHeader, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../../../src/synth/dicom-elements.js';
 import { instanceValues, storeStudyIdentity } from '../../../src/synth/store-study.js';
 import { buildStudyTemplate, instanceFileChunks } from '../../../src/synth/study-template.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
-const study = storeStudyIdentity(3, 0, new Date(2026, 10, 28, 9, 30, 0));
+const study = storeStudyIdentity(fixedSend(3, 'dimse.store', 0), new Date(2026, 10, 28, 9, 30, 0));
 
 /** A received Part-10 file as the store keeps it (what STOW-RS does with a part). */
 function fromPart10(file: Buffer): StoredInstance {

@@ -4,6 +4,7 @@ import { SYNTHETIC_INSTITUTION } from '../../../src/synth/studies.js';
 import { localDicomDate } from '../../../src/synth/dicom-date.js';
 import { buildWorklist } from '../../../src/synth/worklist.js';
 import { storeStudyIdentity } from '../../../src/synth/store-study.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 const marked = { PatientName: 'PACSLOAD^SYNTH^00001', PatientID: 'PLSYN-000001', InstitutionName: SYNTHETIC_INSTITUTION };
 
@@ -11,7 +12,7 @@ describe('the synthetic marking', () => {
   it('accepts every item of the synthetic worklist and every synthetic study identity', () => {
     const worklist = buildWorklist({ stations: 3, stepsPerStation: 4, date: localDicomDate(new Date()), seed: 5, modality: 'MR' });
     expect(worklist.every(hasSyntheticMarking)).toBe(true);
-    const study = storeStudyIdentity(1, 7, new Date());
+    const study = storeStudyIdentity(fixedSend(1, 'dimse.store', 7), new Date());
     expect(hasSyntheticMarking({ PatientName: study.patientName, PatientID: study.patientId })).toBe(true);
   });
 

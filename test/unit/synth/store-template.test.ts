@@ -16,6 +16,7 @@ import { IMAGE_SHAPES, STORE_MODALITIES, buildStudyTemplate, instanceFileChunks,
 import { SYNTHETIC_INSTITUTION } from '../../../src/synth/studies.js';
 import { STORE_MODALITY_NAMES } from '../../../src/profile/store-params.js';
 import { readStoreHeader } from '../../../src/protocol/dimse/store-header.js';
+import { fixedSend } from '../../../src/synth/identity.js';
 
 const NOW = new Date(2026, 10, 28, 9, 30, 5);
 
@@ -80,7 +81,7 @@ describe('study shapes', () => {
     expect(shape.frames).toBe(52);
     expect(shape.rows * shape.columns * shape.frames * 2).toBeGreaterThan(340_000_000);
     const template = buildStudyTemplate({ modality: 'MG_TOMO', transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, imageSizeBytes: 52 * 1024, seed: 4 });
-    const chunks = template.instanceChunks(instanceValues(storeStudyIdentity(5, 0, NOW), 0, 1, 1));
+    const chunks = template.instanceChunks(instanceValues(storeStudyIdentity(fixedSend(5, 'dimse.store', 0), NOW), 0, 1, 1));
     const header = readStoreHeader(Buffer.concat(chunks), EXPLICIT_VR_LITTLE_ENDIAN);
     expect(header?.modality).toBe('MG');
     expect(header?.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.13.1.3');
@@ -105,7 +106,7 @@ describe('study shapes', () => {
 });
 
 describe('buildStudyTemplate', () => {
-  const study = storeStudyIdentity(5, 0, NOW);
+  const study = storeStudyIdentity(fixedSend(5, 'dimse.store', 0), NOW);
 
   it.each([EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN] as const)('shares the pixel chunks and patches only the header (%s)', (transferSyntaxUid) => {
     const template = buildStudyTemplate({ modality: 'CT', transferSyntaxUid, images: 4, imageSizeBytes: 4096, seed: 1 });
@@ -147,19 +148,19 @@ describe('buildStudyTemplate', () => {
 
 describe('storeStudyIdentity and instanceValues', () => {
   it('is deterministic in seed and iteration and marked synthetic', () => {
-    const a = storeStudyIdentity(9, 12, NOW);
-    expect(storeStudyIdentity(9, 12, NOW)).toEqual(a);
-    expect(storeStudyIdentity(9, 13, NOW).studyInstanceUid).not.toBe(a.studyInstanceUid);
-    expect(storeStudyIdentity(10, 12, NOW).studyInstanceUid).not.toBe(a.studyInstanceUid);
+    const a = storeStudyIdentity(fixedSend(9, 'dimse.store', 12), NOW);
+    expect(storeStudyIdentity(fixedSend(9, 'dimse.store', 12), NOW)).toEqual(a);
+    expect(storeStudyIdentity(fixedSend(9, 'dimse.store', 13), NOW).studyInstanceUid).not.toBe(a.studyInstanceUid);
+    expect(storeStudyIdentity(fixedSend(10, 'dimse.store', 12), NOW).studyInstanceUid).not.toBe(a.studyInstanceUid);
     expect(a.patientName).toBe('PACSLOAD^SYNTH^S00000013');
-    expect(a.patientId).toBe('PLSYN-S00000013');
+    expect(a.patientId).toMatch(/^PLSYN-\d{10}-1-0-12$/);
     expect(a.accessionNumber).toHaveLength(16);
     expect(a.studyDate).toBe('20261128');
     expect(a.studyTime).toBe('093005');
   });
 
   it('spreads images evenly over series, with UIDs under the study UID and within 64 characters', () => {
-    const study = storeStudyIdentity(1, 0, NOW);
+    const study = storeStudyIdentity(fixedSend(1, 'dimse.store', 0), NOW);
     const values = Array.from({ length: 680 }, (_, index) => instanceValues(study, index, 680, 2));
     expect(values.filter((value) => value.seriesNumber === 1)).toHaveLength(340);
     expect(new Set(values.map((value) => value.sopInstanceUid)).size).toBe(680);
@@ -178,9 +179,14 @@ describe('storeStudyIdentity and instanceValues', () => {
     expect(() => pickStudyModality({ CT: 0 }, 1, 1)).toThrow(RangeError);
   });
 
-  it('refuses a study UID with no room for the instance arcs', () => {
-    const study = { ...storeStudyIdentity(1, 0, NOW), studyInstanceUid: `1.${'2'.repeat(60)}` };
-    expect(() => instanceValues(study, 0, 1, 1)).toThrow(RangeError);
+  it('keeps series and instances under the send\'s root when the study UID is another (a worklist item\'s)', () => {
+    const send = fixedSend(1, 'chain.store', 0);
+    const study = { ...storeStudyIdentity(send, NOW), studyInstanceUid: `1.${'2'.repeat(62)}` };
+    const values = instanceValues(study, 0, 1, 1);
+    expect(values.studyInstanceUid).toBe(study.studyInstanceUid);
+    expect(values.seriesInstanceUid).toBe(`${send.root}.1`);
+    expect(values.sopInstanceUid).toBe(`${send.root}.1.1`);
+    expect(values.frameOfReferenceUid).toBe(`${send.root}.0`);
   });
 });
 

@@ -45,6 +45,8 @@ export const ErrorCodes = {
   ERR_UNMARKED_DATA: ExitCode.usage,
   /** The installed dcmjs-dimse is not the one our fixes were written for, so DIMSE work is refused before it starts. */
   ERR_DIMSE_LIBRARY: ExitCode.preflightFailed,
+  /** `seedPriors`: the target stored none of the prior studies sent before time zero (a target that cannot be loaded, like a failed preflight). */
+  ERR_SEED_FAILED: ExitCode.preflightFailed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -12,11 +12,12 @@ import { PacsLoadError } from '../errors.js';
 import { RunAggregator } from '../metrics/aggregate.js';
 import { buildSummary } from '../metrics/summary.js';
 import { evaluateThresholds, shouldAbort } from '../metrics/thresholds.js';
-import type { IntervalReport, RunEnvironment, RunSummary, VerifySummary } from '../metrics/types.js';
+import type { IntervalReport, RunEnvironment, RunSummary, SeedPriorsSummary, VerifySummary } from '../metrics/types.js';
 import type { AcknowledgedInstance } from '../operations/types.js';
 import type { Output } from '../outputs/types.js';
 import { describeScenario } from '../profile/describe.js';
-import type { ResolvedProfile, ResolvedTarget } from '../profile/types.js';
+import type { ResolvedProfile, ResolvedTarget, SeedPriorsSettings } from '../profile/types.js';
+import { seedFailedError, seedPriors } from '../operations/seed-priors.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 import { TOOL_VERSION } from '../version.js';
 import type { WorkerMessage } from '../wire/messages.js';
@@ -95,6 +96,8 @@ export interface RunLoadOptions {
    * (preflight-marking.ts, ERR_UNMARKED_DATA) and are refused during it.
    */
   allowUnmarkedData?: boolean;
+  /** Told once the `seedPriors` step is over, before time zero (the CLI prints it). */
+  onPriorsSeeded?: (seeded: SeedPriorsSummary) => void;
 }
 
 export interface RunLoadResult {
@@ -125,7 +128,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
   try {
     let target: ResolvedTarget;
     if (profile.target === undefined) {
-      simulator = await startSimulator({ settings: profile.simulator, seed });
+      // A profile that seeds its priors meets an empty archive, as on a real PACS.
+      simulator = await startSimulator({ settings: profile.simulator, seed, generatedPriors: profile.seedPriors === undefined });
       // Random faults (error rate, injected faults) start at time zero, as with
       // `simulate --faults-from`: the warm-up, preflight and the workers'
       // look-ups see a healthy PACS, and every fault injected is one an
@@ -142,6 +146,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     if (profile.options.preflight) await preflight(profile, target, options.env);
     // A safety check, not a reachability one: `preflight: false` does not skip it.
     if (simulator === undefined && options.allowUnmarkedData !== true) await preflightWorklistMarking(profile, target, options.env);
+    // Before time zero and the outputs' start: seeding is not measured (issue 14, item 6).
+    const seeded = profile.seedPriors === undefined ? undefined : await seedPriorsStep(profile.seedPriors, target, options, seed, describeTarget(target, simulator !== undefined));
     // Merging snapshots runs on this thread, beside an embedded simulator's answers.
     warmUpMetrics();
 
@@ -370,6 +376,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     const archiveSizeBytes = options.archiveSizeBytes ?? profile.migration?.archiveSizeBytes;
     if (profile.migration !== undefined || options.archiveSizeBytes !== undefined) summary.migration = migrationSummary(summary.operations, archiveSizeBytes);
     if (workerFailure !== undefined) summary.workerFailure = workerFailure;
+    if (seeded !== undefined) summary.seedPriors = seeded;
     // A checkpoint still being written must not land after the final summary.
     await checkpointing;
     // Outputs that deliver elsewhere (InfluxDB) go first, so the summary file and
@@ -403,6 +410,24 @@ function identitySummary(identity: IdentitySettings, profile: ResolvedProfile): 
 /** `fixed` identities re-send on purpose, and so does a scenario with `duplicateSends`. */
 export function duplicatesIntended(identity: Pick<IdentitySettings, 'mode'>, profile: ResolvedProfile): boolean {
   return identity.mode === 'fixed' || profile.scenarios.some((scenario) => (scenario.params.duplicateSends ?? 0) > 0);
+}
+
+/**
+ * `seedPriors`: stores the prior studies, tells the outputs' user what was
+ * stored, and fails the run when nothing could be (ERR_SEED_FAILED); an
+ * interrupt during seeding is left to the run, which then starts nothing.
+ */
+async function seedPriorsStep(
+  settings: SeedPriorsSettings,
+  target: ResolvedTarget,
+  options: RunLoadOptions,
+  seed: number,
+  where: string,
+): Promise<SeedPriorsSummary> {
+  const seeded = await seedPriors({ settings, target, env: options.env, seed, ...(options.interrupt === undefined ? {} : { signal: options.interrupt }) });
+  options.onPriorsSeeded?.(seeded);
+  if (seeded.studiesStored === 0 && options.interrupt?.aborted !== true) throw seedFailedError(seeded, where);
+  return seeded;
 }
 
 function describeTarget(target: ResolvedTarget, embedded: boolean): string {

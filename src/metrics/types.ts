@@ -230,6 +230,39 @@ export interface RunSummary {
    * differ: those sections per instance (the top-level one is then absent).
    */
   instanceSections?: InstanceSections[];
+  /**
+   * Only when the profile has a `seedPriors` block (issue 14, item 6): the prior
+   * studies stored before time zero, outside the measured run.
+   */
+  seedPriors?: SeedPriorsSummary;
+}
+
+/** What the seeding step stored before time zero (src/operations/seed-priors.ts). */
+export interface SeedPriorsSummary {
+  /** `dimse` (C-STORE) or `dicomweb` (STOW-RS). */
+  via: 'dimse' | 'dicomweb';
+  modality: string;
+  /** Synthetic patients PLSYN-000001 up to this number. */
+  patients: number;
+  studiesPerPatient: number;
+  /** patients x studiesPerPatient. */
+  studiesPlanned: number;
+  /** Studies every instance of which the target acknowledged. */
+  studiesStored: number;
+  /** Studies sent of which the target did not acknowledge every instance. */
+  studiesFailed: number;
+  /** Studies never sent: seeding stopped early (nothing stored from the first studies) or was interrupted. */
+  studiesNotSent: number;
+  /** Instances of the studies planned. */
+  instancesPlanned: number;
+  /** Instances the target acknowledged (C-STORE success or warning, PS3.4 B.2.3; STOW-RS ReferencedSOPSequence, PS3.18 10.5.3). */
+  instancesStored: number;
+  /** Bytes sent on the wire (DIMSE PDUs or HTTP requests). */
+  bytesSent: number;
+  /** Wall-clock seconds the seeding took. */
+  durationSeconds: number;
+  /** Why studies failed: distinct reasons with their counts, most frequent first (at most 10). */
+  failures: Array<{ reason: string; count: number }>;
 }
 
 /** The breakpoint search of one scenario. */

@@ -12,18 +12,25 @@ import type { AssociationResult } from '../protocol/dimse/association.js';
 import { createStudyRootFindRequest } from '../protocol/dimse/qr-requests.js';
 import { isPendingStatus } from '../protocol/dimse/status.js';
 import type { DimseTarget } from '../profile/types.js';
-import { SYNTHETIC_PATIENT_ID_PREFIX } from '../synth/studies.js';
+import { patientNumberOfIteration, syntheticPatientId } from '../synth/synthetic-patients.js';
 import type { OperationResult } from './types.js';
 import { toOperationResult } from './dimse-target.js';
 
 export type PriorLookupLevel = 'study' | 'series';
 
-/** Default number of synthetic patients the Q/R operations go round (PLSYN-000001 upwards). */
+/**
+ * Default number of synthetic patients the Q/R operations go round (PLSYN-000001
+ * upwards) when the profile seeds no priors; with `seedPriors`, the seeded
+ * patients (src/profile/schema.ts fills `patients` in).
+ */
 export const DEFAULT_QR_PATIENTS = 100;
 
-/** The synthetic patient of an iteration: `PLSYN-` and 6 digits, round robin over `patients`. */
+/**
+ * The synthetic patient of an iteration, round robin over `patients`: the
+ * population the prior seeding stores studies for (src/synth/synthetic-patients.ts).
+ */
 export function priorPatientId(iteration: number, patients: number): string {
-  return `${SYNTHETIC_PATIENT_ID_PREFIX}${String((iteration % Math.max(1, patients)) + 1).padStart(6, '0')}`;
+  return syntheticPatientId(patientNumberOfIteration(iteration, patients));
 }
 
 /** The study-level identifier: Patient ID to match, the keys a prior list shows to return (PS3.4 C.6.2.1.2). */

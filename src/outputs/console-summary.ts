@@ -12,6 +12,7 @@ import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
 import { outcomeGloss } from './outcome-gloss.js';
 import { renderBreakpoint, renderInstanceSections, renderMigration } from './capacity-lines.js';
 import { renderStored } from './stored-lines.js';
+import { renderSeedPriors } from './seed-priors-lines.js';
 import type { TableColumn } from './table.js';
 import { renderTable } from './table.js';
 
@@ -42,6 +43,7 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     ...renderBreakpoint(summary.breakpoint),
     ...renderMigration(summary.migration),
     ...renderInstanceSections(summary.instanceSections),
+    ...renderSeedPriors(summary.seedPriors),
     ...renderThresholds(summary.thresholds, paint),
     ...renderStored(summary.stored, summary.identities),
     ...renderVerify(summary.verify, paint),

@@ -3,7 +3,7 @@
  * and the start of a run: what will be sent, where, how fast and for how long.
  */
 import { EXPECT_MATCHES_OPERATIONS, expectsMatches } from './expect-matches.js';
-import type { ExecutorSpec, ResolvedProfile, ResolvedScenario, ThresholdSpec } from './types.js';
+import type { ExecutorSpec, ResolvedProfile, ResolvedScenario, SeedPriorsSettings, ThresholdSpec } from './types.js';
 import { formatDurationUs, formatPercent, formatRatePerSec } from './units.js';
 
 /**
@@ -65,6 +65,10 @@ function describeParams(scenario: ResolvedScenario): string[] {
       if (params.limit !== undefined) parts.push(`limit ${params.limit}`);
       return [...parts, ...describeExpectMatches(scenario)];
     }
+    case 'qr.find':
+    case 'qr.move':
+    case 'qr.get':
+      return params.patients === undefined ? [] : [plural(params.patients, 'patient')];
     case 'chain':
       return [`steps ${(params.steps ?? []).join(' -> ')}`, plural(params.stations, 'station'), `modality ${params.modality}`];
     default:
@@ -112,6 +116,7 @@ export function describeProfile(profile: ResolvedProfile): string[] {
       lines.push(`target dicomweb: ${dicomweb.baseUrl} (${plural(dicomweb.connections, 'connection')} per worker${auth})`);
     }
   }
+  if (profile.seedPriors !== undefined) lines.push(`seed priors: ${describeSeedPriors(profile.seedPriors)}`);
   lines.push(`scenarios:`);
   for (const scenario of profile.scenarios) lines.push(`  ${describeScenario(scenario)}`);
   if (profile.thresholds.length > 0) {
@@ -119,6 +124,19 @@ export function describeProfile(profile: ResolvedProfile): string[] {
     for (const threshold of profile.thresholds) lines.push(`  ${describeThreshold(threshold)}`);
   }
   return lines;
+}
+
+/** `3 CR studies each for 50 patients (PLSYN-000001 to PLSYN-000050) by C-STORE, before time zero`. */
+export function describeSeedPriors(seed: SeedPriorsSettings): string {
+  const last = `PLSYN-${String(seed.patients).padStart(6, '0')}`;
+  const patients = seed.patients === 1 ? `1 patient (${last})` : `${seed.patients} patients (PLSYN-000001 to ${last})`;
+  const size = [seed.images === undefined ? undefined : plural(seed.images, 'image'), seed.imageSizeBytes === undefined ? undefined : `${seed.imageSizeBytes} bytes per image`]
+    .filter((part) => part !== undefined)
+    .join(' of ');
+  return (
+    `${plural(seed.studiesPerPatient, `${seed.modality} study`, `${seed.modality} studies`)}${size === '' ? '' : ` (${size})`} each for ${patients}` +
+    ` by ${seed.via === 'dimse' ? 'C-STORE' : 'STOW-RS'}, before time zero`
+  );
 }
 
 function describeSimulator(profile: ResolvedProfile): string {

@@ -33,7 +33,7 @@ const aeTitleField = textField({
 
 export const retrieveParamShape = {
   patients: intField({
-    description: 'qr.find, qr.move, qr.get: look up the priors of this many synthetic patients (PLSYN-000001...), round robin. Default 100.',
+    description: 'qr.find, qr.move, qr.get: look up the priors of this many synthetic patients (PLSYN-000001...), round robin. Default: `seedPriors.patients` when the profile seeds priors, else 100 (patients beyond the seeded ones have no priors).',
     example: '100',
     min: 1,
     max: 999_999,

@@ -30,10 +30,14 @@ import { problemsFromIssues, problemText } from './problems.js';
 import { chainStepsOf } from './chain-steps.js';
 import { resolveScenario, scenarioSchema } from './scenario-schema.js';
 import { migrationSchema } from './migration-schema.js';
+import { checkSeedPriors, resolveSeedPriors, seedPriorsSchema } from './seed-priors-schema.js';
 import { resolveSimulator, resolveTarget, simulatorSchema, targetSchema } from './target-schema.js';
 import { tryParseThresholdExpression } from './threshold-expression.js';
 import type { ResolvedProfile, ThresholdSpec } from './types.js';
 import { uidRootProblem } from './uid-root.js';
+
+/** The operations that look priors up by synthetic patient (src/operations/qr-priors.ts). */
+const PRIOR_LOOKUP_OPERATIONS: ReadonlySet<OperationName> = new Set(['qr.find', 'qr.move', 'qr.get']);
 
 /** Scenario names become tags in outputs; they may not look like operation names. */
 const SCENARIO_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -118,6 +122,7 @@ const profileObjectSchema = objectField(
     target: targetSchema.optional(),
     simulator: simulatorSchema.optional(),
     migration: migrationSchema.optional(),
+    seedPriors: seedPriorsSchema.optional(),
     scenarios: mapField(scenarioSchema, {
       description: 'The scenarios, by name (letters, digits, - and _). They run in parallel, each from its `startAfter`.',
       example: '{ worklist: { operation: mwl.find, executor: constant-arrival-rate, rate: 10/s, duration: 1m } }',
@@ -157,6 +162,7 @@ function checkProfile(profile: ProfileOutput, ctx: z.RefinementCtx<ProfileOutput
       ),
     });
   }
+  checkSeedPriors(raw, ctx);
   if (scenarios === undefined) return;
 
   const names = Object.keys(scenarios);
@@ -284,6 +290,16 @@ function resolveProfile(profile: ProfileOutput): ResolvedProfile {
   if (profile.identities !== undefined) resolved.options.identities = profile.identities;
   if (profile.uidRoot !== undefined) resolved.options.uidRoot = profile.uidRoot;
   if (profile.migration !== undefined) resolved.migration = { archiveSizeBytes: profile.migration.archiveSize };
+  if (profile.seedPriors !== undefined) {
+    const seedPriors = resolveSeedPriors(profile.seedPriors, resolved.target);
+    resolved.seedPriors = seedPriors;
+    // The look-ups ask for the seeded patients unless a scenario says otherwise.
+    resolved.scenarios = resolved.scenarios.map((scenario) =>
+      PRIOR_LOOKUP_OPERATIONS.has(scenario.operation) && scenario.params.patients === undefined
+        ? { ...scenario, params: { ...scenario.params, patients: seedPriors.patients } }
+        : scenario,
+    );
+  }
   return resolved;
 }
 

@@ -19,6 +19,23 @@ export interface ResolvedProfile {
   options: RunOptions;
   /** The `migration` block: the profile is a bulk move; the summary gets `migration` (src/coordinator/migration-summary.ts). */
   migration?: MigrationSettings;
+  /** The `seedPriors` block: prior studies stored before time zero (src/operations/seed-priors.ts). */
+  seedPriors?: SeedPriorsSettings;
+}
+
+/** `seedPriors` with its defaults applied (src/profile/seed-priors-schema.ts). */
+export interface SeedPriorsSettings {
+  /** Synthetic patients 1 to `patients` (PLSYN-000001 ...). */
+  patients: number;
+  studiesPerPatient: number;
+  /** A modality with a synthetic study (src/synth/study-template.ts). */
+  modality: string;
+  /** Images per study; the modality's default when undefined. */
+  images: number | undefined;
+  /** Pixel data bytes per image; the modality's default when undefined. */
+  imageSizeBytes: number | undefined;
+  /** C-STORE or STOW-RS. */
+  via: 'dimse' | 'dicomweb';
 }
 
 export interface MigrationSettings {
@@ -235,7 +252,7 @@ export interface OperationParams {
   duplicateSends?: number | undefined;
   /** stow.study: instances per STOW request; the whole study in one when undefined. (`images`, `imageSizeBytes` and `modality` apply to stow.study too.) */
   imagesPerRequest?: number | undefined;
-  /** qr.find, qr.move, qr.get: synthetic patients (PLSYN-000001...) queried round robin; default 100. */
+  /** qr.find, qr.move, qr.get: synthetic patients (PLSYN-000001...) queried round robin; default `seedPriors.patients`, else 100. */
   patients?: number | undefined;
   /** qr.find: `study` (default), or `series` (study level, then series level for the studies found). */
   level?: 'study' | 'series' | undefined;

@@ -38,6 +38,12 @@ export interface SimulatorStartOptions {
   date?: string;
   /** C-MOVE destinations by AE title, as a PACS is configured; besides the `<name>:<port>` convention (dimse-qr.ts). */
   moveDestinations?: ReadonlyMap<string, MoveDestination>;
+  /**
+   * Whether Q/R answers from the generated prior archive (dimse-qr-archive.ts)
+   * as well as from what it received. Default true; false makes it the empty
+   * PACS a run that seeds its own priors (`seedPriors`) expects.
+   */
+  generatedPriors?: boolean;
 }
 
 export interface RunningSimulator {
@@ -146,7 +152,8 @@ export async function startSimulator(options: SimulatorStartOptions): Promise<Ru
       // The same seed as the workers', so the prior archive agrees with qr.find's patients (PLSYN-nnnnnn).
       // Every patient has priors: a prior look-up that finds none is `empty`, a failure, unless the
       // scenario says `expectMatches: false` (src/profile/expect-matches.ts), so the simulator holds what the tool asks for.
-      priors: new PriorArchive({ seed, date, noPriorShare: 0 }),
+      // A run that seeds its own priors (`seedPriors`) meets an empty archive instead: every patient has none until studies arrive for it.
+      priors: new PriorArchive({ seed, date, noPriorShare: options.generatedPriors === false ? 1 : 0 }),
       store,
       ...(options.moveDestinations === undefined ? {} : { moveDestinations: options.moveDestinations }),
     });

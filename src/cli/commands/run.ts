@@ -6,6 +6,8 @@ import { createConsoleOutput } from '../../outputs/console-output.js';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Output } from '../../outputs/types.js';
+import { renderSeedPriors } from '../../outputs/seed-priors-lines.js';
+import type { SeedPriorsSummary } from '../../metrics/types.js';
 import { loadProfileFile } from '../../profile/load.js';
 import { DEFAULT_CONFIRM_ABOVE_PER_SEC, describeTargetLoad, needsConfirmation, targetLoad } from '../../profile/target-safety.js';
 import type { ResolvedProfile } from '../../profile/types.js';
@@ -101,6 +103,8 @@ export function registerRun(program: Command, context: CliContext): void {
         ...(flags.allowUnmarkedData === true ? { allowUnmarkedData: true } : {}),
         ...(flags.archiveSize === undefined ? {} : { archiveSizeBytes: archiveSizeOf(flags.archiveSize) }),
         profileSource: await readFile(file, 'utf8'),
+        // Seeding may take a while before anything else is printed: say what it stored.
+        ...(flags.quiet === true ? {} : { onPriorsSeeded: (seeded: SeedPriorsSummary) => context.out(`${renderSeedPriors(seeded).join('\n')}\n`) }),
         ...(segment === undefined ? {} : { segment }),
         ...(startAtEpochMs === undefined
           ? {}

@@ -94,7 +94,8 @@ function scaleExecutor(executor: ExecutorSpec, time: (us: number) => number, rat
  * (`npm run build` first). The simulator is closed afterwards.
  */
 export async function runOnSimulator(profile: ResolvedProfile, options: { workers?: number } = {}): Promise<RunSummary> {
-  const simulator = await startSimulator({ settings: profile.simulator, seed: profile.options.seed ?? 1 });
+  // As runLoad starts it: a profile that seeds its priors meets an empty prior archive.
+  const simulator = await startSimulator({ settings: profile.simulator, seed: profile.options.seed ?? 1, generatedPriors: profile.seedPriors === undefined });
   try {
     const base = simulator.target;
     const target: ResolvedTarget = {

@@ -23,6 +23,14 @@ const PROFILES = readdirSync(PROFILE_DIR)
 const DOCUMENTED_AT_TOP = /^(#.*\n)+/;
 
 describe('built-in profiles', () => {
+  it('seed priors wherever they look priors up (qr.*, viewer.open)', async () => {
+    for (const file of PROFILES) {
+      const profile = parseProfileText(await readFile(join(PROFILE_DIR, file), 'utf8'), file);
+      const looksUpPriors = profile.scenarios.some((scenario) => scenario.operation.startsWith('qr.') || scenario.operation === 'viewer.open');
+      expect(profile.seedPriors !== undefined, file).toBe(looksUpPriors);
+    }
+  });
+
   it('include the issue 7 set', () => {
     for (const name of ['quickstart', 'nightly-ci', 'community-hospital-peak', 'enterprise-go-live', 'mwl-breakpoint', 'reading-room', 'migration']) {
       expect(PROFILES).toContain(`${name}.yaml`);
@@ -48,6 +56,11 @@ describe('built-in profiles', () => {
       }
       if (profile.scenarios.some((scenario) => scenario.executor.type === 'breakpoint')) expect(summary.breakpoint?.steps.length).toBeGreaterThan(0);
       if (profile.migration !== undefined) expect(summary.migration?.bytesSent).toBeGreaterThan(0);
+      // Profiles that look priors up seed them first (issue 14, item 6), every study stored.
+      if (profile.seedPriors !== undefined) {
+        const { patients, studiesPerPatient } = profile.seedPriors;
+        expect(summary.seedPriors).toMatchObject({ studiesStored: patients * studiesPerPatient, studiesFailed: 0, studiesNotSent: 0 });
+      }
     }, 180_000);
   }
 });

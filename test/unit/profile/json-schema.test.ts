@@ -69,7 +69,7 @@ describe('profileJsonSchema', () => {
 
   it('describes the target, simulator and thresholds', () => {
     const properties = child(profileJsonSchema(), 'properties');
-    expect(Object.keys(properties)).toEqual(['name', 'description', 'seed', 'identities', 'uidRoot', 'interval', 'preflight', 'target', 'simulator', 'migration', 'scenarios', 'thresholds', '$schema']);
+    expect(Object.keys(properties)).toEqual(['name', 'description', 'seed', 'identities', 'uidRoot', 'interval', 'preflight', 'target', 'simulator', 'migration', 'seedPriors', 'scenarios', 'thresholds', '$schema']);
     expect(child(properties, 'target', 'properties', 'dimse', 'properties', 'port')).toMatchObject({ minimum: 1, maximum: 65535 });
     expect(child(properties, 'target', 'properties', 'dimse', 'properties', 'callingAe').default).toBe('PACSLOAD');
     expect(child(properties, 'simulator', 'properties', 'stations').default).toBe(10);

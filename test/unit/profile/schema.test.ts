@@ -183,7 +183,7 @@ describe('unknown keys', () => {
     const problem = problemAt(profile({ scenario: {} }), 'scenario');
     expect(problem.message).toBe('unknown key `scenario`');
     expect(problem.fix).toContain('did you mean `scenarios`?');
-    expect(problem.fix).toContain('valid keys here: name, description, seed, identities, uidRoot, interval, preflight, target, simulator, migration, scenarios, thresholds, $schema');
+    expect(problem.fix).toContain('valid keys here: name, description, seed, identities, uidRoot, interval, preflight, target, simulator, migration, seedPriors, scenarios, thresholds, $schema');
   });
 
   it('are errors in nested mappings', () => {

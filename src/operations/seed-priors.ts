@@ -130,14 +130,15 @@ export async function seedPriors(options: SeedPriorsOptions): Promise<SeedPriors
 /** The error a run ends with when seeding stored nothing (and was not interrupted). */
 export function seedFailedError(summary: SeedPriorsSummary, where: string): PacsLoadError {
   const reasons = summary.failures.map((failure) => `${failure.reason} (${failure.count})`).join(', ');
+  const notSent = summary.studiesNotSent > 0 ? `; seeding stopped, ${summary.studiesNotSent} of ${summary.studiesPlanned} not sent` : '';
   return new PacsLoadError(
     'ERR_SEED_FAILED',
-    `Seeding priors stored nothing on ${where}: ${summary.studiesFailed} of ${summary.studiesPlanned} studies failed${reasons === '' ? '' : `: ${reasons}`}.`,
+    `Seeding priors stored nothing on ${where}: all ${summary.studiesFailed} studies sent failed${reasons === '' ? '' : ` (${reasons})`}${notSent}.`,
     {
       hint:
         summary.via === 'dimse'
-          ? 'Check that the target accepts C-STORE from our calling AE title for the seeded modality (its storage SOP class), or store by STOW-RS with `seedPriors.via: dicomweb`; remove `seedPriors` to run without seeding.'
-          : 'Check that the target accepts STOW-RS at `target.dicomweb.baseUrl` with these credentials, or store by C-STORE with `seedPriors.via: dimse`; remove `seedPriors` to run without seeding.',
+          ? "The target must accept C-STORE from our calling AE title for the seeded modality's storage SOP class, and have room for the studies; or store by STOW-RS with `seedPriors.via: dicomweb`. Remove `seedPriors` to run without seeding."
+          : 'The target must accept STOW-RS at `target.dicomweb.baseUrl` with these credentials, and have room for the studies; or store by C-STORE with `seedPriors.via: dimse`. Remove `seedPriors` to run without seeding.',
     },
   );
 }

@@ -130,9 +130,9 @@ export function describeProfile(profile: ResolvedProfile): string[] {
 export function describeSeedPriors(seed: SeedPriorsSettings): string {
   const last = `PLSYN-${String(seed.patients).padStart(6, '0')}`;
   const patients = seed.patients === 1 ? `1 patient (${last})` : `${seed.patients} patients (PLSYN-000001 to ${last})`;
-  const size = [seed.images === undefined ? undefined : plural(seed.images, 'image'), seed.imageSizeBytes === undefined ? undefined : `${seed.imageSizeBytes} bytes per image`]
-    .filter((part) => part !== undefined)
-    .join(' of ');
+  const images = seed.images === undefined ? undefined : plural(seed.images, 'image');
+  const bytes = seed.imageSizeBytes === undefined ? undefined : `${seed.imageSizeBytes} bytes`;
+  const size = images === undefined ? (bytes === undefined ? '' : `${bytes} per image`) : bytes === undefined ? images : `${images} of ${bytes}`;
   return (
     `${plural(seed.studiesPerPatient, `${seed.modality} study`, `${seed.modality} studies`)}${size === '' ? '' : ` (${size})`} each for ${patients}` +
     ` by ${seed.via === 'dimse' ? 'C-STORE' : 'STOW-RS'}, before time zero`

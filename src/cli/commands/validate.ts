@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadProfileFile } from '../../profile/load.js';
-import { describeScenario } from '../../profile/describe.js';
+import { describeScenario, describeSeedPriors } from '../../profile/describe.js';
 import type { CliContext } from '../context.js';
 
 /** `pacs-load validate FILE`: every problem at once, or one line per scenario. */
@@ -19,6 +19,7 @@ export function registerValidate(program: Command, context: CliContext): void {
           ? '  target: none, so an embedded simulator is started for the run\n'
           : `  target: ${describeTargetShort(profile.target)}\n`,
       );
+      if (profile.seedPriors !== undefined) context.out(`  seed priors: ${describeSeedPriors(profile.seedPriors)}\n`);
     });
 }
 

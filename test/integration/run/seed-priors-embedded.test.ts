@@ -3,7 +3,8 @@
  * priors before time zero, the simulator (which, for a profile that seeds,
  * generates no priors of its own) then holds exactly them, and the prior
  * look-ups find and retrieve them. Seeding that stores nothing fails the run
- * with ERR_SEED_FAILED (exit 4) before any load, by C-STORE and by STOW-RS.
+ * with ERR_SEED_FAILED (exit 4) before any load, by C-STORE and by STOW-RS;
+ * the CLI says what was seeded, and why it failed.
  * Uses the built worker: `npm run build` first.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import type { SeedPriorsSummary } from '../../../src/metrics/types.js';
 import { EARLY_STOP_STUDIES, SEED_CONCURRENCY } from '../../../src/operations/seed-priors.js';
 import { parseProfileText } from '../../../src/profile/load.js';
 import type { RunningSimulator } from '../../../src/simulator/index.js';
-import { WORKER_PATH } from '../../helpers/cli.js';
+import { WORKER_PATH, runCli, tempDir, writeProfile } from '../../helpers/cli.js';
 import { runOnEmbeddedSimulator } from '../../helpers/embedded-run.js';
 
 const PATIENTS = 3;
@@ -109,4 +110,31 @@ describe('seedPriors on the embedded simulator', () => {
       expect(simulator?.storeStats()).toMatchObject({ studies: 0, instances: 0 });
     }, 60_000);
   }
+
+  it('the CLI prints what was seeded (and `validate` what will be), and exits 4 naming the reason when nothing was', async () => {
+    const dir = await tempDir();
+    try {
+      const seeds = ['name: cli-seeded', 'seedPriors: { patients: 2, studiesPerPatient: 2, modality: CR, images: 1, imageSize: 16KiB }', 'scenarios:'];
+      const lookup = '  find: { operation: qr.find, executor: iterations, iterations: 2 }';
+      const ok = await runCli(['run', await writeProfile(dir.path, 'ok.yaml', [...seeds, lookup].join('\n')), '--workers', '1']);
+      expect(ok.code, ok.stderr).toBe(ExitCode.ok);
+      expect(ok.stdout).toContain('seeded priors (before time zero, not measured)');
+      expect(ok.stdout).toContain('CR by C-STORE: 4 of 4 studies stored, 4 of 4 instances');
+      expect(ok.stdout).toContain('for 2 patients (PLSYN-000001 to PLSYN-000002)');
+
+      const refused = ['simulator: { storeMaxBytes: 1KiB, storeWhenFull: refuse }', ...seeds, lookup].join('\n');
+      const failed = await runCli(['run', await writeProfile(dir.path, 'refused.yaml', refused), '--workers', '1']);
+      expect(failed.code).toBe(ExitCode.preflightFailed);
+      expect(failed.stderr).toContain('[ERR_SEED_FAILED]');
+      expect(failed.stderr).toContain('all 4 studies sent failed (dimse_failure_a700 (4))');
+      expect(failed.stdout).toContain('failed: 4 studies');
+      // Nothing was measured: the load never started.
+      expect(failed.stdout).not.toContain('per operation');
+
+      const validated = await runCli(['validate', 'profiles/reading-room.yaml']);
+      expect(validated.stdout).toContain('seed priors: 3 CT studies (4 images of 262144 bytes) each for 20 patients (PLSYN-000001 to PLSYN-000020) by C-STORE, before time zero');
+    } finally {
+      await dir.cleanup();
+    }
+  }, 60_000);
 });

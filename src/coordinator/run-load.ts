@@ -33,7 +33,7 @@ import { createDicomwebClient } from '../protocol/dicomweb/client.js';
 import { resolveHttpAuth } from '../protocol/dicomweb/auth.js';
 import { dicomwebTlsOptions } from '../operations/dicomweb-tls.js';
 import { resolveDimseSecurity } from '../operations/dimse-security.js';
-import { describeExecutionSegment, type ExecutionSegment } from '../scheduler/segment-execution.js';
+import { describeExecutionSegment, executionOwns, type ExecutionSegment } from '../scheduler/segment-execution.js';
 import { BreakpointJudge } from '../scheduler/breakpoint-verdict.js';
 import { migrationSummary } from '../plan/migration-summary.js';
 import { DEFAULT_UID_ROOT, identitySettings, type IdentityMode, type IdentitySettings } from '../synth/identity.js';
@@ -147,7 +147,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     // A safety check, not a reachability one: `preflight: false` does not skip it.
     if (simulator === undefined && options.allowUnmarkedData !== true) await preflightWorklistMarking(profile, target, options.env);
     // Before time zero and the outputs' start: seeding is not measured (issue 14, item 6).
-    const seeded = profile.seedPriors === undefined ? undefined : await seedPriorsStep(profile.seedPriors, target, options, seed, describeTarget(target, simulator !== undefined));
+    const seeded = profile.seedPriors === undefined || !seedsPriors(options.segment) ? undefined : await seedPriorsStep(profile.seedPriors, target, options, seed, describeTarget(target, simulator !== undefined));
     // Merging snapshots runs on this thread, beside an embedded simulator's answers.
     warmUpMetrics();
 
@@ -410,6 +410,14 @@ function identitySummary(identity: IdentitySettings, profile: ResolvedProfile): 
 /** `fixed` identities re-send on purpose, and so does a scenario with `duplicateSends`. */
 export function duplicatesIntended(identity: Pick<IdentitySettings, 'mode'>, profile: ResolvedProfile): boolean {
   return identity.mode === 'fixed' || profile.scenarios.some((scenario) => (scenario.params.duplicateSends ?? 0) > 0);
+}
+
+/**
+ * Of a run split over instances (`--segment`), one seeds the priors for all:
+ * the one that owns item 0 (exactly one of any split does).
+ */
+function seedsPriors(segment: ExecutionSegment | undefined): boolean {
+  return segment === undefined || executionOwns(segment, 0);
 }
 
 /**

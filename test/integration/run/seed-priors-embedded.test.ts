@@ -69,6 +69,28 @@ describe('seedPriors on the embedded simulator', () => {
     expect(summary.operations.find((operation) => operation.operation === 'qr.get')?.bytesReceived).toBeGreaterThan(PATIENTS * IMAGES * 16 * 1024);
   }, 60_000);
 
+  it('of a split run (--segment), only the instance that owns item 0 seeds', async () => {
+    const profile = parseProfileText(
+      ['name: split', 'seedPriors: { patients: 2, modality: CR, images: 1, imageSize: 16KiB }', 'scenarios:', '  echo: { operation: dimse.echo, executor: iterations, iterations: 2 }'].join('\n'),
+      'split.yaml',
+    );
+    const seededBy = async (index: number): Promise<{ seeded: SeedPriorsSummary | undefined; instances: number | undefined }> => {
+      let simulator: RunningSimulator | undefined;
+      const { summary } = await runLoad({
+        profile,
+        workers: 1,
+        outputs: [],
+        env: {},
+        workerFilename: WORKER_PATH,
+        segment: { kind: 'stripe', index, count: 2 },
+        onSimulatorStarted: (started) => (simulator = started),
+      });
+      return { seeded: summary.seedPriors, instances: simulator?.storeStats().instances };
+    };
+    expect(await seededBy(0)).toMatchObject({ seeded: { studiesStored: 2 }, instances: 2 });
+    expect(await seededBy(1)).toEqual({ seeded: undefined, instances: 0 });
+  }, 60_000);
+
   for (const via of ['dimse', 'dicomweb'] as const) {
     it(`fails the run with ERR_SEED_FAILED when the target stores nothing (${via}), after at most ${EARLY_STOP_STUDIES} studies`, async () => {
       const profile = parseProfileText(

@@ -147,7 +147,10 @@ export async function runLoad(options: RunLoadOptions): Promise<RunLoadResult> {
     // A safety check, not a reachability one: `preflight: false` does not skip it.
     if (simulator === undefined && options.allowUnmarkedData !== true) await preflightWorklistMarking(profile, target, options.env);
     // Before time zero and the outputs' start: seeding is not measured (issue 14, item 6).
-    const seeded = profile.seedPriors === undefined || !seedsPriors(options.segment) ? undefined : await seedPriorsStep(profile.seedPriors, target, options, seed, describeTarget(target, simulator !== undefined));
+    const seeded =
+      profile.seedPriors !== undefined && seedsPriors(options.segment)
+        ? await seedPriorsStep(profile.seedPriors, target, options, seed, describeTarget(target, simulator !== undefined))
+        : undefined;
     // Merging snapshots runs on this thread, beside an embedded simulator's answers.
     warmUpMetrics();
 

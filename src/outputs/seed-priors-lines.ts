@@ -15,17 +15,21 @@ const INDENT = '  ';
  */
 export function renderSeedPriors(seeded: SeedPriorsSummary | undefined): string[] {
   if (seeded === undefined) return [];
-  const way = seeded.via === 'dimse' ? 'C-STORE' : 'STOW-RS';
-  const last = `PLSYN-${String(seeded.patients).padStart(6, '0')}`;
-  const lines = [
-    'seeded priors (before time zero, not measured)',
-    `${INDENT}${seeded.modality} by ${way}: ${seeded.studiesStored} of ${seeded.studiesPlanned} studies stored, ` +
-      `${seeded.instancesStored} of ${seeded.instancesPlanned} instances, ${formatBytes(seeded.bytesSent)} sent, ` +
-      `for ${seeded.patients} ${seeded.patients === 1 ? 'patient' : 'patients'} (PLSYN-000001 to ${last}) in ${formatDurationUs(Math.round(seeded.durationSeconds * 1e6))}`,
-  ];
+  const lines = ['seeded priors (before time zero, not measured)', `${INDENT}${seedPriorsHeadline(seeded)}`];
   if (seeded.studiesFailed > 0) lines.push(`${INDENT}failed: ${seeded.studiesFailed} ${seeded.studiesFailed === 1 ? 'study' : 'studies'}`);
   for (const failure of seeded.failures) lines.push(`${INDENT}${INDENT}${failure.reason}: ${failure.count}`);
   if (seeded.studiesNotSent > 0) lines.push(`${INDENT}not sent: ${seeded.studiesNotSent} (seeding stopped: the first studies all failed, or the run was interrupted)`);
   lines.push('');
   return lines;
+}
+
+/** The one-line account of the seeding; the HTML report shows the same. */
+export function seedPriorsHeadline(seeded: SeedPriorsSummary): string {
+  const way = seeded.via === 'dimse' ? 'C-STORE' : 'STOW-RS';
+  const last = `PLSYN-${String(seeded.patients).padStart(6, '0')}`;
+  return (
+    `${seeded.modality} by ${way}: ${seeded.studiesStored} of ${seeded.studiesPlanned} studies stored, ` +
+    `${seeded.instancesStored} of ${seeded.instancesPlanned} instances, ${formatBytes(seeded.bytesSent)} sent, ` +
+    `for ${seeded.patients} ${seeded.patients === 1 ? 'patient' : 'patients'} (PLSYN-000001 to ${last}) in ${formatDurationUs(Math.round(seeded.durationSeconds * 1e6))}`
+  );
 }

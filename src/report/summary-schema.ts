@@ -185,6 +185,23 @@ const verifySchema = z.looseObject({
   detail: z.string().optional(),
 });
 
+/** `seedPriors` (issue 14, item 6): what was stored before time zero. */
+const seedPriorsSchema = z.looseObject({
+  via: z.enum(['dimse', 'dicomweb']),
+  modality: z.string(),
+  patients: count,
+  studiesPerPatient: count,
+  studiesPlanned: count,
+  studiesStored: count,
+  studiesFailed: count,
+  studiesNotSent: count,
+  instancesPlanned: count,
+  instancesStored: count,
+  bytesSent: count,
+  durationSeconds: nonNegative,
+  failures: z.array(z.looseObject({ reason: z.string(), count })),
+});
+
 const outputDeliverySchema = z.looseObject({
   written: count,
   retried: count,
@@ -205,4 +222,5 @@ export const runSummarySchema = z.looseObject({
   workerFailure: z.looseObject({ workerIndex: count, code: z.string(), message: z.string() }).optional(),
   // `merge` of summaries whose breakpoint or migration differ: each one's own.
   instanceSections: z.array(z.looseObject({ instance: z.string() })).optional(),
+  seedPriors: seedPriorsSchema.optional(),
 });

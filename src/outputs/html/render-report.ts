@@ -24,6 +24,7 @@ import { renderProfileSection, renderRunFactsSection } from './run-facts-section
 import { uplotAssets } from './uplot-assets.js';
 import { renderVerdictSection } from './verdict-section.js';
 import { renderCapacitySection } from './capacity-section.js';
+import { renderSeedPriorsSection } from './seed-priors-section.js';
 
 /** Renders the whole report for a summary: a complete HTML document, UTF-8. Pure but for reading uPlot once. */
 export function renderHtmlReport(summary: RunSummary): string {
@@ -54,6 +55,7 @@ export function renderHtmlReport(summary: RunSummary): string {
     ...summary.operations.map((operation, index) =>
       renderOperationChartsSection(operation, data.operations[index] ?? { label: '', charts: [], notes: [], distributions: [] }, index),
     ),
+    renderSeedPriorsSection(summary.seedPriors),
     renderRunFactsSection(summary),
     renderProfileSection(summary),
     '</main>',

@@ -8,8 +8,10 @@
  * The walk is generic over the executor's fields by their unit suffix, so a new
  * executor is covered without a change here: `...PerSec` is a rate, `...Us` a
  * duration, `users` / `targetUsers` / `maxInFlight` concurrency, `iterations` a count.
+ * The `seedPriors` step is bounded by the bytes it would send.
  */
 import type { Problem } from '../errors.js';
+import { seedPixelBytes } from './seed-priors-schema.js';
 import type { ResolvedProfile } from './types.js';
 
 /** Per scenario. One machine tops out near 10,000 HTTP requests/s per worker; 50,000/s is no PACS's peak. */
@@ -19,6 +21,8 @@ export const MAX_DURATION_US = 7 * 24 * 3600 * 1_000_000;
 /** Concurrent users or operations in flight per scenario: each may hold a socket. */
 export const MAX_CONCURRENCY = 10_000;
 export const MAX_ITERATIONS = 100_000_000;
+/** `seedPriors`: pixel data sent before the load; more is an archive migration, not a seeding step (10 CT studies are 3.6 GB). */
+export const MAX_SEED_BYTES = 50e9;
 
 const FORCE_FIX = 'lower it, or pass --force if you really mean it';
 
@@ -38,7 +42,18 @@ export function sanityLimitProblems(profile: ResolvedProfile): Problem[] {
       });
     }
   }
+  if (profile.seedPriors !== undefined && seedPixelBytes(profile.seedPriors) > MAX_SEED_BYTES) {
+    problems.push({
+      path: 'seedPriors',
+      message: `the priors to seed hold ${formatGigabytes(seedPixelBytes(profile.seedPriors))} of pixel data, above the limit of ${formatGigabytes(MAX_SEED_BYTES)}`,
+      fix: 'seed fewer patients or studies, or smaller ones (`images`, `imageSize`), or pass --force if you really mean it',
+    });
+  }
   return problems;
+}
+
+function formatGigabytes(bytes: number): string {
+  return `${Number((bytes / 1e9).toPrecision(4))} GB`;
 }
 
 function walk(object: Record<string, unknown>, path: string, problems: Problem[]): void {

@@ -32,6 +32,30 @@ export const MAX_SEED_IMAGES_PER_STUDY = 1_000;
 const MAX_SEED_IMAGE_SIZE_BYTES = 512 * 1024 ** 2;
 export const DEFAULT_SEED_MODALITY = 'CR';
 
+/**
+ * Images per study and pixel data bytes per image of each modality's synthetic
+ * study when `images` and `imageSize` are not given (src/synth/study-template.ts
+ * IMAGE_SHAPES; the profile layer may not import synth, and a unit test keeps
+ * the two equal). For the sanity limit on what a seeding sends.
+ */
+export const SEED_MODALITY_DEFAULTS: Readonly<Record<(typeof STORE_MODALITY_NAMES)[number], { images: number; imageSizeBytes: number }>> = {
+  CT: { images: 680, imageSizeBytes: 512 * 512 * 2 },
+  MR: { images: 570, imageSizeBytes: 512 * 256 * 2 },
+  CR: { images: 2, imageSizeBytes: 2500 * 2000 * 2 },
+  DX: { images: 2, imageSizeBytes: 2500 * 2000 * 2 },
+  MG: { images: 4, imageSizeBytes: 4096 * 2048 * 2 },
+  US: { images: 20, imageSizeBytes: 480 * 640 * 3 * 10 },
+  MG_TOMO: { images: 1, imageSizeBytes: 2048 * 1664 * 2 * 52 },
+};
+
+/** The pixel data bytes a seeding sends in all (headers and protocol overhead aside). */
+export function seedPixelBytes(settings: SeedPriorsSettings): number {
+  const defaults = SEED_MODALITY_DEFAULTS[settings.modality as keyof typeof SEED_MODALITY_DEFAULTS];
+  const images = settings.images ?? defaults.images;
+  const imageSizeBytes = settings.imageSizeBytes ?? defaults.imageSizeBytes;
+  return settings.patients * settings.studiesPerPatient * images * imageSizeBytes;
+}
+
 export const seedPriorsSchema = objectField(
   {
     patients: intField({

@@ -4,7 +4,10 @@
  * with its path and a fix.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_SEED_BYTES, sanityLimitProblems } from '../../../src/profile/limits.js';
 import { profileJsonSchema } from '../../../src/profile/json-schema.js';
+import { SEED_MODALITY_DEFAULTS } from '../../../src/profile/seed-priors-schema.js';
+import { resolveShape, STORE_MODALITIES } from '../../../src/synth/study-template.js';
 import { describeProfile } from '../../../src/profile/describe.js';
 import { validateProfile } from '../../../src/profile/schema.js';
 import { problemAt, valid } from '../../helpers/profile-validation.js';
@@ -104,5 +107,26 @@ describe('seedPriors', () => {
     expect(block?.required).toEqual(['patients']);
     const lines = describeProfile(valid(profile({ patients: 50, studiesPerPatient: 3, images: 2 })));
     expect(lines).toContain('seed priors: 3 CR studies (2 images) each for 50 patients (PLSYN-000001 to PLSYN-000050) by C-STORE, before time zero');
+  });
+
+  it('knows each modality\'s default study size as the synthetic study has it', () => {
+    expect(Object.keys(SEED_MODALITY_DEFAULTS)).toEqual([...STORE_MODALITIES]);
+    for (const modality of STORE_MODALITIES) {
+      const shape = resolveShape({ modality });
+      const imageSizeBytes = shape.rows * shape.columns * shape.frames * shape.samplesPerPixel * (shape.bitsAllocated / 8);
+      expect(SEED_MODALITY_DEFAULTS[modality], modality).toEqual({ images: shape.images, imageSizeBytes });
+    }
+  });
+
+  it('a seeding beyond the sanity limit on bytes needs --force, with the path and the size', () => {
+    // 10 CT priors of real size for 20 patients: 200 x 680 x 0.5 MiB = 71 GB.
+    const large = valid(profile({ patients: 20, studiesPerPatient: 10, modality: 'CT' }));
+    const [problem, ...others] = sanityLimitProblems(large);
+    expect(others).toEqual([]);
+    expect(problem?.path).toBe('seedPriors');
+    expect(problem?.message).toContain('71.3 GB of pixel data, above the limit of 50 GB');
+    expect(problem?.fix).toContain('--force');
+    expect(MAX_SEED_BYTES).toBe(50e9);
+    expect(sanityLimitProblems(valid(profile({ patients: 20, studiesPerPatient: 10, modality: 'CT', images: 100 })))).toEqual([]);
   });
 });

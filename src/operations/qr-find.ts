@@ -1,7 +1,8 @@
 /**
  * `qr.find`: the prior lookup by Patient ID (docs/architecture.md sections 4 and 6), Study
  * Root C-FIND at study level, or at study then series level (`level: series`).
- * The patient is PLSYN-nnnnnn, round robin over `patients` by iteration.
+ * The patient is PLSYN-nnnnnn, round robin over `patients` by iteration: the
+ * patients a profile's `seedPriors` stores priors for (src/operations/seed-priors.ts).
  *
  * Records the identifiers returned (`matches`, both levels together). No study
  * for the patient (or, at series level, no series in the studies found) is the

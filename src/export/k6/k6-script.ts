@@ -173,6 +173,13 @@ function header(
     lines.push(' *', ' * Not exportable:');
     for (const entry of notExported) lines.push(` *   - ${entry.scenario} (${entry.operation}): ${entry.reason}`);
   }
+  if (profile.seedPriors !== undefined) {
+    lines.push(
+      ' *',
+      ` * Not run here: the profile's seedPriors (${profile.seedPriors.patients} patients x ${profile.seedPriors.studiesPerPatient} ${profile.seedPriors.modality} studies).`,
+      ' * Seed the target first, e.g. with a pacs-load run of the profile.',
+    );
+  }
   if (skipped.length > 0) {
     lines.push(' *', ' * Thresholds not mapped:');
     for (const entry of skipped) lines.push(` *   - ${entry.subject}: ${entry.source} (${entry.reason})`);

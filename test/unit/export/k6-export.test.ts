@@ -118,6 +118,12 @@ describe('pacs-load export k6', () => {
     expect(result.script).toContain("__ENV[\"PACS_TOKEN\"]");
   });
 
+  it("says that the profile's seedPriors is not part of the script", () => {
+    expect(result.script).not.toContain('seedPriors');
+    const seeded = exportK6Script(parseProfileText(`${PROFILE}\nseedPriors: { patients: 20, studiesPerPatient: 3 }\n`, 'k6-seeded.yaml'), { toolVersion: '0.0.0-test' });
+    expect(seeded.script).toContain(" * Not run here: the profile's seedPriors (20 patients x 3 CR studies).\n * Seed the target first");
+  });
+
   it('places every UID placeholder of the STOW template where the script overwrites it', () => {
     const template = stowTemplate('CT', '20261128');
     const head = Buffer.from(template.headBase64, 'base64');

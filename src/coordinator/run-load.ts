@@ -96,7 +96,8 @@ export interface RunLoadOptions {
    * (preflight-marking.ts, ERR_UNMARKED_DATA) and are refused during it.
    */
   allowUnmarkedData?: boolean;
-  /** Told once the `seedPriors` step is over, before time zero (the CLI prints it). */
+  /** Told when the `seedPriors` step starts (it may take minutes) and once it is over, before time zero (the CLI prints both). */
+  onSeedingPriors?: (settings: SeedPriorsSettings) => void;
   onPriorsSeeded?: (seeded: SeedPriorsSummary) => void;
 }
 
@@ -435,6 +436,7 @@ async function seedPriorsStep(
   seed: number,
   where: string,
 ): Promise<SeedPriorsSummary> {
+  options.onSeedingPriors?.(settings);
   const seeded = await seedPriors({ settings, target, env: options.env, seed, ...(options.interrupt === undefined ? {} : { signal: options.interrupt }) });
   options.onPriorsSeeded?.(seeded);
   if (seeded.studiesStored === 0 && options.interrupt?.aborted !== true) throw seedFailedError(seeded, where);

@@ -10,7 +10,8 @@ import { renderSeedPriors } from '../../outputs/seed-priors-lines.js';
 import type { SeedPriorsSummary } from '../../metrics/types.js';
 import { loadProfileFile } from '../../profile/load.js';
 import { DEFAULT_CONFIRM_ABOVE_PER_SEC, describeTargetLoad, needsConfirmation, targetLoad } from '../../profile/target-safety.js';
-import type { ResolvedProfile } from '../../profile/types.js';
+import type { ResolvedProfile, SeedPriorsSettings } from '../../profile/types.js';
+import { describeSeedPriors } from '../../profile/describe.js';
 import type { CliContext } from '../context.js';
 import { RUN_OUTPUT_OPTIONS } from '../run-outputs/index.js';
 import type { RunFlagValues } from '../run-outputs/types.js';
@@ -104,7 +105,12 @@ export function registerRun(program: Command, context: CliContext): void {
         ...(flags.archiveSize === undefined ? {} : { archiveSizeBytes: archiveSizeOf(flags.archiveSize) }),
         profileSource: await readFile(file, 'utf8'),
         // Seeding may take a while before anything else is printed: say what it stored.
-        ...(flags.quiet === true ? {} : { onPriorsSeeded: (seeded: SeedPriorsSummary) => context.out(`${renderSeedPriors(seeded).join('\n')}\n`) }),
+        ...(flags.quiet === true
+          ? {}
+          : {
+              onSeedingPriors: (settings: SeedPriorsSettings) => context.out(`seeding priors: ${describeSeedPriors(settings)} ...\n`),
+              onPriorsSeeded: (seeded: SeedPriorsSummary) => context.out(`${renderSeedPriors(seeded).join('\n')}\n`),
+            }),
         ...(segment === undefined ? {} : { segment }),
         ...(startAtEpochMs === undefined
           ? {}

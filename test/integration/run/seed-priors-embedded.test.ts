@@ -140,6 +140,7 @@ describe('seedPriors on the embedded simulator', () => {
       const lookup = '  find: { operation: qr.find, executor: iterations, iterations: 2 }';
       const ok = await runCli(['run', await writeProfile(dir.path, 'ok.yaml', [...seeds, lookup].join('\n')), '--workers', '1']);
       expect(ok.code, ok.stderr).toBe(ExitCode.ok);
+      expect(ok.stdout).toContain('seeding priors: 2 CR studies (1 image of 16384 bytes) each for 2 patients (PLSYN-000001 to PLSYN-000002) by C-STORE, before time zero ...');
       expect(ok.stdout).toContain('seeded priors (before time zero, not measured)');
       expect(ok.stdout).toContain('CR by C-STORE: 4 of 4 studies stored, 4 of 4 instances');
       expect(ok.stdout).toContain('for 2 patients (PLSYN-000001 to PLSYN-000002)');

@@ -159,5 +159,5 @@ describe('seedPriors on the embedded simulator', () => {
     } finally {
       await dir.cleanup();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -3,12 +3,13 @@
  * empty: the run seeds priors for its synthetic patients before time zero,
  * Orthanc's own `/statistics` then equal what the seeding reported, `qr.find`
  * finds exactly the seeded studies of each patient, newest first, and
- * `qr.move` / `qr.get` retrieve instances (bytes received). By C-STORE on a
+ * `qr.move` / `qr.get` retrieve the newest prior's instances (counted, with
+ * their bytes). By C-STORE on a
  * DIMSE target, and by STOW-RS on a DICOMweb-only target, where `viewer.open`
  * opens the seeded studies and its priors search finds them.
  *
- * (Before seeding, the look-ups against the empty Orthanc meet nothing: that
- * outcome has a test of its own with the retrieval counts.)
+ * (Before seeding, the look-ups against the empty Orthanc are `empty`: that
+ * outcome has a test of its own, orthanc-qr.test.ts.)
  *
  * Skipped only when Orthanc (or, for STOW-RS, its DICOMweb plugin) is not
  * installed (scripts/install-peers.sh). Uses the built worker: `npm run build` first.
@@ -20,6 +21,7 @@ import { lookUpPriors } from '../../../src/operations/qr-priors.js';
 import { parseProfileText } from '../../../src/profile/load.js';
 import type { DimseTarget } from '../../../src/profile/types.js';
 import { planPriorStudies } from '../../../src/synth/prior-studies.js';
+import { resolveShape } from '../../../src/synth/study-template.js';
 import { syntheticPatientId } from '../../../src/synth/synthetic-patients.js';
 import { WORKER_PATH } from '../../helpers/cli.js';
 import { hasOrthanc, hasOrthancDicomweb, startOrthanc, type RunningOrthanc } from '../../helpers/orthanc.js';
@@ -31,6 +33,8 @@ const PATIENTS = 3;
 const STUDIES_PER_PATIENT = 2;
 const IMAGES = 2;
 const IMAGE_SIZE_BYTES = 16 * 1024;
+/** The synthetic CR study spreads its images over this many series. */
+const SERIES_PER_STUDY = resolveShape({ modality: 'CR', images: IMAGES }).series;
 
 interface OrthancStatistics {
   CountPatients: number;
@@ -118,9 +122,14 @@ describe.skipIf(skipWithoutPeer(hasOrthanc))('seedPriors against an empty Orthan
       expect(operation.failed, `${operation.operation} ${JSON.stringify(operation.outcomes)}`).toBe(0);
       expect(operation.completed).toBe(PATIENTS);
     }
-    // Each retrieve brought the patient's newest prior: IMAGES instances of at least IMAGE_SIZE_BYTES each.
+    // qr.find at series level: each patient's studies, then their series.
+    const find = summary.operations.find((operation) => operation.operation === 'qr.find');
+    expect(find?.matches).toBe(PATIENTS * (STUDIES_PER_PATIENT + STUDIES_PER_PATIENT * SERIES_PER_STUDY));
+    // Each retrieve found the patient's priors and brought the newest: IMAGES instances of at least IMAGE_SIZE_BYTES each.
     for (const name of ['qr.move', 'qr.get']) {
       const retrieve = summary.operations.find((operation) => operation.operation === name);
+      expect(retrieve?.matches, name).toBe(PATIENTS * STUDIES_PER_PATIENT);
+      expect(retrieve?.instancesRetrieved, name).toBe(PATIENTS * IMAGES);
       expect(retrieve?.bytesReceived, name).toBeGreaterThan(PATIENTS * IMAGES * IMAGE_SIZE_BYTES);
     }
 
@@ -153,6 +162,9 @@ describe.skipIf(skipWithoutPeer(hasOrthanc))('seedPriors against an empty Orthan
     const reading = summary.operations.find((operation) => operation.operation === 'viewer.open');
     expect(reading?.failed, JSON.stringify(reading?.outcomes)).toBe(0);
     expect(reading?.completed).toBe(PATIENTS);
+    // Per open: the study itself, the patient's priors (the opened study among them), the series list; then a frame per image.
+    expect(reading?.matches).toBe(PATIENTS * (1 + STUDIES_PER_PATIENT + SERIES_PER_STUDY));
+    expect(reading?.instancesRetrieved).toBe(PATIENTS * IMAGES);
     expect(reading?.bytesReceived).toBeGreaterThan(PATIENTS * IMAGES * IMAGE_SIZE_BYTES);
   }, 120_000);
 });

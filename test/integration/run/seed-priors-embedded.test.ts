@@ -14,6 +14,7 @@ import type { SeedPriorsSummary } from '../../../src/metrics/types.js';
 import { EARLY_STOP_STUDIES, SEED_CONCURRENCY } from '../../../src/operations/seed-priors.js';
 import { parseProfileText } from '../../../src/profile/load.js';
 import type { RunningSimulator } from '../../../src/simulator/index.js';
+import { resolveShape } from '../../../src/synth/study-template.js';
 import { WORKER_PATH, runCli, tempDir, writeProfile } from '../../helpers/cli.js';
 import { runOnEmbeddedSimulator } from '../../helpers/embedded-run.js';
 
@@ -63,6 +64,11 @@ describe('seedPriors on the embedded simulator', () => {
       expect(operation.failed, `${operation.operation} ${JSON.stringify(operation.outcomes)}`).toBe(0);
       expect(operation.completed).toBe(PATIENTS);
     }
+    const find = summary.operations.find((operation) => operation.operation === 'qr.find');
+    const get = summary.operations.find((operation) => operation.operation === 'qr.get');
+    // Only the seeded priors: each patient's studies, and at series level their series.
+    expect(find?.matches).toBe(PATIENTS * STUDIES_PER_PATIENT * (1 + resolveShape({ modality: 'CR', images: IMAGES }).series));
+    expect(get).toMatchObject({ matches: PATIENTS * STUDIES_PER_PATIENT, instancesRetrieved: PATIENTS * IMAGES });
     const qr = simulator.stats().dimse.qr;
     expect(qr.getRequests).toBe(PATIENTS);
     expect(qr.subOperationsCompleted).toBe(PATIENTS * IMAGES);

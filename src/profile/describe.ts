@@ -68,7 +68,7 @@ function describeParams(scenario: ResolvedScenario): string[] {
     case 'qr.find':
     case 'qr.move':
     case 'qr.get':
-      return params.patients === undefined ? [] : [plural(params.patients, 'patient')];
+      return [...(params.patients === undefined ? [] : [plural(params.patients, 'patient')]), ...describeExpectMatches(scenario)];
     case 'chain':
       return [`steps ${(params.steps ?? []).join(' -> ')}`, plural(params.stations, 'station'), `modality ${params.modality}`];
     default:

@@ -10,11 +10,14 @@
  * - `breakpoint`, `migration`: kept when every part that has one has the same;
  *   otherwise each part's own is listed under `instanceSections`, named by its
  *   file, since the parts' judged steps cannot be added into one knee.
+ * - `seedPriors`: of a split run only one instance seeds, so its section is
+ *   kept as it is; sections of several parts add up (studies, instances,
+ *   bytes, failures by reason; the longest time).
  */
-import type { BreakpointSummary, InstanceSections, MigrationSummary, RunSummary, VerifySummary } from './types.js';
+import type { BreakpointSummary, InstanceSections, MigrationSummary, RunSummary, SeedPriorsSummary, VerifySummary } from './types.js';
 import { VERIFY_LIST_LIMIT, withVerifyDetail } from './verify-summary.js';
 
-export type MergedSections = Pick<RunSummary, 'verify' | 'breakpoint' | 'migration' | 'instanceSections'>;
+export type MergedSections = Pick<RunSummary, 'verify' | 'breakpoint' | 'migration' | 'instanceSections' | 'seedPriors'>;
 
 /**
  * The merged sections of `summaries` (or of what each instance of a run wrote
@@ -38,7 +41,36 @@ export function mergeSections(summaries: readonly MergedSections[], labels: read
     }))
     .filter((entry) => entry.breakpoint !== undefined || entry.migration !== undefined);
   if (listed.length > 0) merged.instanceSections = listed;
+  const seedPriors = mergeSeedPriors(summaries.flatMap((summary) => (summary.seedPriors === undefined ? [] : [summary.seedPriors])));
+  if (seedPriors !== undefined) merged.seedPriors = seedPriors;
   return merged;
+}
+
+/** Distinct failure reasons kept in a merged `seedPriors`, as one seeding keeps (src/operations/seed-priors.ts). */
+const SEED_FAILURE_REASONS = 10;
+
+/** The parts' seedings as one: the first part's block, counts added, the longest time, reasons by count. */
+function mergeSeedPriors(parts: readonly SeedPriorsSummary[]): SeedPriorsSummary | undefined {
+  const [first, ...rest] = parts;
+  if (first === undefined || rest.length === 0) return first;
+  const sum = (field: (part: SeedPriorsSummary) => number): number => parts.reduce((total, part) => total + field(part), 0);
+  const reasons = new Map<string, number>();
+  for (const failure of parts.flatMap((part) => part.failures)) reasons.set(failure.reason, (reasons.get(failure.reason) ?? 0) + failure.count);
+  return {
+    ...first,
+    studiesPlanned: sum((part) => part.studiesPlanned),
+    studiesStored: sum((part) => part.studiesStored),
+    studiesFailed: sum((part) => part.studiesFailed),
+    studiesNotSent: sum((part) => part.studiesNotSent),
+    instancesPlanned: sum((part) => part.instancesPlanned),
+    instancesStored: sum((part) => part.instancesStored),
+    bytesSent: sum((part) => part.bytesSent),
+    durationSeconds: Math.max(...parts.map((part) => part.durationSeconds)),
+    failures: [...reasons]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, SEED_FAILURE_REASONS)
+      .map(([reason, count]) => ({ reason, count })),
+  };
 }
 
 /** Sums the parts' verify results; undefined when no part ran with `--verify`. */

@@ -437,7 +437,7 @@ async function seedPriorsStep(
   where: string,
 ): Promise<SeedPriorsSummary> {
   options.onSeedingPriors?.(settings);
-  const seeded = await seedPriors({ settings, target, env: options.env, seed, ...(options.interrupt === undefined ? {} : { signal: options.interrupt }) });
+  const seeded = await seedPriors({ settings, target, env: options.env, seed, uidRoot: options.profile.options.uidRoot, ...(options.interrupt === undefined ? {} : { signal: options.interrupt }) });
   options.onPriorsSeeded?.(seeded);
   if (seeded.studiesStored === 0 && options.interrupt?.aborted !== true) throw seedFailedError(seeded, where);
   return seeded;

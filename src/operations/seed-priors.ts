@@ -49,6 +49,8 @@ export interface SeedPriorsOptions {
   /** Environment for the credentials the target names. */
   env: Readonly<Record<string, string | undefined>>;
   seed: number;
+  /** The organisation's UID root (the profile's `uidRoot`); absent: 2.25 UUID-derived UIDs (src/synth/identity.ts). */
+  uidRoot?: string | undefined;
   /** Priors are dated back from this day (local date); default: now. */
   today?: Date;
   /** Aborting it stops seeding after the studies in flight (an interrupt before time zero). */
@@ -73,7 +75,7 @@ type StudySender = (identity: StudyIdentity, signal: AbortSignal) => Promise<Stu
 export async function seedPriors(options: SeedPriorsOptions): Promise<SeedPriorsSummary> {
   const { settings } = options;
   const startedMs = performance.now();
-  const plans = planPriorStudies(options.seed, settings.patients, settings.studiesPerPatient, options.today ?? new Date());
+  const plans = planPriorStudies(options.seed, settings.patients, settings.studiesPerPatient, options.today ?? new Date(), options.uidRoot);
   for (const plan of plans) checkMarking(plan.identity);
   const template = buildSeedTemplate(settings, options.seed);
   const signal = options.signal ?? new AbortController().signal;

@@ -24,6 +24,8 @@ export const IDENTITY_STREAMS = [
   { name: 'mpps.completed', code: 7 },
   /** The series and images an `mpps.completed` scenario references (it sends none itself). */
   { name: 'mpps.performed', code: 8 },
+  /** A prior study `seedPriors` stores before time zero (src/synth/prior-studies.ts). */
+  { name: 'seed.priors', code: 9 },
 ] as const;
 
 export type IdentityStreamName = (typeof IDENTITY_STREAMS)[number]['name'];

@@ -31,8 +31,8 @@ describe('seeded prior studies', () => {
       expect(identity.accessionNumber.length).toBeLessThanOrEqual(16);
       expect(identity.studyDate).toMatch(/^\d{8}$/);
       expect(identity.studyTime).toMatch(/^\d{6}$/);
-      // The deepest instance UID of a study still fits 64 characters.
-      expect(instanceValues(identity, 999, 1000, 999).sopInstanceUid.length).toBeLessThanOrEqual(64);
+      // The deepest instance UID of a study (series 99, instance 100000) still fits 64 characters.
+      expect(instanceValues(identity, 99_999, 100_000, 99).sopInstanceUid.length).toBeLessThanOrEqual(64);
     }
   });
 
@@ -44,6 +44,15 @@ describe('seeded prior studies', () => {
     expect(accessions.size).toBe(1000);
     expect(priorStudyIdentity(5, 7, 3, TODAY)).toEqual(plans[6 * 10 + 3]!.identity);
     expect(priorStudyIdentity(6, 7, 3, TODAY).studyInstanceUid).not.toBe(plans[63]!.identity.studyInstanceUid);
+  });
+
+  it('hang under the profile\'s uidRoot when it gives one, from the identity allocator', () => {
+    const root = '1.2.826.0.1.3680043.10.543';
+    const identity = priorStudyIdentity(5, 7, 3, TODAY, root);
+    expect(identity.studyInstanceUid.startsWith(`${root}.`)).toBe(true);
+    expect(identity.studyInstanceUid).not.toBe(priorStudyIdentity(5, 7, 3, TODAY).studyInstanceUid);
+    // The patient is the population's, whatever the root.
+    expect(identity.patientId).toBe('PLSYN-000007');
   });
 
   it('are dated in the past, newest first, PRIOR_SPACING_DAYS apart', () => {

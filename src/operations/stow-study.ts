@@ -23,6 +23,7 @@
  * Instances the answer references (ReferencedSOPInstanceUID (0008,1155) in the
  * ReferencedSOPSequence) are reported as acknowledged, for `--verify`.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { encodeMultipartRelated } from '../protocol/dicomweb/multipart-encoder.js';
@@ -101,6 +102,8 @@ export interface StowCounts {
   failed: number;
   /** ReferencedSOPInstanceUID of each referenced item that has one. */
   referencedUids: string[];
+  /** The distinct Failure Reasons (0008,1197) of the failed items, as 4 hex digits (PS3.18 Table 10.5.3-1 references PS3.4 GG.4). */
+  failureReasons: string[];
 }
 
 /** Reads the sequence counts of a Store Instances Response; undefined when the body is not such a DICOM JSON object. */
@@ -116,10 +119,30 @@ export function stowCounts(body: Buffer): StowCounts | undefined {
       const uid = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081155']?.Value?.[0];
       if (typeof uid === 'string') referencedUids.push(uid);
     }
-    return { referenced: referencedItems.length, failed: object['00081198']?.Value?.length ?? 0, referencedUids };
+    const failedItems = object['00081198']?.Value ?? [];
+    const failureReasons = new Set<string>();
+    for (const item of failedItems) {
+      const reason = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081197']?.Value?.[0];
+      if (typeof reason === 'number') failureReasons.add(reason.toString(16).padStart(4, '0'));
+    }
+    return { referenced: referencedItems.length, failed: failedItems.length, referencedUids, failureReasons: [...failureReasons].sort() };
   } catch {
     return undefined;
   }
+}
+
+/** `2 of 3 instances failed (FailureReason a700)`: what a Store Instances Response says went wrong (issue 14, item 4). */
+function failedInstancesText(counts: StowCounts, sent: number): string {
+  const reasons = counts.failureReasons.length === 0 ? '' : ` (FailureReason ${counts.failureReasons.join(', ')})`;
+  return `${counts.failed} of ${sent} instances failed${reasons}`;
+}
+
+/** A 4xx/5xx STOW answer that carries a Store Instances Response (409: none stored) says which failed and why, not its JSON. */
+function withFailedInstances(outcome: Extract<Outcome, { kind: 'http-status' }>, exchange: HttpExchange, sent: number): Outcome {
+  const counts = /json/i.test(headerValue(exchange.headers['content-type'])) ? stowCounts(exchange.body) : undefined;
+  if (counts === undefined || counts.failed === 0) return outcome;
+  const head = `${outcome.status} ${STATUS_CODES[outcome.status] ?? ''}`.trim();
+  return { ...outcome, reason: `${head}: ${failedInstancesText(counts, sent)}` };
 }
 
 /** The counts of a STOW answer with a DICOM JSON body (any status), else undefined. */
@@ -130,12 +153,13 @@ export function stowAnswerCounts(exchange: HttpExchange): StowCounts | undefined
 
 /** The outcome of one STOW request that sent `sent` instances (see the file comment). */
 export function checkStowAnswer(exchange: HttpExchange, sent: number, counts: StowCounts | undefined = stowAnswerCounts(exchange)): Outcome {
+  if (exchange.outcome.kind === 'http-status') return withFailedInstances(exchange.outcome, exchange, sent);
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
   const status = exchange.status ?? 0;
   const contentType = headerValue(exchange.headers['content-type']);
   if (status === 202) {
     if (counts === undefined || counts.failed === 0) return { kind: 'check-failed', reason: 'STOW 202 without FailedSOPSequence' };
-    return { kind: 'http-status', status: 202 };
+    return { kind: 'http-status', status: 202, reason: `202 Accepted: ${failedInstancesText(counts, sent)}` };
   }
   if (status !== 200) return { kind: 'check-failed', reason: `STOW answered HTTP ${status}` };
   if (counts === undefined) return { kind: 'check-failed', reason: `STOW 200 without a DICOM JSON response (content type ${contentType || '(none)'})` };

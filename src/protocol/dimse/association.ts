@@ -190,17 +190,16 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       const pendingAllowed = hasPendingResponses(request);
       request.on('response', (response: DcmjsResponse) => {
         const status = response.getStatus();
-        const errorComment = response.getErrorComment();
+        const rawComment: unknown = response.getErrorComment();
+        const errorComment = typeof rawComment === 'string' && rawComment.trim() !== '' ? redact(rawComment, secrets) : undefined;
         responses.push({
           requestIndex,
           status,
           dataset: response.getDataset(),
-          errorComment: errorComment === '' || errorComment === null ? undefined : errorComment,
+          errorComment,
           final: !isPendingStatus(status) || !pendingAllowed,
         });
-        if (!isPendingStatus(status) || !pendingAllowed) {
-          finalComments[requestIndex] = errorComment === '' || errorComment === null ? undefined : redact(errorComment, secrets);
-        }
+        if (!isPendingStatus(status) || !pendingAllowed) finalComments[requestIndex] = errorComment;
         if (!isPendingStatus(status)) {
           finalStatuses[requestIndex] = status;
         } else if (!pendingAllowed) {
@@ -340,7 +339,7 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       if (finalStatuses.every((status) => status !== undefined)) {
         return outcomeFromFinalStatuses(finalStatuses as number[], finalComments);
       }
-      if (socketErrorCode !== undefined) return outcomeFromSocketError(socketErrorCode, `${stepNow()}: ${socketErrorMessage ?? socketErrorCode}`);
+      if (socketErrorCode !== undefined) return outcomeFromSocketError(socketErrorCode, `${socketErrorMessage ?? socketErrorCode} (${stepNow()})`);
       if (peerAborted) return { kind: 'aborted', reason: `A-ABORT from the peer ${stepNow()}` };
       const unaccepted = findUnacceptedRequest();
       if (unaccepted !== undefined) return { kind: 'check-failed', reason: unacceptedReason(unaccepted) };
@@ -390,9 +389,9 @@ export function runAssociation(options: AssociationOptions): Promise<Association
 /** PS3.8 Table 9-18: the Result/Reason of a presentation context the acceptor did not accept. */
 const PRESENTATION_CONTEXT_RESULT: Readonly<Record<number, string>> = {
   1: 'user-rejection',
-  2: 'no-reason (provider rejection)',
-  3: 'abstract-syntax-not-supported (provider rejection)',
-  4: 'transfer-syntaxes-not-supported (provider rejection)',
+  2: 'no-reason, provider rejection',
+  3: 'abstract-syntax-not-supported, provider rejection',
+  4: 'transfer-syntaxes-not-supported, provider rejection',
 };
 
 /** PS3.7 Annex E Command Field values, for reasons (`C-STORE`, `N-CREATE`). */

@@ -102,8 +102,6 @@ export interface StowCounts {
   failed: number;
   /** ReferencedSOPInstanceUID of each referenced item that has one. */
   referencedUids: string[];
-  /** The distinct Failure Reasons (0008,1197) of the failed items, as 4 hex digits (PS3.18 Table 10.5.3-1 references PS3.4 GG.4). */
-  failureReasons: string[];
 }
 
 /** Reads the sequence counts of a Store Instances Response; undefined when the body is not such a DICOM JSON object. */
@@ -119,22 +117,36 @@ export function stowCounts(body: Buffer): StowCounts | undefined {
       const uid = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081155']?.Value?.[0];
       if (typeof uid === 'string') referencedUids.push(uid);
     }
-    const failedItems = object['00081198']?.Value ?? [];
-    const failureReasons = new Set<string>();
-    for (const item of failedItems) {
-      const reason = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081197']?.Value?.[0];
-      if (typeof reason === 'number') failureReasons.add(reason.toString(16).padStart(4, '0'));
-    }
-    return { referenced: referencedItems.length, failed: failedItems.length, referencedUids, failureReasons: [...failureReasons].sort() };
+    return { referenced: referencedItems.length, failed: object['00081198']?.Value?.length ?? 0, referencedUids };
   } catch {
     return undefined;
   }
 }
 
-/** `2 of 3 instances failed (FailureReason a700)`: what a Store Instances Response says went wrong (issue 14, item 4). */
-function failedInstancesText(counts: StowCounts, sent: number): string {
-  const reasons = counts.failureReasons.length === 0 ? '' : ` (FailureReason ${counts.failureReasons.join(', ')})`;
-  return `${counts.failed} of ${sent} instances failed${reasons}`;
+/**
+ * `2 of 3 instances failed (FailureReason a700)`: what a Store Instances
+ * Response says went wrong (issue 14, item 4), with the distinct Failure
+ * Reasons (0008,1197) of its Failed SOP Sequence as 4 hex digits (PS3.18
+ * section 10.5.3; the values are those of PS3.4 Annex GG.4).
+ */
+function failedInstancesText(counts: StowCounts, sent: number, body: Buffer): string {
+  const reasons = failureReasonsOf(body);
+  return `${counts.failed} of ${sent} instances failed${reasons.length === 0 ? '' : ` (FailureReason ${reasons.join(', ')})`}`;
+}
+
+function failureReasonsOf(body: Buffer): string[] {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const object = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, { Value?: unknown[] } | undefined> | undefined;
+    const reasons = new Set<string>();
+    for (const item of object?.['00081198']?.Value ?? []) {
+      const reason = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081197']?.Value?.[0];
+      if (typeof reason === 'number') reasons.add(reason.toString(16).padStart(4, '0'));
+    }
+    return [...reasons].sort();
+  } catch {
+    return [];
+  }
 }
 
 /** A 4xx/5xx STOW answer that carries a Store Instances Response (409: none stored) says which failed and why, not its JSON. */
@@ -142,7 +154,7 @@ function withFailedInstances(outcome: Extract<Outcome, { kind: 'http-status' }>,
   const counts = /json/i.test(headerValue(exchange.headers['content-type'])) ? stowCounts(exchange.body) : undefined;
   if (counts === undefined || counts.failed === 0) return outcome;
   const head = `${outcome.status} ${STATUS_CODES[outcome.status] ?? ''}`.trim();
-  return { ...outcome, reason: `${head}: ${failedInstancesText(counts, sent)}` };
+  return { ...outcome, reason: `${head}: ${failedInstancesText(counts, sent, exchange.body)}` };
 }
 
 /** The counts of a STOW answer with a DICOM JSON body (any status), else undefined. */
@@ -159,7 +171,7 @@ export function checkStowAnswer(exchange: HttpExchange, sent: number, counts: St
   const contentType = headerValue(exchange.headers['content-type']);
   if (status === 202) {
     if (counts === undefined || counts.failed === 0) return { kind: 'check-failed', reason: 'STOW 202 without FailedSOPSequence' };
-    return { kind: 'http-status', status: 202, reason: `202 Accepted: ${failedInstancesText(counts, sent)}` };
+    return { kind: 'http-status', status: 202, reason: `202 Accepted: ${failedInstancesText(counts, sent, exchange.body)}` };
   }
   if (status !== 200) return { kind: 'check-failed', reason: `STOW answered HTTP ${status}` };
   if (counts === undefined) return { kind: 'check-failed', reason: `STOW 200 without a DICOM JSON response (content type ${contentType || '(none)'})` };

@@ -149,6 +149,22 @@ describe('renderJunit', () => {
     );
   });
 
+  it('lists the reasons of a failed threshold\'s subject in its failure text', () => {
+    const withReasons: RunSummary = {
+      ...summary,
+      operations: summary.operations.map((operation) => {
+        const failed = operation.outcomes['http_503'];
+        return failed === undefined ? operation : { ...operation, reasons: { http_503: { top: [{ reason: '503 Service Unavailable', count: failed }], other: 0 } } };
+      }),
+    };
+    const failed = summary.operations.find((operation) => operation.operation === 'qido.studies')?.outcomes['http_503'];
+    const thresholds = suite(parse(renderJunit(withReasons)), 'pacs-load thresholds');
+    const text = thresholds.testcase?.[1]?.failure?.[0]?.['#text'] ?? '';
+    expect(text.split('\n').slice(-2)).toEqual(['Reasons:', `  http_503 ${failed}: 503 Service Unavailable`]);
+    // A passed threshold has no failure, so no reasons.
+    expect(thresholds.testcase?.[0]?.failure).toBeUndefined();
+  });
+
   it('escapes names and texts so a parser reads back exactly what went in', () => {
     expect(suite(root, 'pacs-load operations').testcase?.some((testCase) => testCase['@classname'] === `operations.${HOSTILE_SCENARIO}`)).toBe(true);
     const properties = suite(root, 'pacs-load thresholds').properties?.[0]?.property ?? [];

@@ -11,6 +11,8 @@ import { MAX_REASON_CHARS, MAX_REASONS_PER_OUTCOME, ReasonTally, normalizeReason
 import { MetricsRecorder, type OperationSample } from '../../../src/metrics/recorder.js';
 import { mergeOperationSummaries } from '../../../src/metrics/series-accumulator.js';
 import type { IntervalSnapshot, OperationSummary, OutcomeReasons } from '../../../src/metrics/types.js';
+import { mergeSummaries } from '../../../src/metrics/summary.js';
+import { recordedSamples, summaryOfSamples } from '../report/recorded-summaries.js';
 import { seededRandom } from './seeded-random.js';
 
 function sample(outcomeKey: string, reason?: string): OperationSample {
@@ -171,5 +173,32 @@ describe('the merge adds reasons up exactly, in any order', () => {
     expect(merge(c, b, a)).toEqual(abc);
     expect(merge(merge(a, b), c)).toEqual(abc);
     expect(merge(a, merge(b, c))).toEqual(abc);
+  });
+});
+
+describe('merge of summary files (pacs-load merge)', () => {
+  it('adds the reasons of each machine up like its counters', () => {
+    const machine = (seed: number, id: string) => {
+      const samples = recordedSamples({ seed, perInterval: 100, intervals: 3, errorFraction: 0.1 }).map((recorded) => ({
+        ...recorded,
+        sample: recorded.sample.outcomeKey === 'timeout' ? { ...recorded.sample, reason: `response: no answer within ${seed} s` } : recorded.sample,
+      }));
+      return summaryOfSamples(samples, { id, thresholds: [] });
+    };
+    const [a, b] = [machine(1, 'a'), machine(2, 'b')];
+    const merged = mergeSummaries([a, b]);
+    for (const operation of merged.operations) {
+      const part = (summary: typeof a) => summary.operations.find((one) => one.scenario === operation.scenario && one.operation === operation.operation);
+      const timeouts = (part(a)?.outcomes['timeout'] ?? 0) + (part(b)?.outcomes['timeout'] ?? 0);
+      expect(timeouts).toBeGreaterThan(0);
+      expect(operation.outcomes['timeout']).toBe(timeouts);
+      expect(operation.reasons?.['timeout']?.other).toBe(0);
+      expect(new Map(operation.reasons?.['timeout']?.top.map((entry) => [entry.reason, entry.count]))).toEqual(
+        new Map([
+          ['response: no answer within 1 s', part(a)?.outcomes['timeout'] ?? 0],
+          ['response: no answer within 2 s', part(b)?.outcomes['timeout'] ?? 0],
+        ]),
+      );
+    }
   });
 });

@@ -9,7 +9,7 @@
  * (`onStep`); each step is recorded as its own series (see `runOne`).
  */
 import { setMaxListeners } from 'node:events';
-import { outcomeKey } from '../src/metrics/names.js';
+import { outcomeKey, outcomeReason } from '../src/metrics/names.js';
 import type { MetricsRecorder } from '../src/metrics/recorder.js';
 import type { AcknowledgedInstance, Operation, StepReport } from '../src/operations/types.js';
 import type { ResolvedScenario } from '../src/profile/types.js';
@@ -68,6 +68,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
       const completedUs = clock.nowUs();
       recorder.record(name, step.operation, {
         outcomeKey: outcomeKey(step.result.outcome),
+        reason: outcomeReason(step.result.outcome),
         responseUs: completedUs - (firstStep ? arrival.intendedStartUs : stepStartUs),
         serviceUs: completedUs - stepStartUs,
         lagUs: firstStep ? actualStartUs - arrival.intendedStartUs : 0,
@@ -88,6 +89,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<void> {
       const completedUs = clock.nowUs();
       recorder.record(name, operationName, {
         outcomeKey: outcomeKey(result.outcome),
+        reason: outcomeReason(result.outcome),
         responseUs: completedUs - arrival.intendedStartUs,
         serviceUs: completedUs - actualStartUs,
         lagUs: actualStartUs - arrival.intendedStartUs,

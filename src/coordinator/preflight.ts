@@ -4,7 +4,7 @@
  * and a hint naming host, port and what to check, instead of a run full of errors.
  */
 import { PacsLoadError } from '../errors.js';
-import { DICOMWEB_OPERATIONS, DIMSE_OPERATIONS, outcomeKey } from '../metrics/names.js';
+import { DICOMWEB_OPERATIONS, DIMSE_OPERATIONS, outcomeKey, outcomeReason } from '../metrics/names.js';
 import type { ResolvedProfile, ResolvedTarget } from '../profile/types.js';
 import { createOperation } from '../operations/index.js';
 
@@ -54,7 +54,11 @@ async function check(
   try {
     const result = await operation.run({ iteration: 0, signal: AbortSignal.timeout(30_000) });
     const key = outcomeKey(result.outcome);
-    if (!provesReachable(key)) throw fail(key.replaceAll('_', ' '));
+    if (!provesReachable(key)) {
+      // The outcome's reason says what the target did (issue 14, item 4): which step, the reject in words.
+      const reason = outcomeReason(result.outcome);
+      throw fail(reason === undefined ? key.replaceAll('_', ' ') : `${key.replaceAll('_', ' ')} (${reason})`);
+    }
   } finally {
     await operation.close();
   }

@@ -55,24 +55,29 @@ export const DICOMWEB_OPERATIONS: readonly OperationName[] = [
 /**
  * How one operation ended (docs/architecture.md section 3, point 5). Target failures are data,
  * never exceptions: they are counted, tagged and thresholdable.
+ *
+ * `reason` (issue 14, item 4) says why in words, where the source knows: the
+ * peer's Error Comment, the HTTP status text, which step timed out. It never
+ * changes the outcome's key (`outcomeKey`); `outcomeReason` reads it.
  */
 export type Outcome =
   | { kind: 'ok' }
-  /** A DIMSE warning status (PS3.7 Annex C: 0001 or Bxxx): the object was stored, so it is a success. */
-  | { kind: 'dimse-warning'; status: number }
-  /** A DIMSE failure status (PS3.7 Annex C: Axxx, Cxxx, 01xx, 02xx). */
-  | { kind: 'dimse-failure'; status: number }
-  /** A-ASSOCIATE-RJ (PS3.8 section 9.3.4): result, source and reason/diagnostic. */
-  | { kind: 'association-rejected'; result: number; source: number; reason: number }
+  /** A DIMSE warning status (PS3.7 Annex C: 0001 or Bxxx): the object was stored, so it is a success. `reason`: the Error Comment (0000,0902). */
+  | { kind: 'dimse-warning'; status: number; reason?: string }
+  /** A DIMSE failure status (PS3.7 Annex C: Axxx, Cxxx, 01xx, 02xx). `reason`: the Error Comment (0000,0902) when the peer sent one. */
+  | { kind: 'dimse-failure'; status: number; reason?: string }
+  /** A-ASSOCIATE-RJ (PS3.8 section 9.3.4): result, source and reason/diagnostic (`reasonText`: the three in words). */
+  | { kind: 'association-rejected'; result: number; source: number; reason: number; reasonText?: string }
   /** A-ABORT from the peer, or the connection closed before the answer. */
-  | { kind: 'aborted' }
-  | { kind: 'timeout' }
-  | { kind: 'connection-refused' }
-  | { kind: 'connection-reset' }
+  | { kind: 'aborted'; reason?: string }
+  /** `reason`: which step ran out of time (connect, association, response) and the limit. */
+  | { kind: 'timeout'; reason?: string }
+  | { kind: 'connection-refused'; reason?: string }
+  | { kind: 'connection-reset'; reason?: string }
   /** Any other socket or TLS error, by its Node.js error code. */
-  | { kind: 'network-error'; code: string }
-  /** An HTTP answer outside 2xx. */
-  | { kind: 'http-status'; status: number }
+  | { kind: 'network-error'; code: string; reason?: string }
+  /** An HTTP answer outside 2xx. `reason`: the status line's text and a short excerpt of a text body, credentials removed. */
+  | { kind: 'http-status'; status: number; reason?: string }
   /** The answer arrived but did not say what it should (wrong item count, bad body). */
   | { kind: 'check-failed'; reason: string }
   /**
@@ -93,6 +98,20 @@ export type Outcome =
    * a truncated data set, a multipart body that cannot be parsed (RFC 2046 section 5.1.1).
    */
   | { kind: 'protocol-error'; detail: string };
+
+/** Why an outcome happened, in words, when it says (`undefined` for `ok` and for outcomes without a reason). */
+export function outcomeReason(outcome: Outcome): string | undefined {
+  switch (outcome.kind) {
+    case 'ok':
+      return undefined;
+    case 'association-rejected':
+      return outcome.reasonText;
+    case 'protocol-error':
+      return outcome.detail;
+    default:
+      return outcome.reason;
+  }
+}
 
 /**
  * The stable, tag-safe key of an outcome: `ok`, `dimse_warning_b000`,

@@ -10,12 +10,15 @@
  */
 import type { HistogramName } from './names.js';
 import { encodeHistogram, newHistogram, recordUs, type Histogram } from './histogram.js';
+import { SeriesReasons } from './reasons.js';
 import type { EncodedHistograms, IntervalSnapshot, SeriesSnapshot } from './types.js';
 
 /** What the run loop measured for one completed operation. Durations are integer microseconds. */
 export interface OperationSample {
   /** `outcomeKey(result.outcome)`. */
   outcomeKey: string;
+  /** `outcomeReason(result.outcome)`: why, when the outcome says (bounded per key: src/metrics/reasons.ts). */
+  reason?: string | undefined;
   /** Completion - intended start (includes queueing for a free slot). */
   responseUs: number;
   /** Completion - actual start. */
@@ -40,6 +43,8 @@ interface SeriesState {
   scenario: string;
   operation: string;
   outcomes: Map<string, number>;
+  /** The interval's reasons per outcome key, at most MAX_REASONS_PER_OUTCOME each. */
+  reasons: SeriesReasons;
   dropped: number;
   bytesSent: number;
   bytesReceived: number;
@@ -69,6 +74,7 @@ export class MetricsRecorder {
     const series = this.#seriesFor(scenario, operation);
     series.touched = true;
     series.outcomes.set(sample.outcomeKey, (series.outcomes.get(sample.outcomeKey) ?? 0) + 1);
+    if (sample.reason !== undefined && sample.reason !== '') series.reasons.record(sample.outcomeKey, sample.reason);
     series.bytesSent += sample.bytesSent;
     series.bytesReceived += sample.bytesReceived;
     series.requests += sample.requests ?? 1;
@@ -129,6 +135,7 @@ export class MetricsRecorder {
         scenario,
         operation,
         outcomes: new Map(),
+        reasons: new SeriesReasons(),
         dropped: 0,
         bytesSent: 0,
         bytesReceived: 0,
@@ -172,11 +179,14 @@ function snapshotOf(state: SeriesState): SeriesSnapshot {
   };
   if (state.matches !== undefined) snapshot.matches = state.matches;
   if (state.instancesRetrieved !== undefined) snapshot.instancesRetrieved = state.instancesRetrieved;
+  const reasons = state.reasons.toData();
+  if (reasons !== undefined) snapshot.reasons = reasons;
   return snapshot;
 }
 
 function resetInterval(state: SeriesState): void {
   state.outcomes.clear();
+  state.reasons.clear();
   state.dropped = 0;
   state.bytesSent = 0;
   state.bytesReceived = 0;

@@ -7,7 +7,8 @@
 import { HISTOGRAM_NAMES, isSuccessKey, type HistogramName } from './names.js';
 import { addEncoded, encodeHistogram, latencyStats, newHistogram, type Histogram } from './histogram.js';
 import { addRetrieved } from './retrieved.js';
-import type { EncodedHistograms, LatencyStats, OperationSummary } from './types.js';
+import { SeriesReasons } from './reasons.js';
+import type { EncodedHistograms, LatencyStats, OperationSummary, OutcomeReasons } from './types.js';
 
 /** Counters that add up, as carried by a `SeriesSnapshot` or an `OperationSummary`. */
 export interface SeriesCounters {
@@ -18,6 +19,8 @@ export interface SeriesCounters {
   requests?: number | undefined;
   matches?: number | undefined;
   instancesRetrieved?: number | undefined;
+  /** Reasons per outcome key, merged like the counters (src/metrics/reasons.ts). */
+  reasons?: Readonly<Record<string, OutcomeReasons>> | undefined;
 }
 
 export class SeriesAccumulator {
@@ -31,6 +34,7 @@ export class SeriesAccumulator {
   /** Retrieval counters: undefined until some part carried one, so other operations' summaries leave them out. */
   matches?: number;
   instancesRetrieved?: number;
+  readonly reasons = new SeriesReasons();
   readonly #histograms = new Map<HistogramName, Histogram>();
 
   constructor(scenario: string, operation: string) {
@@ -47,6 +51,7 @@ export class SeriesAccumulator {
     this.bytesReceived += counters.bytesReceived;
     this.requests += counters.requests ?? 0;
     addRetrieved(this, counters);
+    this.reasons.merge(counters.reasons);
   }
 
   /** Adds a decoded histogram exactly. */
@@ -109,7 +114,7 @@ export class SeriesAccumulator {
       latency[name] = latencyStats(histogram);
       histograms[name] = encodeHistogram(histogram);
     }
-    return {
+    const summary: OperationSummary = {
       scenario: this.scenario,
       operation: this.operation,
       completed,
@@ -130,6 +135,9 @@ export class SeriesAccumulator {
       latency,
       histograms,
     };
+    const reasons = this.reasons.toData();
+    if (reasons !== undefined) summary.reasons = reasons;
+    return summary;
   }
 
   #histogramFor(name: HistogramName): Histogram {

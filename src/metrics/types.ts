@@ -27,6 +27,25 @@ export interface SeriesSnapshot {
   /** Operations in flight at the end of the interval (a gauge, summed across workers). */
   inFlight: number;
   histograms: EncodedHistograms;
+  /** Why, per outcome key, for the operations whose outcome carried a reason (src/metrics/reasons.ts); absent: none did. */
+  reasons?: Record<string, OutcomeReasons>;
+}
+
+/** One distinct reason and how many operations gave it. */
+export interface ReasonCount {
+  reason: string;
+  count: number;
+}
+
+/**
+ * The reasons of one outcome key (src/metrics/reasons.ts): the distinct ones
+ * kept (at most 10, highest count first) and how many operations gave another
+ * reason. `top` counts plus `other` is the number of operations of that key
+ * that carried a reason (at most the key's count: some outcomes carry none).
+ */
+export interface OutcomeReasons {
+  top: ReasonCount[];
+  other: number;
 }
 
 /** One worker's interval. Times are microseconds since the run's epoch (`runEpochMs`). */
@@ -91,6 +110,11 @@ export interface OperationSummary {
   latency: Partial<Record<HistogramName, LatencyStats>>;
   /** The merged histograms themselves, so summaries merge exactly (issue: merge). */
   histograms: EncodedHistograms;
+  /**
+   * Why, per outcome key: the distinct reasons with counts (issue 14, item 4).
+   * Absent when no outcome carried a reason, and in summaries written before reasons were kept.
+   */
+  reasons?: Record<string, OutcomeReasons>;
 }
 
 /** One point of the run's time series, per interval and series, for reports and live lines. */

@@ -22,7 +22,7 @@
  * - else ok.
  */
 import { PacsLoadError } from '../errors.js';
-import type { Outcome } from '../metrics/names.js';
+import { outcomeReason, type Outcome } from '../metrics/names.js';
 import { runAssociation } from '../protocol/dimse/association.js';
 import { classifyDimseStatus } from '../protocol/dimse/status.js';
 import { createStoreRequest } from '../protocol/dimse/store-request.js';
@@ -60,6 +60,12 @@ export interface StudySendResult extends OperationResult {
   storedInstanceUids: string[];
   /** The stored images with their study and series, for `--verify`. */
   acknowledged: AcknowledgedInstance[];
+}
+
+/** `aborted`, saying how far the study got and what the transport said. */
+function midStudyLoss(outcome: Outcome, answered: number): Outcome {
+  const why = outcomeReason(outcome);
+  return { kind: 'aborted', reason: `study cut short after ${answered} answered images${why === undefined ? '' : `: ${why}`}` };
 }
 
 /** Transport outcomes that, once a study has begun, mean the target went away mid-study. */
@@ -127,7 +133,7 @@ export async function sendStudy(options: StudySendOptions): Promise<StudySendRes
       continue;
     }
     if (outcome.kind === 'ok') continue;
-    result.outcome = begun && MID_STUDY_LOSS.has(outcome.kind) ? { kind: 'aborted' } : outcome;
+    result.outcome = begun && MID_STUDY_LOSS.has(outcome.kind) ? midStudyLoss(outcome, result.instancesAnswered) : outcome;
     return result;
   }
   result.outcome = statusOutcome;

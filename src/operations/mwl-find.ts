@@ -105,5 +105,6 @@ export const createMwlFind: OperationFactory = (setup) => {
 export function checkItemCount(outcome: Outcome, items: number, expectItems: number | undefined, station: string): Outcome {
   if (expectItems === undefined || items === expectItems) return outcome;
   if (outcome.kind !== 'ok' && outcome.kind !== 'dimse-warning') return outcome;
-  return { kind: 'check-failed', reason: `expected ${expectItems} worklist items for ${station}, got ${items}` };
+  // The station and both counts: which station's worklist is wrong, and how (issue 14, item 4).
+  return { kind: 'check-failed', reason: `${station}: ${items} items, expected ${expectItems}` };
 }

@@ -23,6 +23,7 @@
  * Instances the answer references (ReferencedSOPInstanceUID (0008,1155) in the
  * ReferencedSOPSequence) are reported as acknowledged, for `--verify`.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Outcome } from '../metrics/names.js';
 import type { HttpExchange } from '../protocol/dicomweb/client.js';
 import { encodeMultipartRelated } from '../protocol/dicomweb/multipart-encoder.js';
@@ -122,6 +123,40 @@ export function stowCounts(body: Buffer): StowCounts | undefined {
   }
 }
 
+/**
+ * `2 of 3 instances failed (FailureReason a700)`: what a Store Instances
+ * Response says went wrong (issue 14, item 4), with the distinct Failure
+ * Reasons (0008,1197) of its Failed SOP Sequence as 4 hex digits (PS3.18
+ * section 10.5.3; the values are those of PS3.4 Annex GG.4).
+ */
+function failedInstancesText(counts: StowCounts, sent: number, body: Buffer): string {
+  const reasons = failureReasonsOf(body);
+  return `${counts.failed} of ${sent} instances failed${reasons.length === 0 ? '' : ` (FailureReason ${reasons.join(', ')})`}`;
+}
+
+function failureReasonsOf(body: Buffer): string[] {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const object = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, { Value?: unknown[] } | undefined> | undefined;
+    const reasons = new Set<string>();
+    for (const item of object?.['00081198']?.Value ?? []) {
+      const reason = (item as Record<string, { Value?: unknown[] } | undefined> | null)?.['00081197']?.Value?.[0];
+      if (typeof reason === 'number') reasons.add(reason.toString(16).padStart(4, '0'));
+    }
+    return [...reasons].sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A 4xx/5xx STOW answer that carries a Store Instances Response (409: none stored) says which failed and why, not its JSON. */
+function withFailedInstances(outcome: Extract<Outcome, { kind: 'http-status' }>, exchange: HttpExchange, sent: number): Outcome {
+  const counts = /json/i.test(headerValue(exchange.headers['content-type'])) ? stowCounts(exchange.body) : undefined;
+  if (counts === undefined || counts.failed === 0) return outcome;
+  const head = `${outcome.status} ${STATUS_CODES[outcome.status] ?? ''}`.trim();
+  return { ...outcome, reason: `${head}: ${failedInstancesText(counts, sent, exchange.body)}` };
+}
+
 /** The counts of a STOW answer with a DICOM JSON body (any status), else undefined. */
 export function stowAnswerCounts(exchange: HttpExchange): StowCounts | undefined {
   if (exchange.outcome.kind !== 'ok') return undefined;
@@ -130,12 +165,13 @@ export function stowAnswerCounts(exchange: HttpExchange): StowCounts | undefined
 
 /** The outcome of one STOW request that sent `sent` instances (see the file comment). */
 export function checkStowAnswer(exchange: HttpExchange, sent: number, counts: StowCounts | undefined = stowAnswerCounts(exchange)): Outcome {
+  if (exchange.outcome.kind === 'http-status') return withFailedInstances(exchange.outcome, exchange, sent);
   if (exchange.outcome.kind !== 'ok') return exchange.outcome;
   const status = exchange.status ?? 0;
   const contentType = headerValue(exchange.headers['content-type']);
   if (status === 202) {
     if (counts === undefined || counts.failed === 0) return { kind: 'check-failed', reason: 'STOW 202 without FailedSOPSequence' };
-    return { kind: 'http-status', status: 202 };
+    return { kind: 'http-status', status: 202, reason: `202 Accepted: ${failedInstancesText(counts, sent, exchange.body)}` };
   }
   if (status !== 200) return { kind: 'check-failed', reason: `STOW answered HTTP ${status}` };
   if (counts === undefined) return { kind: 'check-failed', reason: `STOW 200 without a DICOM JSON response (content type ${contentType || '(none)'})` };

@@ -7,7 +7,7 @@
 import { formatBytes, formatBytesPerSec, formatCount, formatDurationUs, formatPercent, formatRate, formatSignificant } from '../metrics/format.js';
 import type { HistogramName } from '../metrics/names.js';
 import { isSuccessKey } from '../metrics/names.js';
-import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } from '../metrics/types.js';
+import type { OperationSummary, OutcomeReasons, RunSummary, ThresholdResult, VerifySummary } from '../metrics/types.js';
 import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
 import { outcomeGloss } from './outcome-gloss.js';
 import { renderBreakpoint, renderInstanceSections, renderMigration } from './capacity-lines.js';
@@ -198,12 +198,17 @@ function renderPhaseTable(operations: readonly OperationSummary[]): string[] {
 
 /** The errors-by-class table's rows and whether any counts a success with a warning. */
 export interface ErrorClassRows {
-  /** [scenario/operation, outcome key, count, meaning] per outcome class that is not `ok`. */
+  /**
+   * [scenario/operation, outcome key, count, meaning] per outcome class that is
+   * not `ok`; the meaning is the reason when one reason explains every
+   * operation of the class, else the gloss, followed by one row per reason
+   * (['', '', count, reason]) under it.
+   */
   rows: string[][];
   hasWarnings: boolean;
 }
 
-/** Every outcome class but `ok` of each operation, most frequent first; the HTML report shows the same. */
+/** Every outcome class but `ok` of each operation, most frequent first, with its reasons; the HTML report shows the same. */
 export function errorClassRows(operations: readonly OperationSummary[]): ErrorClassRows {
   const rows: string[][] = [];
   let hasWarnings = false;
@@ -214,10 +219,37 @@ export function errorClassRows(operations: readonly OperationSummary[]): ErrorCl
       .sort(([keyA, countA], [keyB, countB]) => countB - countA || keyA.localeCompare(keyB));
     for (const [key, count] of classes) {
       if (isSuccessKey(key)) hasWarnings = true;
-      rows.push([seriesLabel(operation), key, formatCount(count), outcomeGloss(key)]);
+      const reasons = reasonLines(operation.reasons?.[key], count);
+      const sole = reasons.length === 1 && reasons[0]?.count === count ? reasons[0] : undefined;
+      rows.push([seriesLabel(operation), key, formatCount(count), sole?.text ?? outcomeGloss(key)]);
+      if (sole === undefined) for (const reason of reasons) rows.push(['', '', formatCount(reason.count), `${REASON_INDENT}${reason.text}`]);
     }
   }
   return { rows, hasWarnings };
+}
+
+/** Reason rows sit under their class, their text indented under its meaning. */
+const REASON_INDENT = '  ';
+
+/**
+ * One line per kept reason, then `other reasons` for the rest of the tally and
+ * `no reason given` for operations of the class that carried none, so the lines
+ * add up to the class's count.
+ */
+function reasonLines(reasons: OutcomeReasons | undefined, classCount: number): { text: string; count: number }[] {
+  if (reasons === undefined) return [];
+  const lines = reasons.top.map(({ reason, count }) => ({ text: reason, count }));
+  if (reasons.other > 0) lines.push({ text: '(other reasons)', count: reasons.other });
+  const explained = lines.reduce((sum, line) => sum + line.count, 0);
+  if (lines.length > 0 && explained < classCount) lines.push({ text: '(no reason given)', count: classCount - explained });
+  return lines;
+}
+
+/** Each outcome class's reasons as text lines (`check_failed 120: no accepted presentation context ...`), for reports that are not tables. */
+export function reasonSummaryLines(operation: OperationSummary): string[] {
+  return Object.entries(operation.reasons ?? {})
+    .sort(([keyA], [keyB]) => keyA.localeCompare(keyB))
+    .flatMap(([key, reasons]) => reasonLines(reasons, operation.outcomes[key] ?? 0).map((line) => `${key} ${formatCount(line.count)}: ${line.text}`));
 }
 
 function renderErrorsByClass(operations: readonly OperationSummary[]): string[] {

@@ -40,6 +40,12 @@ function perHistogram<T extends z.ZodType>(item: T) {
   return z.looseObject(shape);
 }
 
+/** Why, per outcome key (src/metrics/reasons.ts); absent in summaries written before reasons were kept. */
+const outcomeReasonsSchema = z.looseObject({
+  top: z.array(z.looseObject({ reason: z.string(), count })),
+  other: count,
+});
+
 const operationSchema = z
   .looseObject({
     scenario: z.string(),
@@ -61,6 +67,7 @@ const operationSchema = z
     activeSeconds: nonNegative,
     latency: perHistogram(latencyStatsSchema),
     histograms: perHistogram(z.string()),
+    reasons: z.record(z.string(), outcomeReasonsSchema).optional(),
   })
   .superRefine((operation, context) => {
     const outcomesTotal = Object.values(operation.outcomes).reduce((sum, value) => sum + value, 0);
@@ -79,7 +86,26 @@ const operationSchema = z
       });
     }
     for (const name of HISTOGRAM_NAMES) checkHistogram(operation, name, context);
+    checkReasons(operation, context);
   });
+
+/** Each outcome's reasons count operations of that outcome: never more than the outcome's own count. */
+function checkReasons(
+  operation: { outcomes: Record<string, number>; reasons?: Record<string, { top: { count: number }[]; other: number }> | undefined },
+  context: z.RefinementCtx,
+): void {
+  for (const [key, reasons] of Object.entries(operation.reasons ?? {})) {
+    const total = reasons.top.reduce((sum, entry) => sum + entry.count, reasons.other);
+    const outcomes = Object.hasOwn(operation.outcomes, key) ? (operation.outcomes[key] ?? 0) : 0;
+    if (total > outcomes) {
+      context.addIssue({
+        code: 'custom',
+        path: ['reasons', key],
+        message: `count ${total} operations but outcomes.${key} is ${outcomes}`,
+      });
+    }
+  }
+}
 
 /** An encoded histogram must decode and hold as many values as its stats say. */
 function checkHistogram(

@@ -16,7 +16,7 @@ import { responses } from '../protocol/dimse/dcmjs.js';
 import type { DcmjsNCreateRequest, DcmjsNSetRequest } from '../protocol/dimse/mpps-requests.js';
 import { MPPS_SOP_CLASS_UID } from '../protocol/dimse/mpps-requests.js';
 import { STATUS_SUCCESS } from '../protocol/dimse/status.js';
-import type { AnswerFaults } from './faults.js';
+import { ERROR_RATE_COMMENT, type AnswerFaults } from './faults.js';
 
 export type DcmjsNCreateResponse = InstanceType<typeof responses.NCreateResponse>;
 export type DcmjsNSetResponse = InstanceType<typeof responses.NSetResponse>;
@@ -113,6 +113,7 @@ export async function answerMppsCreate(
     response.setStatus(STATUS_NO_SUCH_SOP_CLASS);
   } else if (faults.shouldFail()) {
     response.setStatus(STATUS_PROCESSING_FAILURE);
+    response.setErrorComment(ERROR_RATE_COMMENT);
   } else if (uid === undefined || uid === '') {
     // PS3.4 F.7.2.1.1 lets the SCP choose the UID; the simulator wants the SCU's, to keep the step addressable.
     response.setStatus(STATUS_INVALID_ATTRIBUTE_VALUE);
@@ -135,6 +136,7 @@ export async function answerMppsSet(
     response.setStatus(STATUS_NO_SUCH_SOP_CLASS);
   } else if (faults.shouldFail()) {
     response.setStatus(STATUS_PROCESSING_FAILURE);
+    response.setErrorComment(ERROR_RATE_COMMENT);
   } else {
     const attributes = request.getDataset()?.getElements() ?? {};
     response.setStatus(store.set(request.getRequestedSopInstanceUid() ?? '', attributes.PerformedProcedureStepStatus));

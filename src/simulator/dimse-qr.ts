@@ -34,7 +34,7 @@ import { part10Chunks } from './stored-instance-bytes.js';
 import type { PriorArchive } from './dimse-qr-archive.js';
 import { findAnswers, queryLevel, retrieveInstances } from './dimse-qr-match.js';
 import type { InstanceMatch } from './dimse-qr-match.js';
-import type { AnswerFaults } from './faults.js';
+import { ERROR_RATE_COMMENT, type AnswerFaults } from './faults.js';
 
 export type DcmjsCMoveResponse = InstanceType<typeof responses.CMoveResponse>;
 export type DcmjsCGetResponse = InstanceType<typeof responses.CGetResponse>;
@@ -113,7 +113,11 @@ export async function answerStudyRootFind(
     response.setStatus(status);
     return response;
   };
-  if (context.faults.shouldFail()) return [reply(STATUS_OUT_OF_RESOURCES)];
+  if (context.faults.shouldFail()) {
+    const failed = reply(STATUS_OUT_OF_RESOURCES);
+    failed.setErrorComment(ERROR_RATE_COMMENT);
+    return [failed];
+  }
   const identifier = request.getDataset()?.getElements() ?? {};
   const level = queryLevel(identifier);
   if (level === undefined) return [reply(STATUS_IDENTIFIER_DOES_NOT_MATCH)];
@@ -138,6 +142,7 @@ export async function answerMove(request: DcmjsCMoveRequest, context: QrContext,
   }
   if (context.faults.shouldFail()) {
     response.setStatus(STATUS_UNABLE_TO_PERFORM_SUB_OPERATIONS);
+    response.setErrorComment(ERROR_RATE_COMMENT);
     return response;
   }
   const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {}, context.store);
@@ -174,6 +179,7 @@ export async function answerGet(request: DcmjsCGetRequest, context: QrContext, r
   const response = responses.CGetResponse.fromRequest(request);
   if (context.faults.shouldFail()) {
     response.setStatus(STATUS_UNABLE_TO_PERFORM_SUB_OPERATIONS);
+    response.setErrorComment(ERROR_RATE_COMMENT);
     return response;
   }
   const matches = retrieveInstances(context.archive, request.getDataset()?.getElements() ?? {}, context.store);

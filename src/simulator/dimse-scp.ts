@@ -27,7 +27,7 @@ import type {
 import { STATUS_PENDING, STATUS_SUCCESS } from '../protocol/dimse/status.js';
 import type { WorklistItem } from '../synth/worklist.js';
 import { localDicomDate } from '../synth/dicom-date.js';
-import type { AnswerFaults, FaultInjector } from './faults.js';
+import { ERROR_RATE_COMMENT, type AnswerFaults, type FaultInjector } from './faults.js';
 import { matchesWorklistItem, worklistResponseIdentifier } from './dimse-worklist-match.js';
 import { CountingStoreStream, STORAGE_SOP_CLASSES, StoredInstanceIndex, answerStore } from './dimse-store.js';
 import type { StoreIndexStats } from './dimse-store.js';
@@ -357,6 +357,7 @@ class SimulatorScp extends Scp {
     if (faults.shouldFail()) {
       counters.failuresInjected++;
       response.setStatus(STATUS_PROCESSING_FAILURE);
+      response.setErrorComment(ERROR_RATE_COMMENT);
     } else {
       response.setStatus(STATUS_SUCCESS);
     }
@@ -373,7 +374,9 @@ class SimulatorScp extends Scp {
     }
     if (faults.shouldFail()) {
       counters.failuresInjected++;
-      return [this.#findResponse(request, STATUS_OUT_OF_RESOURCES)];
+      const failed = this.#findResponse(request, STATUS_OUT_OF_RESOURCES);
+      failed.setErrorComment(ERROR_RATE_COMMENT);
+      return [failed];
     }
     const identifier = request.getDataset()?.getElements() ?? {};
     const transferSyntax =

@@ -14,7 +14,7 @@ import type { DatasetReading } from './dataset-reader.js';
 import { withDefaults } from './dicomweb-part10-reader.js';
 import { InstanceStore } from './instance-store.js';
 import type { PutResult, StoredInstance } from './instance-store.js';
-import type { AnswerFaults } from './faults.js';
+import { ERROR_RATE_COMMENT, type AnswerFaults } from './faults.js';
 
 /** Every Storage SOP class dcmjs-dimse knows (PS3.4 Table B.5-1): the SCP accepts them all. */
 export const STORAGE_SOP_CLASSES: readonly string[] = Object.values(constants.StorageClass as Record<string, string>);
@@ -238,6 +238,7 @@ export async function answerStore(
   if (faults.shouldFail()) {
     counters.failuresInjected++;
     response.setStatus(STATUS_STORE_OUT_OF_RESOURCES);
+    response.setErrorComment(ERROR_RATE_COMMENT);
     return response;
   }
   const dataset = request.getDataset();

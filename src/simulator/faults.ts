@@ -31,6 +31,12 @@ export const FAULT_POINTS: Readonly<Record<FaultKind, readonly FaultPoint[]>> = 
 
 export const FAULT_KINDS = Object.keys(FAULT_POINTS) as FaultKind[];
 
+/**
+ * The Error Comment (0000,0902; PS3.7 Annex C) of a DIMSE failure the error
+ * rate injects, as a PACS that explains its failures would send one.
+ */
+export const ERROR_RATE_COMMENT = 'simulated failure (simulator errorRate)';
+
 /** Bytes per second of a slow-drip answer when `dripBytesPerSec` is not set. */
 export const DRIP_DEFAULT_BYTES_PER_SEC = 2048;
 

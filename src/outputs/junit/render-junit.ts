@@ -19,7 +19,7 @@
  */
 import type { OperationSummary, RunSummary, ThresholdResult, VerifySummary } from '../../metrics/types.js';
 import { describeVerify, hasUnintendedDuplicates } from '../../metrics/verify-summary.js';
-import { formatCount, seriesLabel } from '../console-summary.js';
+import { formatCount, reasonSummaryLines, seriesLabel } from '../console-summary.js';
 import { escapeXmlAttribute, escapeXmlText } from './xml-escape.js';
 
 interface TestCase {
@@ -37,7 +37,7 @@ interface TestSuite {
 /** Renders the JUnit XML document for a summary (UTF-8, ends with a newline). */
 export function renderJunit(summary: RunSummary): string {
   const suites: TestSuite[] = [
-    { name: 'pacs-load thresholds', cases: summary.thresholds.map(thresholdCase) },
+    { name: 'pacs-load thresholds', cases: summary.thresholds.map((threshold) => thresholdCase(threshold, summary.operations)) },
     { name: 'pacs-load operations', cases: summary.operations.map((operation) => operationCase(operation)) },
   ];
   if (summary.verify !== undefined) suites.push({ name: 'pacs-load verify', cases: [verifyCase(summary.verify)] });
@@ -81,7 +81,7 @@ export function renderJunit(summary: RunSummary): string {
   return lines.join('\n');
 }
 
-function thresholdCase(threshold: ThresholdResult): TestCase {
+function thresholdCase(threshold: ThresholdResult, operations: readonly OperationSummary[]): TestCase {
   const testCase: TestCase = { classname: `thresholds.${threshold.subject}`, name: threshold.expression, timeSeconds: 0 };
   if (!threshold.passed) {
     testCase.failure = {
@@ -92,6 +92,7 @@ function thresholdCase(threshold: ThresholdResult): TestCase {
         `measured: ${threshold.measured === undefined ? 'nothing (no operations completed)' : threshold.measured}`,
         `limit: ${threshold.limit}`,
         `(${threshold.detail}; durations in microseconds, error rates as fractions)`,
+        ...failureReasons(operations.filter((operation) => operation.operation === threshold.subject || operation.scenario === threshold.subject)),
       ].join('\n'),
     };
   }
@@ -112,10 +113,19 @@ function operationCase(operation: OperationSummary): TestCase {
     testCase.failure = {
       type: 'NoSuccessfulResult',
       message: `${seriesLabel(operation)}: no successful result (${formatCount(operation.completed)} completed, ${formatCount(operation.failed)} failed, ${formatCount(operation.dropped)} dropped)`,
-      text: outcomes.length === 0 ? 'No operation completed.' : `Outcomes: ${outcomes.join(', ')}`,
+      text: outcomes.length === 0 ? 'No operation completed.' : [`Outcomes: ${outcomes.join(', ')}`, ...failureReasons([operation])].join('\n'),
     };
   }
   return testCase;
+}
+
+/** Why the operations of these series failed (issue 14, item 4): `Reasons:` and one line per outcome and reason; nothing when none was kept. */
+function failureReasons(operations: readonly OperationSummary[]): string[] {
+  const lines = operations.flatMap((operation) => {
+    const reasons = reasonSummaryLines(operation);
+    return operations.length === 1 ? reasons : reasons.map((line) => `${seriesLabel(operation)} ${line}`);
+  });
+  return lines.length === 0 ? [] : ['Reasons:', ...lines.map((line) => `  ${line}`)];
 }
 
 function verifyCase(verify: VerifySummary): TestCase {

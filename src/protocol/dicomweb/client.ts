@@ -17,7 +17,8 @@ import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { authorizationHeader, type HttpAuth } from './auth.js';
-import { outcomeForError, outcomeForStatus, type HttpOutcome } from './http-outcome.js';
+import { credentialForms } from '../../redact.js';
+import { BODY_EXCERPT_BYTES, outcomeForError, outcomeForStatus, type HttpOutcome } from './http-outcome.js';
 
 export interface DicomwebTlsOptions {
   /** Extra trusted CA certificates (PEM), for a test PACS with a private CA. */
@@ -138,6 +139,13 @@ export function createDicomwebClient(options: DicomwebClientOptions): DicomwebCl
     Object.entries(fixedHeaders).reduce((sum, [name, value]) => sum + headerLineBytes(name, value), 0);
 
   const aborts = new AbortFanOut();
+  // What an error answer's excerpt must never quote back (a 401 body echoing the header).
+  const secrets =
+    options.auth === undefined
+      ? []
+      : options.auth.kind === 'bearer'
+        ? credentialForms(options.auth.token)
+        : credentialForms(undefined, options.auth.username, options.auth.password);
   let closing: Promise<void> | undefined;
 
   return {
@@ -148,7 +156,7 @@ export function createDicomwebClient(options: DicomwebClientOptions): DicomwebCl
       // Request line `GET <path> HTTP/1.1\r\n`, the headers, and the blank line.
       const bytesSent =
         Buffer.byteLength(`GET ${path} HTTP/1.1\r\n`) + fixedHeadBytes + headerLineBytes('accept', getOptions.accept) + 2;
-      return exchange(pool, aborts, { path, method: 'GET', headers }, { bytesSent, timeoutMs, ...getOptions });
+      return exchange(pool, aborts, { path, method: 'GET', headers }, { bytesSent, timeoutMs, secrets, ...getOptions });
     },
     post(pathAndQuery, postOptions) {
       const path = `${basePath}${pathAndQuery}`;
@@ -170,7 +178,7 @@ export function createDicomwebClient(options: DicomwebClientOptions): DicomwebCl
       // A stream over the buffers, so a multi-megabyte study is written piece by piece, never joined.
       const body = postOptions.body.length === 1 ? postOptions.body[0]! : Readable.from(postOptions.body, { objectMode: false });
       const request: Dispatcher.DispatchOptions = { path, method: 'POST', headers, body };
-      return exchange(pool, aborts, request, { bytesSent, timeoutMs, ...postOptions });
+      return exchange(pool, aborts, request, { bytesSent, timeoutMs, secrets, ...postOptions });
     },
     close() {
       // destroy, not close: by contract every get() has settled, so all that can
@@ -189,6 +197,7 @@ function headerLineBytes(name: string, value: string): number {
 interface ExchangeSettings extends GetOptions {
   bytesSent: number;
   timeoutMs: number;
+  secrets: readonly string[];
 }
 
 /** Runs one request through `dispatch` with a handler, so no stream objects are made per request. */
@@ -212,6 +221,10 @@ function exchange(
       bytesReceived: 0,
     };
     const chunks: Buffer[] = [];
+    /** The start of a non-2xx body, kept even when the body is discarded, for the outcome's reason. */
+    const errorBodyStart: Buffer[] = [];
+    let errorBodyBytes = 0;
+    let statusText: string | undefined;
     let settled = false;
     let timedOut = false;
     let callerAborted = false;
@@ -230,8 +243,15 @@ function exchange(
     // Ends the exchange now and stops the request wherever it is: a request still
     // queued in the pool is stopped as soon as it gets a connection (onRequestStart).
     const stop = (reason: Error): void => {
-      finish(outcomeForError(reason, { timedOut, callerAborted }));
+      finish(outcomeForError(reason, { timedOut, callerAborted, timeoutReason: timeoutStep(), secrets: settings.secrets }));
       controller?.abort(reason);
+    };
+    /** Which step our timer cut short: no connection yet, no response headers, or the body. */
+    const timeoutStep = (): string => {
+      const limit = `${settings.timeoutMs} ms`;
+      if (controller === undefined) return `connect: no connection to the server within ${limit} (connecting, or waiting for a free pooled connection)`;
+      if (result.status === undefined) return `response: no response headers within ${limit}`;
+      return `response: HTTP ${result.status} body incomplete after ${limit}`;
     };
     const onCallerAbort = (): void => {
       callerAborted = true;
@@ -262,27 +282,41 @@ function exchange(
         // 1xx informational heads are followed by the real one; keep the last.
         result.ttfbUs ??= elapsedUs();
         result.status = statusCode;
+        statusText = statusMessage;
         result.headers = headers;
         result.bytesReceived += responseHeadBytes(statusMessage, responseController.rawHeaders);
         if (statusCode >= 200) settings.onResponseHeaders?.(statusCode, headers);
       },
       onResponseData(_responseController, chunk) {
         result.bytesReceived += chunk.length;
+        if ((result.status ?? 0) >= 300 && errorBodyBytes < BODY_EXCERPT_BYTES) {
+          const piece = chunk.subarray(0, BODY_EXCERPT_BYTES - errorBodyBytes);
+          errorBodyStart.push(Buffer.from(piece));
+          errorBodyBytes += piece.length;
+        }
         settings.onBodyChunk?.(chunk);
         if (!settings.discardBody) chunks.push(chunk);
       },
       onResponseEnd() {
-        finish(outcomeForStatus(result.status ?? 0));
+        const contentType = result.headers['content-type'];
+        finish(
+          outcomeForStatus(result.status ?? 0, {
+            statusText,
+            contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+            bodyStart: errorBodyBytes > 0 ? Buffer.concat(errorBodyStart) : undefined,
+            secrets: settings.secrets,
+          }),
+        );
       },
       onResponseError(_responseController, error) {
-        finish(outcomeForError(error, { timedOut, callerAborted }));
+        finish(outcomeForError(error, { timedOut, callerAborted, timeoutReason: timeoutStep(), secrets: settings.secrets }));
       },
     };
 
     try {
       pool.dispatch(request, handler);
     } catch (error) {
-      finish(outcomeForError(error, { timedOut, callerAborted }));
+      finish(outcomeForError(error, { timedOut, callerAborted, secrets: settings.secrets }));
     }
   });
 }

@@ -14,8 +14,11 @@
 import type { Socket } from 'node:net';
 import { Client, assertDimseFixesInEffect, constants, responses } from './dcmjs.js';
 import type { DcmjsAssociation, DcmjsCStoreRequest, DcmjsDataset, DcmjsRequest, DcmjsResponse } from './dcmjs.js';
+import { credentialForms, redact } from '../../redact.js';
 import { outcomeFromFinalStatuses, outcomeFromSocketError } from './outcome.js';
 import type { DimseOutcome } from './outcome.js';
+import { associationRejectText } from './reject-reason.js';
+import { sopClassName } from './sop-class-names.js';
 import { isPendingStatus } from './status.js';
 import { createDiscardingStoreSink, emptyStoreDataset } from './store-scp.js';
 
@@ -140,6 +143,11 @@ const CLOSE_FALLBACK_MS = 1_000;
  * did not accept (`check-failed`); else closed early (`aborted`). A protocol
  * error (a malformed PDU, a truncated data set: `protocol-error`) comes right
  * after the identity check, unless a socket error explains it.
+ *
+ * Every outcome but ok carries a reason in words (issue 14, item 4): the
+ * failing response's Error Comment (0000,0902; PS3.7 Annex C), the
+ * A-ASSOCIATE-RJ in words (PS3.8 section 9.3.4), which step timed out, the
+ * SOP class that got no presentation context.
  */
 export function runAssociation(options: AssociationOptions): Promise<AssociationResult> {
   if (options.requests.length === 0) {
@@ -156,19 +164,25 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     const startMs = performance.now();
     const responses: DimseResponse[] = [];
     const finalStatuses: Array<number | undefined> = requests.map(() => undefined);
+    const finalComments: Array<string | undefined> = requests.map(() => undefined);
+    // An Error Comment is the peer's free text: it must not echo our passcode back into a report.
+    const secrets = options.identity === undefined ? [] : credentialForms(undefined, options.identity.username, options.identity.passcode);
     let setupUs: number | undefined;
     let rejection: { result: number; source: number; reason: number } | undefined;
     let acceptedAssociation: DcmjsAssociation | undefined;
     let timedOut = false;
+    /** Which of our limits ran out: `connectTimeoutUs`, `operationTimeoutUs`, or the caller's signal. */
+    let expiredLimit: 'connect' | 'operation' | 'signal' | undefined;
     let peerAborted = false;
     let protocolError: string | undefined;
     let identityUnconfirmed = false;
     let socketErrorCode: string | undefined;
+    let socketErrorMessage: string | undefined;
     let settled = false;
     let closeFallbackTimer: NodeJS.Timeout | undefined;
 
     if (options.signal?.aborted === true) {
-      resolve({ outcome: { kind: 'timeout' }, responses, setupUs, bytesSent: 0, bytesReceived: 0 });
+      resolve({ outcome: { kind: 'timeout', reason: 'cut off by pacs-load before it started' }, responses, setupUs, bytesSent: 0, bytesReceived: 0 });
       return;
     }
 
@@ -176,14 +190,16 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       const pendingAllowed = hasPendingResponses(request);
       request.on('response', (response: DcmjsResponse) => {
         const status = response.getStatus();
-        const errorComment = response.getErrorComment();
+        const rawComment: unknown = response.getErrorComment();
+        const errorComment = typeof rawComment === 'string' && rawComment.trim() !== '' ? redact(rawComment, secrets) : undefined;
         responses.push({
           requestIndex,
           status,
           dataset: response.getDataset(),
-          errorComment: errorComment === '' || errorComment === null ? undefined : errorComment,
+          errorComment,
           final: !isPendingStatus(status) || !pendingAllowed,
         });
+        if (!isPendingStatus(status) || !pendingAllowed) finalComments[requestIndex] = errorComment;
         if (!isPendingStatus(status)) {
           finalStatuses[requestIndex] = status;
         } else if (!pendingAllowed) {
@@ -219,6 +235,7 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       // then still sends A-RELEASE-RQ) is not the peer's doing.
       if (error.code?.startsWith('ERR_STREAM_') === true) return;
       socketErrorCode ??= error.code ?? 'EUNKNOWN';
+      socketErrorMessage ??= error.message;
     });
     // Normally `closed` below finishes; this only guards against a dcmjs-dimse listener failing.
     socket.once('close', () => {
@@ -237,12 +254,22 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       }
       socket.destroy();
     };
-    const expire = (): void => {
+    const expireBy = (limit: 'connect' | 'operation' | 'signal') => (): void => {
+      if (!timedOut) expiredLimit = limit;
       timedOut = true;
       cutOff();
     };
-    const connectTimer = setTimeout(expire, options.connectTimeoutUs / 1000);
-    const operationTimer = setTimeout(expire, options.operationTimeoutUs / 1000);
+    const expire = expireBy('signal');
+    // Whether TCP connected before a timer fired: dcmjs-dimse's socket says `connecting` until then.
+    let tcpConnected = false;
+    socket.once('connect', () => {
+      tcpConnected = true;
+    });
+    socket.once('secureConnect', () => {
+      tcpConnected = true;
+    });
+    const connectTimer = setTimeout(expireBy('connect'), options.connectTimeoutUs / 1000);
+    const operationTimer = setTimeout(expireBy('operation'), options.operationTimeoutUs / 1000);
     options.signal?.addEventListener('abort', expire, { once: true });
 
     // The A-ASSOCIATE-AC is the first thing the peer sends; dcmjs-dimse reports it
@@ -300,26 +327,52 @@ export function runAssociation(options: AssociationOptions): Promise<Association
     }
 
     function classify(): DimseOutcome {
-      if (timedOut) return { kind: 'timeout' };
-      if (rejection !== undefined) return { kind: 'association-rejected', ...rejection };
+      if (timedOut) return { kind: 'timeout', reason: timeoutReason() };
+      if (rejection !== undefined) {
+        return { kind: 'association-rejected', ...rejection, reasonText: associationRejectText(rejection.result, rejection.source, rejection.reason) };
+      }
       if (identityUnconfirmed) {
         return { kind: 'check-failed', reason: 'the SCP accepted the association without confirming the user identity (PS3.7 D.3.3.7.2)' };
       }
       // A broken PDU or data set outranks statuses: answers read around it cannot be trusted.
       if (protocolError !== undefined && socketErrorCode === undefined) return { kind: 'protocol-error', detail: protocolError };
       if (finalStatuses.every((status) => status !== undefined)) {
-        return outcomeFromFinalStatuses(finalStatuses as number[]);
+        return outcomeFromFinalStatuses(finalStatuses as number[], finalComments);
       }
-      if (socketErrorCode !== undefined) return outcomeFromSocketError(socketErrorCode);
-      if (peerAborted) return { kind: 'aborted' };
+      if (socketErrorCode !== undefined) return outcomeFromSocketError(socketErrorCode, `${socketErrorMessage ?? socketErrorCode} (${stepNow()})`);
+      if (peerAborted) return { kind: 'aborted', reason: `A-ABORT from the peer ${stepNow()}` };
       const unaccepted = findUnacceptedRequest();
-      if (unaccepted !== undefined) {
-        return {
-          kind: 'check-failed',
-          reason: `the SCP did not accept a presentation context for ${unaccepted.getAffectedSopClassUid() ?? unaccepted.getRequestedSopClassUid()}`,
-        };
-      }
-      return { kind: 'aborted' };
+      if (unaccepted !== undefined) return { kind: 'check-failed', reason: unacceptedReason(unaccepted) };
+      return { kind: 'aborted', reason: `connection closed by the peer ${stepNow()}` };
+    }
+
+    /** Where the association was when it ended, for reasons: `during association setup`, `before the answer to request 2 of 3`. */
+    function stepNow(): string {
+      if (acceptedAssociation === undefined) return tcpConnected ? 'during association setup' : 'while connecting';
+      const waiting = finalStatuses.findIndex((status) => status === undefined);
+      if (waiting < 0) return 'after every answer';
+      const request = requests[waiting] as DcmjsRequest;
+      const which = requests.length === 1 ? '' : ` (request ${waiting + 1} of ${requests.length})`;
+      return `before the answer to ${requestName(request)}${which}`;
+    }
+
+    function timeoutReason(): string {
+      if (expiredLimit === 'signal') return `cut off by pacs-load ${stepNow()}`;
+      const limitMs = Math.round((expiredLimit === 'connect' ? options.connectTimeoutUs : options.operationTimeoutUs) / 1000);
+      const limit = expiredLimit === 'connect' ? `connectTimeout ${limitMs} ms` : `timeout ${limitMs} ms`;
+      if (!tcpConnected) return `connect: no TCP connection to ${options.host}:${options.port} within ${limit}`;
+      if (acceptedAssociation === undefined && rejection === undefined) return `association: no A-ASSOCIATE-AC within ${limit}`;
+      return `response: no answer ${stepNow().replace(/^before the answer /, '')} within ${limit}`;
+    }
+
+    /** PS3.8 section 9.3.3.2 (Table 9-18): why the peer did not accept the context, when it said. */
+    function unacceptedReason(request: DcmjsRequest): string {
+      const uid = request.getAffectedSopClassUid() ?? request.getRequestedSopClassUid();
+      const context = acceptedAssociation
+        ?.getPresentationContexts()
+        .find(({ context: candidate }) => candidate.getAbstractSyntaxUid() === uid)?.context;
+      const why = context === undefined ? undefined : PRESENTATION_CONTEXT_RESULT[context.getResult()];
+      return `no accepted presentation context for ${sopClassName(uid)}${why === undefined ? '' : ` (${why})`}`;
     }
 
     function findUnacceptedRequest(): DcmjsRequest | undefined {
@@ -331,6 +384,35 @@ export function runAssociation(options: AssociationOptions): Promise<Association
       );
     }
   });
+}
+
+/** PS3.8 Table 9-18: the Result/Reason of a presentation context the acceptor did not accept. */
+const PRESENTATION_CONTEXT_RESULT: Readonly<Record<number, string>> = {
+  1: 'user-rejection',
+  2: 'no-reason, provider rejection',
+  3: 'abstract-syntax-not-supported, provider rejection',
+  4: 'transfer-syntaxes-not-supported, provider rejection',
+};
+
+/** PS3.7 Annex E Command Field values, for reasons (`C-STORE`, `N-CREATE`). */
+const COMMAND_NAMES: Readonly<Record<number, string>> = {
+  0x0001: 'C-STORE',
+  0x0010: 'C-GET',
+  0x0020: 'C-FIND',
+  0x0021: 'C-MOVE',
+  0x0030: 'C-ECHO',
+  0x0100: 'N-EVENT-REPORT',
+  0x0110: 'N-GET',
+  0x0120: 'N-SET',
+  0x0130: 'N-ACTION',
+  0x0140: 'N-CREATE',
+  0x0150: 'N-DELETE',
+};
+
+/** `N-CREATE (Modality Performed Procedure Step SOP Class)`. */
+function requestName(request: DcmjsRequest): string {
+  const command = COMMAND_NAMES[request.getCommandFieldType()] ?? 'the request';
+  return `${command} (${sopClassName(request.getAffectedSopClassUid() ?? request.getRequestedSopClassUid())})`;
 }
 
 /** Command Field values of C-FIND-RQ, C-GET-RQ and C-MOVE-RQ (PS3.7 Annex E): the requests that may get pending responses. */

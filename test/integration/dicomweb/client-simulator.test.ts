@@ -126,7 +126,8 @@ describe('DICOMweb client against the simulator', () => {
     const started = performance.now();
     const exchange = await client(sim.baseUrl, { timeoutUs: 200_000 }).get('/studies', { accept: ACCEPT });
     const elapsedMs = performance.now() - started;
-    expect(exchange.outcome).toEqual({ kind: 'timeout' });
+    // Which step ran out of time: the headers never came (issue 14, item 4).
+    expect(exchange.outcome).toEqual({ kind: 'timeout', reason: 'response: no response headers within 200 ms' });
     expect(elapsedMs).toBeGreaterThanOrEqual(190);
     expect(elapsedMs).toBeLessThan(1_200);
   });
@@ -143,9 +144,10 @@ describe('DICOMweb client against the simulator', () => {
     const controller = new AbortController();
     const pending = client(sim.baseUrl).get('/studies', { accept: ACCEPT, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
-    expect((await pending).outcome).toEqual({ kind: 'aborted' });
+    expect((await pending).outcome).toEqual({ kind: 'aborted', reason: 'cut off by pacs-load before the answer' });
     expect((await client(sim.baseUrl).get('/studies', { accept: ACCEPT, signal: AbortSignal.abort() })).outcome).toEqual({
       kind: 'aborted',
+      reason: 'cut off by pacs-load before the answer',
     });
   });
 

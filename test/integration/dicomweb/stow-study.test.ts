@@ -89,10 +89,11 @@ describe('stow.study against the simulator', () => {
     expect((await stow.run(context(0))).outcome).toEqual({ kind: 'ok' });
     // One place left in the store: one stored, one failed (A700, out of resources).
     const partial = await stow.run(context(1));
-    expect(partial.outcome).toEqual({ kind: 'http-status', status: 202 });
+    // What the Store Instances Response says: how many failed, and the Failure Reason (issue 14, item 4).
+    expect(partial.outcome).toEqual({ kind: 'http-status', status: 202, reason: '202 Accepted: 1 of 2 instances failed (FailureReason a700)' });
     expect(outcomeKey(partial.outcome)).toBe('http_202');
     const conflict = await stow.run(context(2));
-    expect(conflict.outcome).toEqual({ kind: 'http-status', status: 409 });
+    expect(conflict.outcome).toEqual({ kind: 'http-status', status: 409, reason: '409 Conflict: 2 of 2 instances failed (FailureReason a700)' });
     expect(outcomeKey(conflict.outcome)).toBe('http_409');
   });
 
@@ -106,7 +107,8 @@ describe('stow.study against the simulator', () => {
       body: [Buffer.from('not multipart')],
       bodyBytes: 13,
     });
-    expect(wrongType.outcome).toEqual({ kind: 'http-status', status: 415 });
+    // The status text and the start of the server's text body.
+    expect(wrongType.outcome).toEqual({ kind: 'http-status', status: 415, reason: '415 Unsupported Media Type: expected multipart/related; type="application/dicom"' });
 
     const [instance] = buildStowStudy({ send: fixedSend(1, 'stow.study', 0), instances: 1, modality: 'CT', rows: 8, columns: 8, studyDate: '20250101' });
     const { head, pixelData } = encodePart10(instance!);
@@ -124,7 +126,7 @@ describe('stow.study against the simulator', () => {
       bodyBytes: encoded.byteLength,
     });
     expect(mixed.status).toBe(202);
-    expect(checkStowAnswer(mixed, 2)).toEqual({ kind: 'http-status', status: 202 });
+    expect(checkStowAnswer(mixed, 2)).toEqual({ kind: 'http-status', status: 202, reason: '202 Accepted: 1 of 2 instances failed (FailureReason c000)' });
     const answer = JSON.parse(mixed.body.toString('utf8')) as Record<string, { Value: Array<Record<string, { Value: unknown[] }>> }>;
     expect(answer['00081199']!.Value).toHaveLength(1);
     expect(answer['00081198']!.Value[0]!['00081197']!.Value).toEqual([0xc000]);
@@ -176,7 +178,7 @@ describe('checkStowAnswer', () => {
   });
 
   it('passes 4xx/5xx through', () => {
-    expect(checkStowAnswer(answer(409, { '00081198': items(3) }), 3)).toEqual({ kind: 'http-status', status: 409 });
+    expect(checkStowAnswer(answer(409, { '00081198': items(3) }), 3)).toEqual({ kind: 'http-status', status: 409, reason: '409 Conflict: 3 of 3 instances failed' });
     expect(checkStowAnswer(answer(503, {}), 3)).toEqual({ kind: 'http-status', status: 503 });
   });
 });

@@ -222,7 +222,7 @@ describe('viewer.open against the simulator', () => {
     proxy.reset();
     proxy.onFrame = (ordinal) => ordinal === 3;
     const faulted = await open.run(context(0));
-    expect(faulted.outcome).toEqual({ kind: 'http-status', status: 503 });
+    expect(faulted.outcome).toEqual({ kind: 'http-status', status: 503, reason: '503 Service Unavailable' });
     expect(outcomeKey(faulted.outcome)).toBe('http_503');
     // The open went on after the failed frame: every image was still asked for.
     const images = numberOf(openedStudy(proxy.paths), StudyTag.NumberOfStudyRelatedInstances);
@@ -240,7 +240,7 @@ describe('viewer.open against the simulator', () => {
     const open = await viewerOpen(setup(sim.baseUrl));
     faults.errorRate = 1;
     const failed = await open.run(context(0));
-    expect(failed.outcome).toEqual({ kind: 'http-status', status: 503 });
+    expect(failed.outcome).toEqual({ kind: 'http-status', status: 503, reason: '503 Service Unavailable' });
     // Nothing to load without a series list: the open stops after its first searches.
     expect(failed.ttfbUs).toBeUndefined();
     faults.errorRate = 0;
@@ -258,7 +258,7 @@ describe('viewer.open against the simulator', () => {
       return false;
     };
     const result = await open.run(context(0, controller.signal));
-    expect(result.outcome).toEqual({ kind: 'aborted' });
+    expect(result.outcome).toEqual({ kind: 'aborted', reason: 'cut off by pacs-load before the answer' });
     const images = numberOf(openedStudy(proxy.paths), StudyTag.NumberOfStudyRelatedInstances);
     expect(proxy.frameRequests).toBeLessThan(images);
   });

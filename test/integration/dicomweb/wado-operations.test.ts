@@ -146,11 +146,11 @@ describe('DICOMweb fetch operations against the simulator', () => {
     const metadata = operation('wado.metadata', setup(sim.baseUrl));
     expect((await metadata.run(context(0))).outcome).toEqual({ kind: 'ok' });
     faults.errorRate = 1;
-    expect((await metadata.run(context(1))).outcome).toEqual({ kind: 'http-status', status: 503 });
+    expect((await metadata.run(context(1))).outcome).toEqual({ kind: 'http-status', status: 503, reason: '503 Service Unavailable' });
     faults.errorRate = 0;
     faults.throttleRate = 1;
     const throttled = await metadata.run(context(2));
-    expect(throttled.outcome).toEqual({ kind: 'http-status', status: 429 });
+    expect(throttled.outcome).toEqual({ kind: 'http-status', status: 429, reason: '429 Too Many Requests' });
     expect(outcomeKey(throttled.outcome)).toBe('http_429');
     faults.throttleRate = 0;
     expect((await metadata.run(context(3))).outcome).toEqual({ kind: 'ok' });
@@ -161,7 +161,7 @@ describe('DICOMweb fetch operations against the simulator', () => {
     const sim = await simulator(faults);
     const frames = operation('wado.frames', setup(sim.baseUrl));
     const first = await frames.run(context(0));
-    expect(first.outcome).toEqual({ kind: 'http-status', status: 429 });
+    expect(first.outcome).toEqual({ kind: 'http-status', status: 429, reason: '429 Too Many Requests' });
     faults.throttleRate = 0;
     expect((await frames.run(context(1))).outcome).toEqual({ kind: 'ok' });
   });

@@ -102,7 +102,7 @@ describe('a DICOMweb run with a bearer token and 503/429 faults', () => {
     const operation = createOperation('qido.series', setup);
     try {
       const result = await operation.run({ iteration: 0, signal: new AbortController().signal });
-      expect(result.outcome).toEqual({ kind: 'http-status', status: 401 });
+      expect(result.outcome).toEqual({ kind: 'http-status', status: 401, reason: '401 Unauthorized' });
       expect(outcomeKey(result.outcome)).toBe('http_401');
     } finally {
       await operation.close();

@@ -75,6 +75,20 @@ describe('user identity negotiation (PS3.7 D.3.3.7)', () => {
     expect(scp.requests[0]?.userIdentity).toEqual({ type: 2, positiveResponseRequested: 0, primary: 'loadtest', secondary: PASSCODE });
   });
 
+  it("keeps the passcode out of a failure's reason when the SCP echoes it in its Error Comment (issue 14, item 4)", async () => {
+    // An SCP that quotes the identity it was given back in its Error Comment (0000,0902).
+    scp = await startRecordingScp({ echoFailureComment: (request) => `identity ${request?.userIdentity?.primary ?? ''}/${request?.userIdentity?.secondary ?? ''} not allowed` });
+    const target = dimseTarget(scp, { userIdentity: { username: 'loadtest', passcodeEnv: 'DIMSE_PASSCODE', positiveResponseRequested: false } });
+    const operation = createDimseEcho({ ...operationSetup(target), env: { DIMSE_PASSCODE: PASSCODE } });
+    try {
+      const { outcome } = await operation.run(iteration(0));
+      expect(outcome).toEqual({ kind: 'dimse-failure', status: 0x0110, reason: 'identity loadtest/[redacted] not allowed' });
+      expect(JSON.stringify(outcome)).not.toContain(PASSCODE);
+    } finally {
+      await operation.close();
+    }
+  });
+
   it('sends the username alone (type 1) without passcodeEnv, and nothing without userIdentity', async () => {
     scp = await startRecordingScp();
     expect(await echo(dimseTarget(scp, { userIdentity: { username: 'modality1', passcodeEnv: undefined, positiveResponseRequested: false } }))).toBe('ok');

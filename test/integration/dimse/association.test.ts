@@ -85,7 +85,8 @@ describe('runAssociation', () => {
     const result = await runAssociation(options(running.simulator.port, { requests: [patientFind] }));
     expect(result.outcome).toEqual({
       kind: 'check-failed',
-      reason: `the SCP did not accept a presentation context for ${patientRootFind}`,
+      // Named by its PS3.6 name, with the acceptor's result (PS3.8 Table 9-18), not by its UID (issue 14, item 4).
+      reason: 'no accepted presentation context for Patient Root Query/Retrieve Information Model - FIND (abstract-syntax-not-supported, provider rejection)',
     });
   });
 
@@ -94,7 +95,7 @@ describe('runAssociation', () => {
     const port = await startRawServer((socket) => socket.resume());
     const startMs = performance.now();
     const result = await runAssociation(options(port, { connectTimeoutUs: 200_000 }));
-    expect(result.outcome).toEqual({ kind: 'timeout' });
+    expect(result.outcome).toEqual({ kind: 'timeout', reason: 'association: no A-ASSOCIATE-AC within connectTimeout 200 ms' });
     expect(result.setupUs).toBeUndefined();
     expect(result.bytesSent).toBeGreaterThan(0);
     expect(performance.now() - startMs).toBeLessThan(2_000);
@@ -104,13 +105,13 @@ describe('runAssociation', () => {
   it('reports a connection closed before the answer as aborted', async () => {
     const port = await startRawServer((socket) => socket.once('data', () => socket.end()));
     const result = await runAssociation(options(port));
-    expect(result.outcome).toEqual({ kind: 'aborted' });
+    expect(result.outcome).toEqual({ kind: 'aborted', reason: 'connection closed by the peer during association setup' });
   });
 
   it('reports a reset connection as connection-reset', async () => {
     const port = await startRawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     const result = await runAssociation(options(port));
-    expect(result.outcome).toEqual({ kind: 'connection-reset' });
+    expect(result.outcome).toEqual({ kind: 'connection-reset', reason: 'read ECONNRESET (during association setup)' });
   });
 
   it('reports a peer A-ABORT as aborted', async () => {
@@ -118,7 +119,7 @@ describe('runAssociation', () => {
     const abortPdu = Buffer.from([0x07, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x02, 0x00]);
     const port = await startRawServer((socket) => socket.once('data', () => socket.write(abortPdu)));
     const result = await runAssociation(options(port));
-    expect(result.outcome).toEqual({ kind: 'aborted' });
+    expect(result.outcome).toEqual({ kind: 'aborted', reason: 'A-ABORT from the peer during association setup' });
     await expect.poll(() => rawSockets.size).toBe(0);
   });
 
@@ -134,7 +135,7 @@ describe('runAssociation', () => {
     setTimeout(() => controller.abort(), 100);
     const startMs = performance.now();
     const result = await runAssociation(options(running.simulator.port, { signal: controller.signal }));
-    expect(result.outcome).toEqual({ kind: 'timeout' });
+    expect(result.outcome).toEqual({ kind: 'timeout', reason: 'cut off by pacs-load before the answer to C-ECHO (Verification SOP Class)' });
     expect(performance.now() - startMs).toBeLessThan(2_000);
     await expect.poll(() => running?.simulator.stats().openConnections).toBe(0);
   });

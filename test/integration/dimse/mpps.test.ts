@@ -88,10 +88,10 @@ describe('MPPS against the simulator', () => {
     running = await startTestSimulator({ errorRate: 1 });
     const setup = operationSetup(dimseTarget(running.simulator));
     const created = await createMppsInProgress(setup).run(iteration(0));
-    expect(created.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110 });
+    expect(created.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110, reason: 'simulated failure (simulator errorRate)' });
     const completed = await createMppsCompleted(setup).run(iteration(0));
     // No open step, so completed ran its own N-CREATE, which the fault refused first.
-    expect(completed.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110 });
+    expect(completed.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110, reason: 'simulated failure (simulator errorRate)' });
     expect(running.simulator.mpps.stats()).toMatchObject({ inProgress: 0, completed: 0 });
   });
 });

@@ -33,7 +33,13 @@ describe('dimse.echo', () => {
     running = await startTestSimulator();
     const echo = createDimseEcho(operationSetup(dimseTarget(running.simulator, { calledAe: 'NOT-THE-SIM' })));
     const result = await echo.run(iteration(0));
-    expect(result.outcome).toEqual({ kind: 'association-rejected', result: 1, source: 1, reason: 7 });
+    expect(result.outcome).toEqual({
+      kind: 'association-rejected',
+      result: 1,
+      source: 1,
+      reason: 7,
+      reasonText: 'rejected-permanent by DICOM UL service-user: called-AE-title-not-recognized',
+    });
     expect(result.setupUs).toBeUndefined();
     expect(running.simulator.stats().associationsRejected).toBe(1);
   });
@@ -45,7 +51,13 @@ describe('dimse.echo', () => {
     // Give the first association time to be accepted before the second asks.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const second = await echo.run(iteration(1));
-    expect(second.outcome).toEqual({ kind: 'association-rejected', result: 2, source: 3, reason: 2 });
+    expect(second.outcome).toEqual({
+      kind: 'association-rejected',
+      result: 2,
+      source: 3,
+      reason: 2,
+      reasonText: 'rejected-transient by DICOM UL service-provider (Presentation related function): local-limit-exceeded',
+    });
     expect(outcomeKey(second.outcome)).toBe('association_rejected_2_3_2');
     expect((await first).outcome).toEqual({ kind: 'ok' });
     expect(running.faults.activeAssociations).toBe(0);
@@ -55,7 +67,8 @@ describe('dimse.echo', () => {
     running = await startTestSimulator({ errorRate: 1 });
     const echo = createDimseEcho(operationSetup(dimseTarget(running.simulator)));
     const result = await echo.run(iteration(0));
-    expect(result.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110 });
+    // The simulator's Error Comment (0000,0902) is the reason.
+    expect(result.outcome).toEqual({ kind: 'dimse-failure', status: 0x0110, reason: 'simulated failure (simulator errorRate)' });
   });
 
   it('reports a closed port as connection refused', async () => {
@@ -63,7 +76,7 @@ describe('dimse.echo', () => {
     const target = dimseTarget(running.simulator);
     await running.simulator.close();
     const result = await createDimseEcho(operationSetup(target)).run(iteration(0));
-    expect(result.outcome).toEqual({ kind: 'connection-refused' });
+    expect(result.outcome).toMatchObject({ kind: 'connection-refused', reason: expect.stringMatching(/^connect ECONNREFUSED 127\.0\.0\.1:\d+ \(while connecting\)$/) });
     expect(result.bytesSent).toBe(0);
   });
 
@@ -84,7 +97,7 @@ describe('dimse.echo', () => {
     const startMs = performance.now();
     const result = await createDimseEcho(operationSetup(target)).run(iteration(0));
     const elapsedMs = performance.now() - startMs;
-    expect(result.outcome).toEqual({ kind: 'timeout' });
+    expect(result.outcome).toEqual({ kind: 'timeout', reason: 'response: no answer to C-ECHO (Verification SOP Class) within timeout 300 ms' });
     expect(result.setupUs).toBeGreaterThan(0);
     expect(elapsedMs).toBeGreaterThanOrEqual(295);
     expect(elapsedMs).toBeLessThan(2_000);
@@ -113,7 +126,8 @@ describe('mwl.find', () => {
     const result = await find.run(iteration(1));
     expect(result.outcome).toEqual({
       kind: 'check-failed',
-      reason: `expected ${STEPS_PER_STATION + 1} worklist items for STATION002, got ${STEPS_PER_STATION}`,
+      // Which station, how many, how many expected (issue 14, item 4).
+      reason: `STATION002: ${STEPS_PER_STATION} items, expected ${STEPS_PER_STATION + 1}`,
     });
   });
 

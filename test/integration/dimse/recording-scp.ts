@@ -86,6 +86,8 @@ export interface RecordingScpOptions {
   acceptStorage?: boolean;
   /** The Maximum Length this SCP answers in its A-ASSOCIATE-AC (what the requestor may send it). */
   maxPduLength?: number;
+  /** Answer every C-ECHO with 0110 (processing failure) and this Error Comment (0000,0902) instead of success. */
+  echoFailureComment?: (request: ParsedAssociateRq | undefined) => string;
 }
 
 export interface RecordingScp {
@@ -138,7 +140,12 @@ export async function startRecordingScp(options: RecordingScpOptions = {}): Prom
     override cEchoRequest(request: DcmjsCEchoRequest, callback: (response: DcmjsCEchoResponse) => void): void {
       scp.echoes++;
       const response = responses.CEchoResponse.fromRequest(request);
-      response.setStatus(constants.Status.Success);
+      if (options.echoFailureComment === undefined) {
+        response.setStatus(constants.Status.Success);
+      } else {
+        response.setStatus(constants.Status.ProcessingFailure);
+        response.setErrorComment(options.echoFailureComment(scp.requests.at(-1)));
+      }
       callback(response);
     }
 

@@ -121,7 +121,7 @@ describe('dimse.store against the simulator', () => {
     running = await startTestSimulator({ errorRate: 1 });
     const operation = createDimseStore(operationSetup(dimseTarget(running.simulator), storeParams({ modality: 'MR', images: 3 })));
     const result = await operation.run(iteration(0));
-    expect(result.outcome).toEqual({ kind: 'dimse-failure', status: 0xa700 });
+    expect(result.outcome).toEqual({ kind: 'dimse-failure', status: 0xa700, reason: 'simulated failure (simulator errorRate)' });
     expect(running.simulator.stats().stored.instances).toBe(0);
   });
 
@@ -199,7 +199,7 @@ describe('dimse.store against the simulator', () => {
     const target = dimseTarget({ host: '127.0.0.1', port, aeTitle: 'DYING' });
     const operation = createDimseStore(operationSetup(target, storeParams({ modality: 'CT', images: 20, imageSizeBytes: 64 * 1024 })));
     const result = await operation.run(iteration(0));
-    expect(result.outcome).toEqual({ kind: 'aborted' });
+    expect(result.outcome).toMatchObject({ kind: 'aborted', reason: expect.stringMatching(/^study cut short after \d+ answered images: /) });
     expect(result.bytesSent).toBeGreaterThan(0);
   });
 
@@ -210,6 +210,6 @@ describe('dimse.store against the simulator', () => {
     await new Promise((resolve) => probe.close(resolve));
     const operation = createDimseStore(operationSetup(dimseTarget({ host: '127.0.0.1', port, aeTitle: 'NOBODY' }), storeParams({ images: 2 })));
     const result = await operation.run(iteration(0));
-    expect(result.outcome).toEqual({ kind: 'connection-refused' });
+    expect(result.outcome).toMatchObject({ kind: 'connection-refused', reason: expect.stringMatching(/^connect ECONNREFUSED .* \(while connecting\)$/) });
   });
 });

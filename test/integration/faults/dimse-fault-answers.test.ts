@@ -133,7 +133,10 @@ describe('DIMSE faults as the client classifies them', () => {
     // Only the first C-STORE draws its fault; the abort ends the study there.
     const simulator = await start({ errorRate: 1, injected: { abort: 1 } });
     const sent = await sendStudyFaultingOneImage(simulator, 1, 3);
-    expect(sent.outcome).toEqual({ kind: 'aborted' });
+    expect(sent.outcome).toEqual({
+      kind: 'aborted',
+      reason: 'study cut short after 0 answered images: A-ABORT from the peer before the answer to C-STORE (CT Image Storage) (request 1 of 3)',
+    });
     expect(simulator.faults.injectedCounts()).toEqual({ abort: 1 });
     expect(simulator.faults.errorRateFailures).toBe(0);
   });
@@ -150,7 +153,7 @@ describe('DIMSE faults as the client classifies them', () => {
   it('slowDrip beyond the timeout is a timeout, and the drip stops with the connection', async () => {
     const simulator = await start({ injected: { slowDrip: 1 }, dripBytesPerSec: 50 });
     const result = await associate(simulator, 'find', 300_000);
-    expect(result.outcome).toEqual({ kind: 'timeout' });
+    expect(result.outcome).toEqual({ kind: 'timeout', reason: 'response: no answer to C-FIND (Modality Worklist Information Model - FIND) within timeout 300 ms' });
     await expect.poll(() => simulator.simulator.stats().openConnections).toBe(0);
   });
 
@@ -167,7 +170,7 @@ describe('DIMSE faults as the client classifies them', () => {
     // The first two C-STOREs are answered, the third is aborted.
     const simulator = await start({ injected: { abort: 1 } });
     const sent = await sendStudyFaultingOneImage(simulator, 3, 5);
-    expect(sent.outcome).toEqual({ kind: 'aborted' });
+    expect(sent.outcome).toMatchObject({ kind: 'aborted', reason: expect.stringMatching(/^study cut short after \d+ answered images: A-ABORT from the peer before the answer to C-STORE/) });
     expect(sent.instancesStored).toBe(2);
     expect(simulator.simulator.storeIndex.stats().instances).toBeGreaterThanOrEqual(2);
     expect(simulator.faults.injectedCounts()).toEqual({ abort: 1 });

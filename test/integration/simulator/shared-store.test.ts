@@ -269,7 +269,7 @@ describe('the store cap', () => {
     const sim = await simulator({ storeMaxBytes: 4 * InstanceStore.costOf(storedImageBytes()), storeWhenFull: 'refuse' });
     expect((await cStoreStudy(sim, 0, 3)).outcome).toEqual({ kind: 'ok' });
     const refused = await cStoreStudy(sim, 1, 3);
-    expect(refused.outcome).toEqual({ kind: 'dimse-failure', status: 0xa700 });
+    expect(refused.outcome).toEqual({ kind: 'dimse-failure', status: 0xa700, reason: 'simulator store full' });
     const { files } = part10Study(1, 2);
     const answer = await stow(sim, files);
     expect(answer.status).toBe(409);
@@ -283,7 +283,7 @@ describe('the store cap', () => {
 
   it('refuses an instance larger than the whole cap under evict-oldest too (A700, and A700 in a 409)', async () => {
     const sim = await simulator({ storeMaxBytes: storedImageBytes() - 1 });
-    expect((await cStoreStudy(sim, 0, 2)).outcome).toEqual({ kind: 'dimse-failure', status: 0xa700 });
+    expect((await cStoreStudy(sim, 0, 2)).outcome).toEqual({ kind: 'dimse-failure', status: 0xa700, reason: 'instance larger than the simulator store' });
     const answer = await stow(sim, part10Study(0, 1).files);
     expect(answer.status).toBe(409);
     expect(first((answer.body['00081198']?.Value as Array<Record<string, { Value?: unknown[] }>>)[0], '00081197')).toBe(0xa700);

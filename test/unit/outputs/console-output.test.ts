@@ -113,6 +113,29 @@ describe('console output: end-of-run report', () => {
     expect(text).not.toMatch(/\s+ok\s+119,025/);
   });
 
+  it('shows the reasons of a class with their counts, or its one reason in place of the gloss (issue 14, item 4)', async () => {
+    const worklist = {
+      ...worklistSummary,
+      outcomes: { ...worklistSummary.outcomes, check_failed: 20 },
+      reasons: {
+        check_failed: { top: [{ reason: 'STATION003: 3 items, expected 5', count: 12 }, { reason: 'STATION001: 0 items, expected 5', count: 5 }], other: 1 },
+        association_rejected_2_3_2: { top: [{ reason: 'rejected-transient by DICOM UL service-provider (Presentation related function): local-limit-exceeded', count: 3 }], other: 0 },
+      },
+    };
+    const text = await runConsole({ quiet: true, color: false }, buildSummary({ operations: [worklist] }));
+    const table = text.slice(text.indexOf('errors by class'), text.indexOf('thresholds'));
+    const lines = table.split('\n').filter((line) => line.trim() !== '').slice(2);
+    expect(lines.map(cells)).toEqual([
+      ['modality-worklist/mwl.find', 'check_failed', '20', 'answer failed the response check'],
+      ['12', 'STATION003: 3 items, expected 5'],
+      ['5', 'STATION001: 0 items, expected 5'],
+      ['1', '(other reasons)'],
+      ['2', '(no reason given)'],
+      ['modality-worklist/mwl.find', 'dimse_failure_a700', '12', 'out of resources'],
+      ['modality-worklist/mwl.find', 'association_rejected_2_3_2', '3', 'rejected-transient by DICOM UL service-provider (Presentation related function): local-limit-exceeded'],
+    ]);
+  });
+
   it('shows requests and bytes per operation for operations made of many requests, and nothing otherwise', async () => {
     const open = { ...qidoSummary, scenario: 'reading', operation: 'viewer.open', completed: 10, requests: 4120, bytesReceived: 1_830_000_000, bytesSent: 412_000 };
     const text = await runConsole({ quiet: true, color: false }, buildSummary({ operations: [open, { ...qidoSummary, requests: qidoSummary.completed }] }));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPacsLoadError, type PacsLoadError } from '../../../src/errors.js';
 import type { RunSummary } from '../../../src/metrics/types.js';
+import { errorClassRows } from '../../../src/outputs/console-summary.js';
 import { parseSummaryText, readSummaryFile, validateSummary } from '../../../src/report/read-summary.js';
 import { tempDir } from '../../helpers/cli.js';
 import { recordedSamples, specs, summaryOfSamples } from './recorded-summaries.js';
@@ -184,5 +185,42 @@ describe('validateSummary: foreign and corrupt input', () => {
     const error = errorOf(() => validateSummary(value, 'x.json'));
     expect(error.problems).toHaveLength(21);
     expect(error.problems[20]?.message).toMatch(/^\.\.\. and \d+ more problems$/);
+  });
+});
+
+describe('reasons in a summary (issue 14, item 4)', () => {
+  const operationOf = (value: unknown, index = 0): RunSummary['operations'][number] => (value as RunSummary).operations[index] as RunSummary['operations'][number];
+
+  it('reads a summary written before reasons were kept, and renders its error table with the gloss', () => {
+    const older = edited((copy) => {
+      for (const operation of copy.operations) delete operation.reasons;
+    });
+    const read = validateSummary(older, 'older.json');
+    expect(read.operations.every((operation) => operation.reasons === undefined)).toBe(true);
+    const failing = read.operations.find((operation) => operation.failed > 0);
+    expect(failing).toBeDefined();
+    expect(errorClassRows(read.operations).rows).toContainEqual([expect.any(String), 'timeout', expect.any(String), 'no answer within the timeout']);
+  });
+
+  it('reads reasons back as written', () => {
+    const withReasons = edited((copy) => {
+      const operation = operationOf(copy);
+      const timeouts = operation.outcomes['timeout'] ?? 0;
+      operation.reasons = { timeout: { top: [{ reason: 'response: no answer within 2000 ms', count: timeouts - 1 }], other: 1 } };
+    });
+    expect(operationOf(validateSummary(withReasons, 'reasons.json')).reasons).toEqual(operationOf(withReasons).reasons);
+  });
+
+  it('refuses reasons that count more operations than their outcome has', () => {
+    const error = errorOf(() =>
+      validateSummary(
+        edited((copy) => {
+          const operation = operationOf(copy);
+          operation.reasons = { timeout: { top: [{ reason: 'too many', count: (operation.outcomes['timeout'] ?? 0) + 1 }], other: 0 }, http_500: { top: [], other: 1 } };
+        }),
+        'edited.json',
+      ),
+    );
+    expect(error.problems.map((problem) => problem.path)).toEqual(expect.arrayContaining(['operations.0.reasons.timeout', 'operations.0.reasons.http_500']));
   });
 });

@@ -89,6 +89,21 @@ describe('renderHtmlReport', () => {
     expect(html).toMatch(/At p99, response time is [\d.]+ (µs|ms) above service time/);
   });
 
+  it('lists the reasons of an outcome class under it, escaped, with their counts (issue 14, item 4)', () => {
+    const withReasons: RunSummary = {
+      ...summary,
+      operations: summary.operations.map((operation) =>
+        operation.outcomes['dimse_failure_a700'] === undefined
+          ? operation
+          : { ...operation, reasons: { dimse_failure_a700: { top: [{ reason: 'store <full>', count: 30 }], other: 6 } } },
+      ),
+    };
+    const text = renderHtmlReport(withReasons);
+    expect(text).toContain('<td class="text">dimse_failure_a700</td><td>36</td><td class="text">out of resources</td>');
+    expect(text).toContain('<td class="text"></td><td class="text"></td><td>30</td><td class="text">  store &lt;full&gt;</td>');
+    expect(text).toContain('<td>6</td><td class="text">  (other reasons)</td>');
+  });
+
   it('states the target, the environment, the tool, and what outputs delivered', () => {
     const withOutputs: RunSummary = { ...summary, outputs: { influxdb: { written: 120, retried: 2, dropped: 3, lastError: 'HTTP 503 <busy>' } } };
     const text = renderHtmlReport(withOutputs);

@@ -119,6 +119,52 @@ describe('renderJunit', () => {
     expect(cases[0]?.['@time']).toBe('6.000');
   });
 
+  it('says why in the failure text: each outcome\'s reasons with their counts (issue 14, item 4)', () => {
+    const store = summary.operations.find((operation) => operation.scenario === 'store');
+    if (store === undefined) throw new Error('no store series');
+    const withReasons: RunSummary = {
+      ...summary,
+      operations: summary.operations.map((operation) =>
+        operation === store
+          ? {
+              ...operation,
+              reasons: {
+                association_rejected_1_1_3: { top: [{ reason: 'rejected-permanent by DICOM UL service-user: calling-AE-title-not-recognized', count: 24 }], other: 0 },
+                dimse_failure_a700: { top: [{ reason: 'store full <disk 3>', count: 30 }], other: 6 },
+              },
+            }
+          : operation,
+      ),
+    };
+    const cases = suite(parse(renderJunit(withReasons)), 'pacs-load operations').testcase ?? [];
+    const text = cases.find((testCase) => testCase['@classname'] === 'operations.store')?.failure?.[0]?.['#text'];
+    expect(text).toBe(
+      [
+        'Outcomes: dimse_failure_a700 36, association_rejected_1_1_3 24',
+        'Reasons:',
+        '  association_rejected_1_1_3 24: rejected-permanent by DICOM UL service-user: calling-AE-title-not-recognized',
+        '  dimse_failure_a700 30: store full <disk 3>',
+        '  dimse_failure_a700 6: (other reasons)',
+      ].join('\n'),
+    );
+  });
+
+  it('lists the reasons of a failed threshold\'s subject in its failure text', () => {
+    const withReasons: RunSummary = {
+      ...summary,
+      operations: summary.operations.map((operation) => {
+        const failed = operation.outcomes['http_503'];
+        return failed === undefined ? operation : { ...operation, reasons: { http_503: { top: [{ reason: '503 Service Unavailable', count: failed }], other: 0 } } };
+      }),
+    };
+    const failed = summary.operations.find((operation) => operation.operation === 'qido.studies')?.outcomes['http_503'];
+    const thresholds = suite(parse(renderJunit(withReasons)), 'pacs-load thresholds');
+    const text = thresholds.testcase?.[1]?.failure?.[0]?.['#text'] ?? '';
+    expect(text.split('\n').slice(-2)).toEqual(['Reasons:', `  http_503 ${failed}: 503 Service Unavailable`]);
+    // A passed threshold has no failure, so no reasons.
+    expect(thresholds.testcase?.[0]?.failure).toBeUndefined();
+  });
+
   it('escapes names and texts so a parser reads back exactly what went in', () => {
     expect(suite(root, 'pacs-load operations').testcase?.some((testCase) => testCase['@classname'] === `operations.${HOSTILE_SCENARIO}`)).toBe(true);
     const properties = suite(root, 'pacs-load thresholds').properties?.[0]?.property ?? [];

@@ -13,11 +13,30 @@
  * - `seedPriors`: of a split run only one instance seeds, so its section is
  *   kept as it is; sections of several parts add up (studies, instances,
  *   bytes, failures by reason; the longest time).
+ * - `stored` (src/metrics/merge-stored.ts): acknowledged instances and studies
+ *   add up, per scenario and in total; the studies are marked as summed over
+ *   parts, since a study several parts sent images of counts once per part.
+ * - `identities`: kept when every part that has one made them alike;
+ *   otherwise each part's own is listed under `instanceSections`, and
+ *   `identitiesPerPart` says which modes the parts used and whether any part
+ *   meant to send duplicates.
  */
-import type { BreakpointSummary, InstanceSections, MigrationSummary, RunSummary, SeedPriorsSummary, VerifySummary } from './types.js';
+import { mergeStored } from './merge-stored.js';
+import type {
+  IdentitiesPerPart,
+  IdentitySummary,
+  InstanceSections,
+  RunSummary,
+  SeedPriorsSummary,
+  VerifySummary,
+} from './types.js';
 import { VERIFY_LIST_LIMIT, withVerifyDetail } from './verify-summary.js';
 
-export type MergedSections = Pick<RunSummary, 'verify' | 'breakpoint' | 'migration' | 'instanceSections' | 'seedPriors'>;
+export type MergedSections = Pick<RunSummary, 'verify' | 'breakpoint' | 'migration' | 'instanceSections' | 'seedPriors' | 'stored' | 'identities' | 'identitiesPerPart'>;
+
+/** The sections listed per instance when the parts' differ. */
+type ListedSection = 'breakpoint' | 'migration' | 'identities';
+const LISTED_SECTIONS: readonly ListedSection[] = ['breakpoint', 'migration', 'identities'];
 
 /**
  * The merged sections of `summaries` (or of what each instance of a run wrote
@@ -31,19 +50,42 @@ export function mergeSections(summaries: readonly MergedSections[], labels: read
   const entries = summaries.flatMap((summary, index) => sectionEntries(summary, labels[index] ?? `#${index + 1}`));
   const breakpoint = keepOrList(entries, 'breakpoint');
   const migration = keepOrList(entries, 'migration');
-  if (breakpoint.kept !== undefined) merged.breakpoint = breakpoint.kept as BreakpointSummary;
-  if (migration.kept !== undefined) merged.migration = migration.kept as MigrationSummary;
+  const identities = keepOrList(entries, 'identities');
+  if (breakpoint.kept !== undefined) merged.breakpoint = breakpoint.kept;
+  if (migration.kept !== undefined) merged.migration = migration.kept;
+  if (identities.kept !== undefined) merged.identities = identities.kept;
+  if (identities.listed) merged.identitiesPerPart = identitiesPerPart(entries.flatMap((entry) => (entry.identities === undefined ? [] : [entry.identities])));
+  const listedSections = LISTED_SECTIONS.filter((section) => ({ breakpoint, migration, identities })[section].listed);
   const listed = entries
-    .map((entry) => ({
-      instance: entry.instance,
-      ...(breakpoint.listed && entry.breakpoint !== undefined ? { breakpoint: entry.breakpoint } : {}),
-      ...(migration.listed && entry.migration !== undefined ? { migration: entry.migration } : {}),
-    }))
-    .filter((entry) => entry.breakpoint !== undefined || entry.migration !== undefined);
+    .map((entry) => {
+      const kept: InstanceSections = { instance: entry.instance };
+      for (const section of listedSections) copySection(entry, kept, section);
+      return kept;
+    })
+    .filter(hasListedSection);
   if (listed.length > 0) merged.instanceSections = listed;
   const seedPriors = mergeSeedPriors(summaries.flatMap((summary) => (summary.seedPriors === undefined ? [] : [summary.seedPriors])));
   if (seedPriors !== undefined) merged.seedPriors = seedPriors;
+  const stored = mergeStored(summaries.flatMap((summary) => (summary.stored === undefined ? [] : [summary.stored])));
+  if (stored !== undefined) merged.stored = stored;
   return merged;
+}
+
+/** The parts' identities differ: which modes they used, and whether any meant to send duplicates. */
+function identitiesPerPart(parts: readonly IdentitySummary[]): IdentitiesPerPart {
+  const modes = [...new Set(parts.map((part) => part.mode))].sort();
+  return { modes, duplicatesIntended: parts.some((part) => part.duplicatesIntended) };
+}
+
+function copySection(from: InstanceSections, to: InstanceSections, section: ListedSection): void {
+  // One assignment per section keeps each value's type without a cast.
+  if (section === 'breakpoint' && from.breakpoint !== undefined) to.breakpoint = from.breakpoint;
+  if (section === 'migration' && from.migration !== undefined) to.migration = from.migration;
+  if (section === 'identities' && from.identities !== undefined) to.identities = from.identities;
+}
+
+function hasListedSection(entry: InstanceSections): boolean {
+  return LISTED_SECTIONS.some((section) => entry[section] !== undefined);
 }
 
 /** Distinct failure reasons kept in a merged `seedPriors`, as one seeding keeps (src/operations/seed-priors.ts). */
@@ -105,27 +147,22 @@ export function mergeVerify(summaries: readonly MergedSections[], labels: readon
   return withVerifyDetail(merged);
 }
 
-interface SectionEntry {
-  instance: string;
-  breakpoint?: BreakpointSummary;
-  migration?: MigrationSummary;
-}
-
 /** A part's sections: its own, and those its earlier merge listed per instance. */
-function sectionEntries(summary: MergedSections, label: string): SectionEntry[] {
-  const own: SectionEntry = { instance: label };
+function sectionEntries(summary: MergedSections, label: string): InstanceSections[] {
+  const own: InstanceSections = { instance: label };
   if (summary.breakpoint !== undefined) own.breakpoint = summary.breakpoint;
   if (summary.migration !== undefined) own.migration = summary.migration;
+  if (summary.identities !== undefined) own.identities = summary.identities;
   const earlier: InstanceSections[] = summary.instanceSections ?? [];
-  return [own, ...earlier.map((entry) => ({ ...entry }))].filter((entry) => entry.breakpoint !== undefined || entry.migration !== undefined);
+  return [own, ...earlier.map((entry) => ({ ...entry }))].filter(hasListedSection);
 }
 
 /** One value when all the parts that have the section agree; otherwise `listed` (each part's own). */
-function keepOrList(entries: readonly SectionEntry[], section: 'breakpoint' | 'migration'): { kept?: BreakpointSummary | MigrationSummary; listed: boolean } {
-  const values = entries.map((entry) => entry[section]).filter((value) => value !== undefined);
+function keepOrList<S extends ListedSection>(entries: readonly InstanceSections[], section: S): { kept?: NonNullable<InstanceSections[S]>; listed: boolean } {
+  const values = entries.map((entry) => entry[section]).filter((value): value is NonNullable<InstanceSections[S]> => value !== undefined);
   if (values.length === 0) return { listed: false };
   const distinct = new Set(values.map((value) => JSON.stringify(value)));
-  return distinct.size === 1 ? { kept: values[0] as BreakpointSummary | MigrationSummary, listed: false } : { listed: true };
+  return distinct.size === 1 ? { kept: values[0] as NonNullable<InstanceSections[S]>, listed: false } : { listed: true };
 }
 
 /** Each part's segment (`2/8`), else its run id, numbered where two would read the same. */

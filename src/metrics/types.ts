@@ -232,6 +232,11 @@ export interface RunSummary {
   verify?: VerifySummary;
   /** How the run made its identities (UIDs, patient IDs, accession numbers; issue 14). */
   identities?: IdentitySummary;
+  /**
+   * `merge` only, when the merged parts made their identities differently
+   * (then `identities` is absent and each part's own is under `instanceSections`).
+   */
+  identitiesPerPart?: IdentitiesPerPart;
   /** Only when a scenario stores (dimse.store, stow.study, a chain with dimse.store): what the target acknowledged, to compare with the archive's own counts. */
   stored?: StoredSummary;
   /** Per output that delivers elsewhere (e.g. `influxdb`): what it delivered. */
@@ -250,8 +255,9 @@ export interface RunSummary {
    */
   migration?: MigrationSummary;
   /**
-   * `merge` only, when the merged summaries' `breakpoint` or `migration`
-   * differ: those sections per instance (the top-level one is then absent).
+   * `merge` only, when the merged summaries' `breakpoint`, `migration` or
+   * `identities` differ: those sections per instance (the top-level
+   * sections are then absent; `identitiesPerPart` sums up the identities).
    */
   instanceSections?: InstanceSections[];
   /**
@@ -344,6 +350,14 @@ export interface IdentitySummary {
   duplicatesIntended: boolean;
 }
 
+/** `merge` only: the parts made their identities differently; each part's own is under `instanceSections`. */
+export interface IdentitiesPerPart {
+  /** The parts' distinct modes. */
+  modes: Array<IdentitySummary['mode']>;
+  /** True when any part meant to send some objects more than once. */
+  duplicatesIntended: boolean;
+}
+
 /**
  * What the storing scenarios had acknowledged: against an archive that keeps
  * every instance once (Orthanc's `/statistics` CountInstances, CountStudies),
@@ -359,6 +373,13 @@ export interface StoredSummary {
   studies: number;
   /** Studies a worker acknowledged beyond its memory cap, not in `studies` (then `studies` is a lower bound); absent when 0. */
   studiesNotCounted?: number;
+  /**
+   * `merge` only: the number of parts whose counts were added. Each part
+   * counted its distinct studies, so a study several parts sent images of
+   * (e.g. a chain's worklist study) is counted once per part, and `studies`
+   * (total and per scenario) may exceed the archive's count. Absent: one run.
+   */
+  studiesSummedOverParts?: number;
 }
 
 export interface StoredScenarioSummary {
@@ -416,6 +437,7 @@ export interface InstanceSections {
   instance: string;
   breakpoint?: BreakpointSummary;
   migration?: MigrationSummary;
+  identities?: IdentitySummary;
 }
 
 /** The figures of the live console line, for the latest complete interval (all workers reported). */

@@ -11,7 +11,7 @@ import type { OperationSummary, OutcomeReasons, RunSummary, ThresholdResult, Ver
 import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
 import { outcomeGloss } from './outcome-gloss.js';
 import { renderBreakpoint, renderInstanceSections, renderMigration } from './capacity-lines.js';
-import { renderStored } from './stored-lines.js';
+import { renderInstanceIdentities, renderStored } from './stored-lines.js';
 import { renderSeedPriors } from './seed-priors-lines.js';
 import type { TableColumn } from './table.js';
 import { renderTable } from './table.js';
@@ -45,7 +45,8 @@ export function renderRunSummary(summary: RunSummary, options: ConsoleSummaryOpt
     ...renderInstanceSections(summary.instanceSections),
     ...renderSeedPriors(summary.seedPriors),
     ...renderThresholds(summary.thresholds, paint),
-    ...renderStored(summary.stored, summary.identities),
+    ...renderStored(summary.stored, summary.identities, summary.identitiesPerPart),
+    ...renderInstanceIdentities(summary.instanceSections),
     ...renderVerify(summary.verify, paint),
     ...renderDeliveries(summary.outputs, paint),
     ...renderVerdict(summary, paint),

@@ -11,8 +11,9 @@
  * DBRP mapping for the bucket, as the 1.x compatibility API needs) and 3.x
  * answer. Only response and service histograms are stored, so the summary
  * has those two latencies; lag, setup and TTFB stay in the instances' own
- * summary files. The `--verify`, breakpoint and migration sections come from
- * each instance's end point and are merged as `merge` merges them.
+ * summary files. The `--verify`, breakpoint, migration, stored, identities
+ * and seedPriors sections come from each instance's end point and are merged
+ * as `merge` merges them.
  */
 import { PacsLoadError } from '../errors.js';
 import { credentialForms, hasUrlCredentials, redact, urlForMessage } from '../redact.js';
@@ -24,10 +25,13 @@ import {
   SUMMARY_SCHEMA_ID,
   SUMMARY_SCHEMA_VERSION,
   type BreakpointSummary,
+  type IdentitySummary,
   type IntervalPoint,
   type MigrationSummary,
   type OperationSummary,
   type RunSummary,
+  type SeedPriorsSummary,
+  type StoredSummary,
   type VerifySummary,
 } from '../metrics/types.js';
 import { MEASUREMENTS } from '../outputs/influx/measurements.js';
@@ -90,8 +94,8 @@ export async function summaryFromInflux(options: FromInfluxOptions): Promise<Run
 }
 
 /**
- * The verify, breakpoint and migration sections each instance wrote on its
- * end point (as JSON), merged as `merge` merges summary files
+ * The verify, breakpoint, migration, stored, identities and seedPriors
+ * sections each instance wrote on its end point (as JSON), merged as `merge` merges summary files
  * (src/metrics/merge-sections.ts), each instance named by its `instance` tag.
  * An instance that wrote no end point beside others that verified leaves the
  * merge not verified: its result is unknown.
@@ -109,6 +113,12 @@ function sectionsFromEndPoints(runRows: readonly Row[], latencyRows: readonly Ro
     if (verify !== undefined) part.verify = verify;
     if (breakpoint !== undefined) part.breakpoint = breakpoint;
     if (migration !== undefined) part.migration = migration;
+    const stored = storedSection(end['stored_json'], instance, isStoredSummary);
+    const identities = storedSection(end['identities_json'], instance, isIdentitySummary);
+    const seedPriors = storedSection(end['seed_priors_json'], instance, isSeedPriorsSummary);
+    if (stored !== undefined) part.stored = stored;
+    if (identities !== undefined) part.identities = identities;
+    if (seedPriors !== undefined) part.seedPriors = seedPriors;
     return part;
   });
   if (parts.some((part) => part.verify !== undefined)) {
@@ -154,6 +164,28 @@ function isBreakpointSummary(value: unknown): value is BreakpointSummary {
 function isMigrationSummary(value: unknown): value is MigrationSummary {
   const migration = value as Partial<MigrationSummary> | null;
   return typeof migration === 'object' && migration !== null && typeof migration.bytesSent === 'number' && typeof migration.activeSeconds === 'number' && typeof migration.sustainedGBPerHour === 'number';
+}
+
+function isStoredSummary(value: unknown): value is StoredSummary {
+  const stored = value as Partial<StoredSummary> | null;
+  return typeof stored === 'object' && stored !== null && typeof stored.acknowledgedInstances === 'number' && typeof stored.studies === 'number' && Array.isArray(stored.scenarios);
+}
+
+function isIdentitySummary(value: unknown): value is IdentitySummary {
+  const identities = value as Partial<IdentitySummary> | null;
+  return (
+    typeof identities === 'object' &&
+    identities !== null &&
+    (identities.mode === 'unique' || identities.mode === 'fixed') &&
+    typeof identities.runComponent === 'string' &&
+    typeof identities.uidRoot === 'string' &&
+    typeof identities.duplicatesIntended === 'boolean'
+  );
+}
+
+function isSeedPriorsSummary(value: unknown): value is SeedPriorsSummary {
+  const seeded = value as Partial<SeedPriorsSummary> | null;
+  return typeof seeded === 'object' && seeded !== null && typeof seeded.studiesStored === 'number' && typeof seeded.instancesStored === 'number' && Array.isArray(seeded.failures);
 }
 
 /** Per (scenario, operation): outcomes from `pacs_load_operations`, the rest and the histograms from `pacs_load_latency`. */

@@ -9,6 +9,8 @@ import { OPERATION_FIGURE_HEADERS, operationFigures, seriesLabel } from '../outp
 import { renderTable, type TableColumn } from '../outputs/table.js';
 import { breakpointVerdict, migrationThroughput } from '../outputs/capacity-lines.js';
 import { describeVerify, verifyPassed } from '../metrics/verify-summary.js';
+import { renderSeedPriors } from '../outputs/seed-priors-lines.js';
+import { renderInstanceIdentities, renderStored } from '../outputs/stored-lines.js';
 
 /** The end-of-run table's figures that the short merged table keeps. */
 const MERGED_FIGURE_HEADERS = ['completed', 'rate', 'p50', 'p95', 'p99', 'max', 'errors', 'dropped'] as const;
@@ -46,17 +48,21 @@ export function renderMergedSummary(summary: RunSummary, partCount: number): str
 }
 
 /**
- * One line each for what `merge` kept besides the operations: the summed
- * `--verify` result, and the breakpoint and migration, kept or per instance.
+ * What `merge` kept besides the operations: the summed `--verify` result and
+ * stored counts, the identities, the breakpoint and migration (kept or per
+ * instance), and the priors seeded before time zero.
  */
 function sectionLines(summary: RunSummary): string[] {
   const lines: string[] = [];
   if (summary.verify !== undefined) lines.push(`verify: ${verifyPassed(summary.verify) ? '' : 'FAILED: '}${describeVerify(summary.verify)}`);
+  lines.push(...renderStored(summary.stored, summary.identities, summary.identitiesPerPart), ...renderInstanceIdentities(summary.instanceSections));
   if (summary.breakpoint !== undefined) lines.push(`breakpoint (${summary.breakpoint.scenario}): ${breakpointVerdict(summary.breakpoint)}`);
   if (summary.migration !== undefined) lines.push(`migration: ${migrationThroughput(summary.migration)}`);
   for (const entry of summary.instanceSections ?? []) {
     if (entry.breakpoint !== undefined) lines.push(`breakpoint (${entry.breakpoint.scenario}) of ${entry.instance}: ${breakpointVerdict(entry.breakpoint)}`);
     if (entry.migration !== undefined) lines.push(`migration of ${entry.instance}: ${migrationThroughput(entry.migration)}`);
   }
+  // The seeding block ends with a blank line, as in the end-of-run report; here the verdict follows directly.
+  lines.push(...renderSeedPriors(summary.seedPriors).filter((line) => line !== ''));
   return lines;
 }

@@ -228,6 +228,25 @@ const seedPriorsSchema = z.looseObject({
   failures: z.array(z.looseObject({ reason: z.string(), count })),
 });
 
+/** `stored` (issue 14): what the storing scenarios had acknowledged. */
+const storedSchema = z.looseObject({
+  scenarios: z.array(z.looseObject({ scenario: z.string(), operation: z.string(), acknowledgedInstances: count, studies: count })),
+  acknowledgedInstances: count,
+  studies: count,
+  studiesNotCounted: count.optional(),
+  studiesSummedOverParts: count.optional(),
+});
+
+const identityMode = z.enum(['unique', 'fixed']);
+
+/** `identities` (issue 14): how the run made its identities. */
+const identitiesSchema = z.looseObject({
+  mode: identityMode,
+  runComponent: z.string(),
+  uidRoot: z.string(),
+  duplicatesIntended: z.boolean(),
+});
+
 const outputDeliverySchema = z.looseObject({
   written: count,
   retried: count,
@@ -246,7 +265,10 @@ export const runSummarySchema = z.looseObject({
   verify: verifySchema.optional(),
   outputs: z.record(z.string(), outputDeliverySchema).optional(),
   workerFailure: z.looseObject({ workerIndex: count, code: z.string(), message: z.string() }).optional(),
-  // `merge` of summaries whose breakpoint or migration differ: each one's own.
-  instanceSections: z.array(z.looseObject({ instance: z.string() })).optional(),
+  // `merge` of summaries whose breakpoint, migration or identities differ: each one's own.
+  instanceSections: z.array(z.looseObject({ instance: z.string(), identities: identitiesSchema.optional() })).optional(),
   seedPriors: seedPriorsSchema.optional(),
+  stored: storedSchema.optional(),
+  identities: identitiesSchema.optional(),
+  identitiesPerPart: z.looseObject({ modes: z.array(identityMode), duplicatesIntended: z.boolean() }).optional(),
 });

@@ -1,12 +1,14 @@
 /**
  * The first thing the report shows: the verdict (passed, failed, or no
- * thresholds), why the run ended, the `--verify` result, and each threshold
+ * thresholds), why the run ended, the `--verify` result beside what the
+ * target acknowledged (the counts to compare with the archive's), and each threshold
  * with what was measured against its limit. Wording follows the console's
  * end-of-run report (console-summary.ts).
  */
-import type { RunSummary, VerifySummary } from '../../metrics/types.js';
+import type { RunSummary, StoredSummary, VerifySummary } from '../../metrics/types.js';
 import { describeVerify, verifyPassed } from '../../metrics/verify-summary.js';
 import { formatCount, seriesLabel } from '../console-summary.js';
+import { storedHeadline, storedScenarioLine } from '../stored-lines.js';
 import { escapeHtml } from './escape-html.js';
 import { htmlTable } from './html-table.js';
 
@@ -44,7 +46,7 @@ export function renderVerdictSection(summary: RunSummary): string {
   ];
   const endReason = END_REASON_TEXT[summary.run.endReason];
   if (endReason !== undefined) lines.push(endReason);
-  lines.push(...verifyLines(summary.verify));
+  lines.push(...verifyLines(summary.verify), ...storedLines(summary.stored));
   // Not part of the verdict (the exit code ignores it too), but never to be missed;
   // the JUnit report fails such an operation.
   const noSuccess = summary.operations.filter((operation) => operation.succeeded === 0);
@@ -95,4 +97,11 @@ function verifyLines(verify: VerifySummary | undefined): string[] {
   const intent = verify.duplicatesIntended === true ? 'intended' : 'unintended';
   listed(`Acknowledged more than once (${intent})`, verify.duplicateInstances ?? [], verify.acknowledgedMoreThanOnce ?? 0);
   return lines;
+}
+
+/** What the storing scenarios had acknowledged, in the console's words: the total, then each scenario when several. */
+function storedLines(stored: StoredSummary | undefined): string[] {
+  if (stored === undefined) return [];
+  const scenarios = stored.scenarios.length > 1 ? stored.scenarios.map((scenario) => `Stored by ${storedScenarioLine(scenario)}.`) : [];
+  return [`Stored: ${storedHeadline(stored)}.`, ...scenarios];
 }

@@ -108,8 +108,8 @@ export function runStartLine(facts: RunStartFacts, tags: RunTags, timestampMs: n
 
 /**
  * The end of the run: `pacs_load_run` with `phase=end` (duration, thresholds
- * passed and failed, end reason, and the verify, breakpoint and migration
- * sections when the run has them) and one `pacs_load_threshold` point per
+ * passed and failed, end reason, and the verify, breakpoint, migration,
+ * stored, identities and seedPriors sections when the run has them) and one `pacs_load_threshold` point per
  * threshold, all stamped `timestampMs` (the run's end).
  */
 export function runEndLines(summary: RunSummary, scenarios: number, tags: RunTags, timestampMs: number): string[] {
@@ -134,6 +134,9 @@ export function runEndLines(summary: RunSummary, scenarios: number, tags: RunTag
   }
   if (summary.breakpoint !== undefined) run.stringField('breakpoint_json', JSON.stringify(summary.breakpoint));
   if (summary.migration !== undefined) run.stringField('migration_json', JSON.stringify(summary.migration));
+  if (summary.stored !== undefined) run.stringField('stored_json', JSON.stringify(summary.stored));
+  if (summary.identities !== undefined) run.stringField('identities_json', JSON.stringify(summary.identities));
+  if (summary.seedPriors !== undefined) run.stringField('seed_priors_json', JSON.stringify(summary.seedPriors));
   const lines = [toLine(run, tags, timestampMs)];
   for (const threshold of summary.thresholds) {
     const point = new Point(MEASUREMENTS.threshold)

@@ -103,6 +103,12 @@ export const MEASUREMENT_FIELDS = {
     breakpoint_json: 'string',
     /** End point, migration profiles only: the summary's `migration` section as JSON. */
     migration_json: 'string',
+    /** End point, runs with a storing scenario only: the summary's `stored` section as JSON (acknowledged instances and studies). */
+    stored_json: 'string',
+    /** End point: the summary's `identities` section as JSON. */
+    identities_json: 'string',
+    /** End point, profiles with `seedPriors` only: the summary's `seedPriors` section as JSON. */
+    seed_priors_json: 'string',
   },
   threshold: {
     /** The measured value in the expression's unit (µs, fraction or per second), absent when nothing was measured. */

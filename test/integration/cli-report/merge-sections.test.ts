@@ -1,8 +1,8 @@
 /**
  * `pacs-load merge` keeps every section (issue 14, item 7): the parts'
  * `--verify` results add up (and a failed one makes the merge exit 98, as
- * `run` does), `breakpoint` and `migration` are kept, or listed per file where
- * they differ, in the merged file, in what merge prints, and in the reports
+ * `run` does), `stored` counts add up, `breakpoint`, `migration` and
+ * `identities` are kept, or listed per file where they differ, in the merged file, in what merge prints, and in the reports
  * of the merged file (`report`, `report --html`). In process
  * (test/helpers/in-process-cli.ts): nothing here starts workers.
  */
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/metrics/types.js';
 import { tempDir } from '../../helpers/cli.js';
 import { runCommand } from '../../helpers/in-process-cli.js';
-import { breakpointSection, migrationSection, verifySection } from '../../unit/metrics/section-fixtures.js';
+import { breakpointSection, identitySection, migrationSection, storedSection, verifySection } from '../../unit/metrics/section-fixtures.js';
 import { recordedSamples, summaryOfSamples } from '../../unit/report/recorded-summaries.js';
 import { THRESHOLDS } from '../../unit/report/summary-files.js';
 
@@ -33,6 +33,11 @@ beforeAll(async () => {
   await writePart('a', 1, { verify: verifySection({ checked: 60, missing: ['2.25.11'], duplicates: ['2.25.12'] }), breakpoint: breakpointSection(30), migration: migrationSection(4) });
   await writePart('b', 2, { verify: verifySection({ checked: 60 }), breakpoint: breakpointSection(40), migration: migrationSection(4) });
   await writePart('c', 3, { verify: verifySection({ checked: 50 }), breakpoint: breakpointSection(40), migration: migrationSection(4) });
+  // Two halves of one split run (same run component), with what each had acknowledged; a third part re-sent fixed identities.
+  const identities = identitySection('unique', 'split-run');
+  await writePart('s1', 4, { stored: storedSection([['ct', 'dimse.store', 60, 3], ['wl', 'chain', 40, 4]]), identities });
+  await writePart('s2', 5, { stored: storedSection([['ct', 'dimse.store', 50, 2], ['wl', 'chain', 30, 4]]), identities });
+  await writePart('f', 6, { stored: storedSection([['ct', 'dimse.store', 10, 1]]), identities: identitySection('fixed', 'seed-7') });
 });
 afterAll(async () => {
   await dir.cleanup();
@@ -111,5 +116,51 @@ describe('pacs-load merge keeps every section', () => {
       [paths['b'], 40],
       [paths['c'], 40],
     ]);
+  });
+
+  it('adds the stored counts up, saying the studies are summed over parts, and keeps identities the parts made alike', async () => {
+    const out = join(dir.path, 's.json');
+    const result = await runCommand(['merge', paths['s1']!, paths['s2']!, '-o', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const merged = await readSummary(out);
+    expect(merged.stored).toEqual({
+      scenarios: [
+        { scenario: 'ct', operation: 'dimse.store', acknowledgedInstances: 110, studies: 5 },
+        { scenario: 'wl', operation: 'chain', acknowledgedInstances: 70, studies: 8 },
+      ],
+      acknowledgedInstances: 180,
+      studies: 13,
+      studiesSummedOverParts: 2,
+    });
+    expect(merged.identities).toEqual(identitySection('unique', 'split-run'));
+    expect(merged.instanceSections).toBeUndefined();
+    expect(result.stdout).toContain('stored: 180 acknowledged instances in 13 studies (summed over 2 parts)');
+    expect(result.stdout).toContain('  wl (chain): 70 instances in 8 studies');
+
+    // The merged file's own reports say the same.
+    const report = await runCommand(['report', out]);
+    expect(report.stdout).toContain('stored: 180 acknowledged instances in 13 studies (summed over 2 parts)');
+    const html = join(dir.path, 's.html');
+    expect((await runCommand(['report', out, '--html', html])).code).toBe(0);
+    expect(await readFile(html, 'utf8')).toContain('<p>Stored: 180 acknowledged instances in 13 studies (summed over 2 parts).</p>');
+  });
+
+  it('lists identities per file where the parts made them differently, and says duplicates were intended', async () => {
+    const out = join(dir.path, 'sf.json');
+    const result = await runCommand(['merge', paths['s1']!, paths['f']!, '-o', out]);
+    expect(result.stderr).toBe('');
+    const merged = await readSummary(out);
+    expect(merged.identities).toBeUndefined();
+    expect(merged.identitiesPerPart).toEqual({ modes: ['fixed', 'unique'], duplicatesIntended: true });
+    expect(merged.instanceSections).toEqual([
+      { instance: paths['s1'], identities: identitySection('unique', 'split-run') },
+      { instance: paths['f'], identities: identitySection('fixed', 'seed-7') },
+    ]);
+    expect(merged.stored?.acknowledgedInstances).toBe(110);
+    expect(result.stdout).toContain('identities: made differently per part (fixed, unique); some parts sent objects more than once on purpose');
+    expect(result.stdout).toContain(`  identities of ${paths['f']}: fixed (run component seed-7, UID root 2.25), duplicates intended`);
+    // A merged file read back keeps them (the summary schema accepts them).
+    expect((await runCommand(['report', out])).stdout).toContain(`identities of ${paths['s1']}: unique`);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Hand-made `verify`, `breakpoint` and `migration` sections for the tests of
- * `merge` (src/metrics/merge-sections.ts), in the shapes the run writes.
+ * Hand-made `verify`, `breakpoint`, `migration`, `stored` and `identities`
+ * sections for the tests of `merge` (src/metrics/merge-sections.ts), in the
+ * shapes the run writes.
  */
-import type { BreakpointSummary, MigrationSummary, VerifySummary } from '../../../src/metrics/types.js';
+import type { BreakpointSummary, IdentitySummary, MigrationSummary, StoredSummary, VerifySummary } from '../../../src/metrics/types.js';
 import { withVerifyDetail } from '../../../src/metrics/verify-summary.js';
 
 /** A verify result with send counts; `duplicates` instances were each acknowledged twice. */
@@ -43,4 +44,22 @@ export function breakpointSection(sustainable: number): BreakpointSummary {
 export function migrationSection(gigabytes: number): MigrationSummary {
   const bytesSent = gigabytes * 1e9;
   return { bytesSent, activeSeconds: 100, sustainedGBPerHour: (bytesSent / 100) * 3600 / 1e9 };
+}
+
+/**
+ * What one run's storing scenarios acknowledged: `[scenario, operation,
+ * instances, studies]` each; `studies` in total is the scenarios' sum less
+ * `sharedStudies` (studies two scenarios both sent images of, counted once).
+ */
+export function storedSection(scenarios: Array<[string, string, number, number]>, sharedStudies = 0): StoredSummary {
+  return {
+    scenarios: scenarios.map(([scenario, operation, acknowledgedInstances, studies]) => ({ scenario, operation, acknowledgedInstances, studies })),
+    acknowledgedInstances: scenarios.reduce((total, [, , instances]) => total + instances, 0),
+    studies: scenarios.reduce((total, [, , , studies]) => total + studies, 0) - sharedStudies,
+  };
+}
+
+/** How a run made its identities. */
+export function identitySection(mode: IdentitySummary['mode'], runComponent: string, duplicatesIntended = mode === 'fixed'): IdentitySummary {
+  return { mode, runComponent, uidRoot: '2.25', duplicatesIntended };
 }

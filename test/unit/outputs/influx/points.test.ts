@@ -7,6 +7,11 @@ import { encoded, parseLine, report, spread } from './fixtures.js';
 
 const TAGS: RunTags = { run_id: 'run-1', profile: 'morning peak', instance: 'gen-a:42', target: 'DIMSE ORTHANC@127.0.0.1:4242, DICOMweb http://x' };
 
+/** A string field's JSON, unquoted as line protocol quotes it. */
+function unquote(field: string | undefined): unknown {
+  return JSON.parse((field ?? '').slice(1, -1).replace(/\\(["\\])/g, '$1'));
+}
+
 describe('intervalLines', () => {
   const responseUs = spread(200, 1_000, 200_000);
   const serviceUs = spread(200, 800, 150_000);
@@ -143,11 +148,37 @@ describe('run points', () => {
     const summary = { ...buildSummary(), verify, migration };
     const [end] = runEndLines(summary, 2, TAGS, 1_780_000_060_000).map(parseLine);
     expect(end!.fields).toMatchObject({ verify_passed: '0i', verify_missing: '1i', verify_acknowledged_more_than_once: '1i' });
-    const unquote = (field: string | undefined): unknown => JSON.parse((field ?? '').slice(1, -1).replace(/\\(["\\])/g, '$1'));
     expect(unquote(end!.fields['verify_json'])).toEqual(verify);
     expect(unquote(end!.fields['migration_json'])).toEqual(migration);
     expect(end!.fields['breakpoint_json']).toBeUndefined();
     for (const name of Object.keys(end!.fields)) expect(MEASUREMENT_FIELDS.run).toHaveProperty(name);
+  });
+
+  it('carries the stored, identities and seedPriors sections on the end point when the run has them (issue 14, item 7)', () => {
+    const stored = { scenarios: [{ scenario: 'ct "a"', operation: 'dimse.store', acknowledgedInstances: 60, studies: 3 }], acknowledgedInstances: 60, studies: 3 };
+    const identities = { mode: 'unique' as const, runComponent: 'r1', uidRoot: '2.25', duplicatesIntended: false };
+    const seedPriors = {
+      via: 'dimse' as const,
+      modality: 'CR',
+      patients: 2,
+      studiesPerPatient: 1,
+      studiesPlanned: 2,
+      studiesStored: 2,
+      studiesFailed: 0,
+      studiesNotSent: 0,
+      instancesPlanned: 4,
+      instancesStored: 4,
+      bytesSent: 1000,
+      durationSeconds: 0.5,
+      failures: [],
+    };
+    const [end] = runEndLines({ ...buildSummary(), stored, identities, seedPriors }, 1, TAGS, 1_780_000_060_000).map(parseLine);
+    expect(unquote(end!.fields['stored_json'])).toEqual(stored);
+    expect(unquote(end!.fields['identities_json'])).toEqual(identities);
+    expect(unquote(end!.fields['seed_priors_json'])).toEqual(seedPriors);
+    for (const name of Object.keys(end!.fields)) expect(MEASUREMENT_FIELDS.run).toHaveProperty(name);
+    const [plain] = runEndLines(buildSummary(), 1, TAGS, 1_780_000_060_000).map(parseLine);
+    expect(Object.keys(plain!.fields).filter((name) => name.endsWith('_json'))).toEqual([]);
   });
 });
 

@@ -4,8 +4,8 @@
  * naming the database, measurement and run id it looked for (and the run ids
  * it does hold); a threshold of `--profile` that fails exits 99 whether the
  * report is printed, written as HTML or as JUnit; the instances' verify,
- * breakpoint and migration sections (on their end points) are merged as
- * `merge` merges them. Points are written here in the InfluxDB output's
+ * breakpoint, migration, stored, identities and seedPriors sections (on their
+ * end points) are merged as `merge` merges them. Points are written here in the InfluxDB output's
  * format (src/outputs/influx/measurements.ts; end points by its own runEndLines).
  */
 import { readFile } from 'node:fs/promises';
@@ -14,11 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram, recordUs } from '../../../src/metrics/histogram.js';
 import { SUMMARY_SCHEMA_ID, SUMMARY_SCHEMA_VERSION, type RunSummary } from '../../../src/metrics/types.js';
 import { runEndLines } from '../../../src/outputs/influx/points.js';
+import { summaryFromInflux } from '../../../src/report/from-influx.js';
 import { tempDir, writeProfile } from '../../helpers/cli.js';
 import { runCommand } from '../../helpers/in-process-cli.js';
 import { hasInfluxDb, startInfluxDb, type RunningInfluxDb } from '../../helpers/influxdb.js';
 import { skipWithoutPeer } from '../../helpers/peers.js';
-import { breakpointSection, migrationSection, verifySection } from '../../unit/metrics/section-fixtures.js';
+import { breakpointSection, identitySection, migrationSection, storedSection, verifySection } from '../../unit/metrics/section-fixtures.js';
 
 const RUN_ID = 'nightly-42';
 const DATABASE = 'loads';
@@ -49,6 +50,23 @@ function points(runId = RUN_ID, instance = 'pod-0', end = true): string {
 }
 
 const SPLIT_RUN_ID = 'split-verify';
+const SPLIT_IDENTITIES = identitySection('unique', 'split-verify');
+/** Of a split run only one instance seeds priors. */
+const SEED_PRIORS: RunSummary['seedPriors'] = {
+  via: 'dimse',
+  modality: 'CR',
+  patients: 3,
+  studiesPerPatient: 1,
+  studiesPlanned: 3,
+  studiesStored: 3,
+  studiesFailed: 0,
+  studiesNotSent: 0,
+  instancesPlanned: 6,
+  instancesStored: 6,
+  bytesSent: 6000,
+  durationSeconds: 1.5,
+  failures: [],
+};
 
 /** Two instances of a split run, each writing its end point as the InfluxDB output does (runEndLines), with its sections. */
 function splitRunPoints(): string {
@@ -65,8 +83,21 @@ function splitRunPoints(): string {
     return [points(SPLIT_RUN_ID, name, false), ...runEndLines(summary, 1, { run_id: SPLIT_RUN_ID, profile: 'nightly', instance: name, target: 'sim' }, EPOCH_MS + 2000)];
   };
   return [
-    ...instance('pod-a', { verify: verifySection({ checked: 30, missing: ['2.25.77'] }), breakpoint: breakpointSection(30), migration: migrationSection(2) }),
-    ...instance('pod-b', { verify: verifySection({ checked: 30, duplicates: ['2.25.78'] }), breakpoint: breakpointSection(40), migration: migrationSection(2) }),
+    ...instance('pod-a', {
+      verify: verifySection({ checked: 30, missing: ['2.25.77'] }),
+      breakpoint: breakpointSection(30),
+      migration: migrationSection(2),
+      stored: storedSection([['ct', 'dimse.store', 20, 2], ['wl', 'chain', 10, 3]]),
+      identities: SPLIT_IDENTITIES,
+      seedPriors: SEED_PRIORS,
+    }),
+    ...instance('pod-b', {
+      verify: verifySection({ checked: 30, duplicates: ['2.25.78'] }),
+      breakpoint: breakpointSection(40),
+      migration: migrationSection(2),
+      stored: storedSection([['ct', 'dimse.store', 21, 2], ['wl', 'chain', 10, 3]]),
+      identities: SPLIT_IDENTITIES,
+    }),
   ].join('\n');
 }
 
@@ -151,5 +182,26 @@ describe.skipIf(skipWithoutPeer(hasInfluxDb))('pacs-load report --from-influx (I
     expect(printed.stdout).toContain('breakpoint (ramp) of pod-b');
     expect(printed.stdout).toContain('migration\n  sent 2 GB in 100 s');
     expect(await readFile(html, 'utf8')).toContain('Breakpoint: ramp of pod-b');
+  });
+
+  it("reads the instances' stored counts, identities and seeded priors back and merges them as merge does", async () => {
+    const summary = await summaryFromInflux({ url: influx.url, runId: SPLIT_RUN_ID, database: DATABASE });
+    expect(summary.stored).toEqual({
+      scenarios: [
+        { scenario: 'ct', operation: 'dimse.store', acknowledgedInstances: 41, studies: 4 },
+        { scenario: 'wl', operation: 'chain', acknowledgedInstances: 20, studies: 6 },
+      ],
+      acknowledgedInstances: 61,
+      studies: 10,
+      studiesSummedOverParts: 2,
+    });
+    expect(summary.identities).toEqual(SPLIT_IDENTITIES);
+    expect(summary.seedPriors).toEqual(SEED_PRIORS);
+    const html = join(dir.path, 'split-stored.html');
+    await fromInflux('--run-id', SPLIT_RUN_ID, '--html', html);
+    const printed = await fromInflux('--run-id', SPLIT_RUN_ID);
+    expect(printed.stdout).toContain('stored: 61 acknowledged instances in 10 studies (summed over 2 parts)');
+    expect(printed.stdout).toContain('CR by C-STORE: 3 of 3 studies stored');
+    expect(await readFile(html, 'utf8')).toContain('<p>Stored: 61 acknowledged instances in 10 studies (summed over 2 parts).</p>');
   });
 });

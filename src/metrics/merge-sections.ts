@@ -34,7 +34,7 @@ import { VERIFY_LIST_LIMIT, withVerifyDetail } from './verify-summary.js';
 
 export type MergedSections = Pick<RunSummary, 'verify' | 'breakpoint' | 'migration' | 'instanceSections' | 'seedPriors' | 'stored' | 'identities' | 'identitiesPerPart'>;
 
-/** The sections listed per instance when the parts' differ. */
+/** The sections listed per instance when the parts' own differ. */
 type ListedSection = 'breakpoint' | 'migration' | 'identities';
 const LISTED_SECTIONS: readonly ListedSection[] = ['breakpoint', 'migration', 'identities'];
 

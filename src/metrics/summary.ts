@@ -55,8 +55,9 @@ export function buildSummary(args: BuildSummaryArgs): RunSummary {
  *   points carry no histograms, so a point merged from several parts has no
  *   `response` stats rather than a wrong one. Times are per machine's run epoch,
  *   so points of machines that did not share one simply sit side by side;
- * - verify, breakpoint, migration: merge-sections.ts (summed, kept, or listed
- *   per instance, each named by `labels[i]`: the file it came from).
+ * - verify, stored, identities, breakpoint, migration, seedPriors:
+ *   merge-sections.ts (summed, kept, or listed per instance, each named by
+ *   `labels[i]`: the file it came from).
  * Throws ERR_USAGE for an empty list or a summary of another schema version.
  */
 export function mergeSummaries(summaries: readonly RunSummary[], specs: readonly ThresholdSpec[] = [], labels?: readonly string[]): RunSummary {

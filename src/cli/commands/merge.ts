@@ -21,8 +21,9 @@ interface MergeFlags {
  * from load generators that ran side by side (histograms added, counters
  * summed, time ranges joined), with thresholds re-evaluated on the merged
  * result: those of `--profile`, else those stored in the first summary. The
- * `--verify` results add up, and `breakpoint` and `migration` are kept (or
- * listed per file where they differ; src/metrics/merge-sections.ts). Like
+ * `--verify` results and `stored` counts add up, and `breakpoint`,
+ * `migration` and `identities` are kept (or listed per file where they
+ * differ; src/metrics/merge-sections.ts). Like
  * `run`, it writes the file and then exits 98 when the merged `--verify`
  * result fails, else 99 when a threshold fails, so CI can gate on the merged
  * verdict; 0 otherwise.

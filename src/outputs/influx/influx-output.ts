@@ -308,7 +308,9 @@ class InfluxDbOutput implements InfluxOutput {
         }
       } catch (error) {
         const failure = error instanceof InfluxWriteError ? error : new InfluxWriteError(String(error), true, undefined);
-        this.#lastError = failure.message;
+        // A write we cut off at our own stop deadline says nothing of the database:
+        // keep the database's last error (e.g. ECONNREFUSED) for the summary when there was one.
+        if (!this.#deadlinePassed.signal.aborted || this.#lastError === undefined) this.#lastError = failure.message;
         if (!this.#failing) {
           this.#failing = true;
           this.#options.warn(

@@ -164,6 +164,19 @@ describe('InfluxDB output', () => {
     expect(delivery.dropped).toBe(1 + 3 + 1 + buildSummary().thresholds.length);
   });
 
+  it("keeps the database's own last error when the stop deadline cuts off a later write", async () => {
+    // The first write is refused; the retry hangs until the stop deadline aborts it (a busy machine's timing, made certain).
+    const writer = fakeWriter(['retriable', 'hang']);
+    const output = createInfluxOutput(options(writer, { stopTimeoutMs: 200 }));
+    await output.start(INFO);
+    output.interval(oneSeries(0));
+    while (writer.calls() < 2) await wait(5);
+    const delivery = await output.stop(buildSummary());
+    expect(delivery.written).toBe(0);
+    expect(delivery.dropped).toBeGreaterThan(0);
+    expect(delivery.lastError).toBe('HTTP 503 Service Unavailable');
+  });
+
   it('database down at start: warns and goes on, or with `required` refuses before any load', async () => {
     const relaxed = options(fakeWriter(['ok'], false));
     const output = createInfluxOutput(relaxed);
